@@ -1,0 +1,38 @@
+import { bodyParser } from '@koa/bodyparser';
+import Koa from 'koa';
+import type { Config } from '../config';
+import type { Logger } from '../logging/logger';
+import { errorHandler } from './middleware/errors';
+import { requestContext } from './middleware/request-context';
+import { securityHeaders } from './middleware/security';
+import { buildRouters } from './routes';
+import type { AppState } from './types';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+}
+
+/** Builds the Koa application. It never listens: main.ts does, and tests use app.callback(). */
+export function createApp(deps: AppDeps): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: deps.config.NODE_ENV === 'production' });
+  app.silent = true; // errors are logged by the error middleware, with the request id
+  app.use(requestContext(deps.logger));
+  app.use(errorHandler());
+  app.use(securityHeaders());
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: `${deps.config.BODY_LIMIT_KB}kb`,
+      encoding: 'utf-8',
+      onError: (err) => {
+        throw err;
+      },
+    }),
+  );
+  for (const router of buildRouters(deps)) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

@@ -1,0 +1,90 @@
+import dotenv from 'dotenv';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createApp } from './http/app';
+import { createLogger, type Logger } from './logging/logger';
+import { ensureAdmin, seedIfEmpty } from './modules/seed/seed.service';
+import { NoDatabaseError } from './storage/embedded';
+import { openDatabase, type OpenDatabase } from './storage/database';
+
+/**
+ * Entry point. Reads the config once, opens the database (embedded by default), seeds an
+ * empty database, then starts what SERVICES asks for and shuts everything down in order
+ * on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+
+  let db: OpenDatabase;
+  try {
+    db = await openDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof NoDatabaseError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(69); // EX_UNAVAILABLE
+    }
+    throw err;
+  }
+
+  const seeded = await seedIfEmpty({ demo: config.SEED_DEMO_DATA });
+  if (seeded) logger.info(seeded, 'seed data loaded');
+  await ensureAdmin({ username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, logger });
+
+  const stops: Array<() => Promise<void>> = [];
+  if (config.SERVICES.includes('web')) {
+    const server = await listen(config, logger);
+    stops.push(() => closeServer(server));
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error({ err }, 'error while stopping'));
+    await db.close().catch((err) => logger.error({ err }, 'error while closing the database'));
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+async function listen(config: Config, logger: Logger): Promise<Server> {
+  const app = createApp({ config, logger });
+  return new Promise((resolve) => {
+    const server = app.listen(config.PORT, config.HOST, () => {
+      logger.info({ port: config.PORT, host: config.HOST }, `网上警务室 listening on http://${config.HOST}:${config.PORT}`);
+      resolve(server);
+    });
+  });
+}
+
+/** Stops accepting connections and waits for in-flight requests to finish. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+main().catch((err) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { notFound } from '../../http/errors';
+import { parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppState } from '../../http/types';
+import { presentRoom } from './room.presenter';
+import { findRoom, listRooms, roomOfficers } from './room.service';
+
+export function roomsRouter(): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/rooms' });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(z.object({ district: z.string().trim().max(32).optional() }), ctx.query);
+    const rooms = await listRooms(query);
+    ctx.body = { rooms: rooms.map((r) => presentRoom(r)) };
+  });
+
+  router.get('/:code', async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const room = await findRoom(code);
+    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    ctx.body = { room: presentRoom(room, await roomOfficers(room.code)) };
+  });
+
+  return router;
+}

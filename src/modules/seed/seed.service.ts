@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import { hash } from '@node-rs/argon2';
+import type { Logger } from '../../logging/logger';
+import { insertUnique } from '../../storage/unique-insert';
+import { OfficerModel } from '../officers/officer.model';
+import { RoomModel } from '../rooms/room.model';
+import { SERVICE_CATALOG } from '../services/catalog';
+import { ServiceModel } from '../services/service.model';
+import { DEMO_DISTRICT, DEMO_OFFICERS, DEMO_ROOMS } from './demo-district';
+
+export interface SeedReport {
+  services: number;
+  rooms: number;
+  officers: number;
+}
+
+/**
+ * Inserts what is missing and never overwrites: running it twice, or from two instances at
+ * once, leaves the same data, and edits made by admins survive.
+ */
+export async function seedCatalog(): Promise<number> {
+  let inserted = 0;
+  for (const entry of SERVICE_CATALOG) {
+    const { won } = await insertUnique(ServiceModel, { ...entry, materials: [...entry.materials], bookable: true });
+    if (won) inserted++;
+  }
+  return inserted;
+}
+
+export async function seedDemoDistrict(): Promise<Omit<SeedReport, 'services'>> {
+  let rooms = 0;
+  let officers = 0;
+  for (const room of DEMO_ROOMS) {
+    const { won } = await insertUnique(RoomModel, { ...room, district: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name });
+    if (won) rooms++;
+  }
+  for (const officer of DEMO_OFFICERS) {
+    const { won } = await insertUnique(OfficerModel, { ...officer });
+    if (won) officers++;
+  }
+  return { rooms, officers };
+}
+
+export async function seedAll(options: { demo: boolean }): Promise<SeedReport> {
+  const services = await seedCatalog();
+  const demo = options.demo ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
+  return { services, ...demo };
+}
+
+/** First start only (no rooms yet) — an empty database gets the demo district. */
+export async function seedIfEmpty(options: { demo: boolean }): Promise<SeedReport | null> {
+  const services = await seedCatalog();
+  if (!options.demo || (await RoomModel.estimatedDocumentCount()) > 0) return services ? { services, rooms: 0, officers: 0 } : null;
+  return { services, ...(await seedDemoDistrict()) };
+}
+
+/**
+ * Makes sure an admin account exists. The password comes from ADMIN_PASSWORD, or is random
+ * and printed once (never logged through the logger, which may ship lines elsewhere).
+ */
+export async function ensureAdmin(options: {
+  username: string;
+  password?: string;
+  logger: Logger;
+  print?: (line: string) => void;
+}): Promise<{ created: boolean }> {
+  const existing = await OfficerModel.findOne({ username: options.username }).select('+passwordHash').lean();
+  if (existing) {
+    if (options.password && existing.passwordHash === undefined) {
+      await OfficerModel.updateOne({ _id: existing._id }, { $set: { passwordHash: await hash(options.password) } });
+    }
+    return { created: false };
+  }
+  const password = options.password ?? randomBytes(12).toString('base64url');
+  const { won } = await insertUnique(OfficerModel, {
+    username: options.username,
+    name: '系统管理员',
+    role: 'admin',
+    rooms: [],
+    passwordHash: await hash(password),
+  });
+  if (won) {
+    options.logger.info({ username: options.username }, 'admin account created');
+    if (!options.password) {
+      const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+      print('');
+      print('================ 管理员账号已创建 (admin account created) ================');
+      print(`  用户名 username: ${options.username}`);
+      print(`  初始密码 password: ${password}`);
+      print('  This password is shown only once. Save it now, or set ADMIN_PASSWORD.');
+      print('===========================================================================');
+      print('');
+    }
+  }
+  return { created: won };
+}

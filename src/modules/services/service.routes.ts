@@ -1,0 +1,25 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { notFound } from '../../http/errors';
+import { parseInput } from '../../http/validate';
+import type { AppState } from '../../http/types';
+import { presentService } from './service.presenter';
+import { findService, listServices } from './service.service';
+
+export function servicesRouter(): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/services' });
+
+  router.get('/', async (ctx) => {
+    const services = await listServices();
+    ctx.body = { services: services.map(presentService) };
+  });
+
+  router.get('/:key', async (ctx) => {
+    const key = parseInput(z.string().regex(/^[a-z_]{1,64}$/, '服务编号格式不正确'), ctx.params.key);
+    const service = await findService(key);
+    if (!service) throw notFound('未找到该服务事项（Service not found）', 'service_not_found');
+    ctx.body = { service: presentService(service) };
+  });
+
+  return router;
+}
