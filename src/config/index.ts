@@ -55,6 +55,22 @@ export const ConfigSchema = z.object({
   BOT_NAME: z.string().min(1).default('警务室小助手'),
   BOT_GROUP_KEYWORD: z.string().min(1).default('警务室'),
   BOT_DAILY_SEND_CAP: z.coerce.number().int().min(1).default(2000),
+  /** Minutes an item may wait for an officer, per kind: "emergency=5,tip=120,…". */
+  SLA_MINUTES: z
+    .string()
+    .default('emergency=5,tip=120,complaint=1440,dispute=1440,question=1440,followup=1440')
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+        const m = /^([a-z_]+)=(\d+)$/.exec(part);
+        if (!m) {
+          ctx.addIssue({ code: 'custom', message: `"${part}" is not kind=minutes` });
+          return z.NEVER;
+        }
+        out[m[1]] = Number(m[2]);
+      }
+      return out;
+    }),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,43 @@
+/**
+ * The one shape every channel converts to and from. The conversation core only ever sees
+ * these, so WeChat, the web chat and tests are interchangeable.
+ */
+export type ChannelName = 'wechat' | 'web';
+
+export interface InboundMessage {
+  channel: ChannelName;
+  /** Stable id of the conversation: a WeChat group id, a WeChat private chat (contact id), or a web chat id. */
+  conversationId: string;
+  /** Stable id of the person writing (WeChat contact id; for the web, the conversation id). */
+  senderId: string;
+  senderName?: string;
+  text: string;
+  isGroup: boolean;
+  /** True when the bot was @-mentioned (or addressed by keyword) in a group. */
+  mentioned: boolean;
+  /** Police room the conversation is bound to (web: chosen by the resident; WeChat group: bound by an officer). */
+  room: string | null;
+  receivedAt: Date;
+}
+
+export interface ReplyOption {
+  label: string;
+  /** What the client sends back when the option is picked (web: the text; WeChat: shown as a numbered choice). */
+  value: string;
+}
+
+export interface OutboundReply {
+  text: string;
+  options?: ReplyOption[];
+}
+
+/** Where a message goes back to: enough to reach the resident on the channel they used. */
+export interface ReplyAddress {
+  channel: ChannelName;
+  conversationId: string;
+  isGroup: boolean;
+  /** In a group, the contact to @-mention. */
+  mentionId?: string;
+  /** WeChat account (bot) that owns the conversation, when several bots run. */
+  account?: string;
+}

@@ -1,0 +1,89 @@
+import { generateCode } from '../../lib/codes';
+import { maskPersonalData } from '../../lib/mask';
+import { insertUnique } from '../../storage/unique-insert';
+import type { ServiceKey } from '../services/catalog';
+import { DEFAULT_PRIORITY, ItemMessageModel, ItemModel, type Item, type ItemKind } from './item.model';
+
+/** Default minutes before an item of each kind is overdue; config SLA_MINUTES overrides. */
+export const DEFAULT_SLA_MINUTES: Record<ItemKind, number> = {
+  emergency: 5,
+  tip: 120,
+  complaint: 24 * 60,
+  dispute: 24 * 60,
+  question: 24 * 60,
+  followup: 24 * 60,
+};
+
+export interface CreateItemProps {
+  room: string;
+  kind: ItemKind;
+  /** The resident's first message; becomes the first thread entry. */
+  text: string;
+  summary?: string;
+  service?: ServiceKey | null;
+  origin?: {
+    channel: 'wechat' | 'web';
+    conversationId: string;
+    senderId?: string;
+    senderName?: string;
+    isGroup?: boolean;
+    account?: string;
+  } | null;
+  anonymous?: boolean;
+  contact?: { name?: string; phone?: string } | null;
+  secretHash?: string;
+  parentItem?: string | null;
+  labels?: string[];
+  slaMinutes?: Partial<Record<string, number>>;
+  now?: Date;
+  codeKind?: 'tip' | 'item';
+}
+
+/**
+ * Creates an item with a fresh follow-up code. The code's uniqueness is the unique index:
+ * on the (rare) collision we draw another code.
+ */
+export async function createItem(props: CreateItemProps): Promise<Item> {
+  const now = props.now ?? new Date();
+  const minutes = props.slaMinutes?.[props.kind] ?? DEFAULT_SLA_MINUTES[props.kind];
+  const summarySource = props.summary ?? props.text;
+  const summary = maskPersonalData(summarySource.replace(/\s+/g, ' ').trim()).slice(0, 80);
+  const codeKind = props.codeKind ?? (props.kind === 'tip' ? 'tip' : 'item');
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const outcome = await insertUnique<Item>(ItemModel, {
+      code: generateCode(codeKind),
+      room: props.room,
+      kind: props.kind,
+      status: 'new',
+      priority: DEFAULT_PRIORITY[props.kind],
+      flagged: props.kind === 'emergency',
+      summary,
+      service: props.service ?? null,
+      labels: props.labels ?? [],
+      dueAt: new Date(now.getTime() + minutes * 60_000),
+      origin: props.anonymous ? null : (props.origin ?? null),
+      anonymous: props.anonymous ?? false,
+      contact: props.contact ?? null,
+      secretHash: props.secretHash,
+      parentItem: props.parentItem ?? null,
+      lastActivityAt: now,
+      createdAt: now,
+    });
+    if (outcome.won) {
+      await ItemMessageModel.create({ item: outcome.doc._id, author: 'resident', kind: 'message', text: props.text.slice(0, 4000), at: now });
+      return outcome.doc;
+    }
+  }
+  throw new Error('could not allocate a unique item code');
+}
+
+export async function findItemByCode(code: string): Promise<Item | null> {
+  return ItemModel.findOne({ code }).lean<Item>();
+}
+
+/** The open item of a conversation, if any — a resident's further messages join its thread. */
+export async function findOpenItemForConversation(conversationId: string): Promise<Item | null> {
+  return ItemModel.findOne({ 'origin.conversationId': conversationId, status: { $in: ['new', 'claimed', 'waiting'] } })
+    .sort({ createdAt: -1 })
+    .lean<Item>();
+}

@@ -1,0 +1,66 @@
+import { Schema, model, type InferSchemaType, Types } from 'mongoose';
+
+/**
+ * The persisted outbox: every message the product sends to a resident or a group is a
+ * document here first, then delivered by the channel's sender (the WeChat bot process, or
+ * the web chat when the page fetches it).
+ *
+ * - `key` is a unique idempotency key chosen by the producer (e.g. `reply:<itemMessageId>`,
+ *   `job:talkday:<run>:<group>`): enqueuing the same message twice stores it once.
+ * - A send attempt is claimed by inserting an OutboxSend {message, attempt} (unique), so no
+ *   message is ever handed to WeChat by two senders at once. A crash between handing a
+ *   message to WeChat and recording `sent` can repeat that one message once; the sender logs it.
+ */
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+
+const optionSchema = new Schema({ label: { type: String, required: true }, value: { type: String, required: true } }, { _id: false });
+
+const outboxSchema = new Schema(
+  {
+    key: { type: String, required: true },
+    channel: { type: String, required: true, enum: ['wechat', 'web'] },
+    /** WeChat bot account that must send it (null: any bot). */
+    account: { type: String, default: null },
+    conversationId: { type: String, required: true },
+    isGroup: { type: Boolean, default: false },
+    /** In a group: the contact to @-mention. */
+    mentionId: { type: String, default: null },
+    text: { type: String, required: true, maxlength: 8000 },
+    options: { type: [optionSchema], default: [] },
+    /** Why it is sent: reply, notice, reminder, survey … (for reports and the jobs page). */
+    purpose: { type: String, default: 'reply', maxlength: 40 },
+    /** Urgent messages ignore quiet hours. */
+    urgent: { type: Boolean, default: false },
+    status: { type: String, required: true, enum: OUTBOX_STATUSES, default: 'queued' },
+    attempts: { type: Number, default: 0 },
+    /** Not before this time (quiet hours, scheduled broadcasts, retry backoff). */
+    nextAttemptAt: { type: Date, required: true, default: () => new Date() },
+    lastError: { type: String, default: null, maxlength: 500 },
+    sentAt: { type: Date, default: null },
+    /** Links back to what produced it. */
+    item: { type: Types.ObjectId, ref: 'Item', default: null },
+    source: { type: String, default: null, maxlength: 120 },
+  },
+  { timestamps: true },
+);
+
+outboxSchema.index({ key: 1 }, { unique: true });
+outboxSchema.index({ channel: 1, status: 1, nextAttemptAt: 1 });
+outboxSchema.index({ conversationId: 1, createdAt: 1 });
+
+export type OutboxMessage = InferSchemaType<typeof outboxSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
+export const OutboxModel = model('OutboxMessage', outboxSchema);
+
+const outboxSendSchema = new Schema(
+  {
+    message: { type: Types.ObjectId, ref: 'OutboxMessage', required: true },
+    attempt: { type: Number, required: true },
+    sender: { type: String, required: true },
+    claimedAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { timestamps: false },
+);
+outboxSendSchema.index({ message: 1, attempt: 1 }, { unique: true });
+
+export const OutboxSendModel = model('OutboxSend', outboxSendSchema);
