@@ -1,7 +1,11 @@
 import { bodyParser } from '@koa/bodyparser';
+import path from 'node:path';
 import Koa from 'koa';
+import serve from 'koa-static';
+import { projectRoot } from '../lib/project-root';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
+import { authenticate } from '../modules/auth/middleware';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security';
@@ -30,6 +34,9 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       },
     }),
   );
+  // Pages and their assets (plain files, no CDN): src/web/public/<page>/…
+  app.use(serve(path.join(projectRoot(), 'src', 'web', 'public'), { index: 'index.html', maxage: 60_000, gzip: false, brotli: false }));
+  app.use(authenticate());
   for (const router of buildRouters(deps)) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { authRouter } from '../modules/auth/auth.routes';
 import { roomsRouter } from '../modules/rooms/room.routes';
 import { servicesRouter } from '../modules/services/service.routes';
 import { healthRouter } from './health.routes';
@@ -6,6 +7,6 @@ import type { AppState } from './types';
 import type { AppDeps } from './app';
 
 /** Every router of the service, in one list: the map of the HTTP API. */
-export function buildRouters(_deps: AppDeps): Router<AppState>[] {
-  return [healthRouter(), roomsRouter(), servicesRouter()];
+export function buildRouters(deps: AppDeps): Router<AppState>[] {
+  return [healthRouter(), authRouter(deps.config), roomsRouter(), servicesRouter()];
 }

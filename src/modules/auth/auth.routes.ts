@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { parseInput } from '../../http/validate';
+import type { AppState } from '../../http/types';
+import { SESSION_COOKIE, login, logout } from './auth.service';
+import { currentOfficer, requireOfficer } from './middleware';
+import { presentSessionOfficer } from './officer.presenter';
+
+const LoginSchema = z.object({
+  username: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export function authRouter(config: Config): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api' });
+  const secure = config.COOKIE_SECURE ?? config.NODE_ENV === 'production';
+
+  router.post('/auth/login', async (ctx) => {
+    const input = parseInput(LoginSchema, ctx.request.body);
+    const result = await login({ ...input, ip: ctx.ip });
+    ctx.cookies.set(SESSION_COOKIE, result.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      expires: result.expiresAt,
+      path: '/',
+      overwrite: true,
+    });
+    ctx.state.log.info({ officer: result.officer.username }, 'officer signed in');
+    ctx.body = { csrfToken: result.officer.csrfToken, officer: presentSessionOfficer(result.officer) };
+  });
+
+  router.post('/auth/logout', requireOfficer(), async (ctx) => {
+    await logout(currentOfficer(ctx.state).sessionId);
+    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, expires: new Date(0), path: '/' });
+    ctx.body = { ok: true };
+  });
+
+  router.get('/me', requireOfficer(), (ctx) => {
+    const officer = currentOfficer(ctx.state);
+    ctx.body = { officer: presentSessionOfficer(officer), csrfToken: officer.csrfToken };
+  });
+
+  return router;
+}
