@@ -7,6 +7,7 @@ module.exports = {
     // Type checking is `npm run typecheck`'s job; tests only transpile, which keeps them fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,
   // FerretDB instances are child processes; two workers fit the 2-core machines.
