@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -180,8 +180,10 @@ export class EmbeddedDatabase {
             '--state-dir=-',
             '--log-level=error',
           ];
+    stopStaleServer(dir);
     const child = spawn(this.binary.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    if (child.pid) writeFileSync(pidFile(dir), String(child.pid));
     this.lastOutput = '';
     const remember = (chunk: Buffer) => {
       this.lastOutput = (this.lastOutput + chunk.toString()).slice(-4000);
@@ -225,5 +227,31 @@ export class EmbeddedDatabase {
     await exited;
     clearTimeout(killer);
     this.child = null;
+    if (this.binary) rmSync(pidFile(path.join(this.dataDir, this.binary.kind)), { force: true });
+  }
+}
+
+const pidFile = (dir: string) => path.join(dir, 'server.pid');
+
+/**
+ * If a previous run of the service was killed without shutting down (SIGKILL, power loss),
+ * its database child may still hold the data directory. Stop it before starting a new one:
+ * only a process whose command line names this very directory is touched.
+ */
+function stopStaleServer(dir: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile(dir), 'utf8').trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes(dir)) {
+      process.kill(pid, 'SIGKILL');
+    }
+  } catch {
+    // Not running (or not Linux): nothing to stop.
   }
 }
