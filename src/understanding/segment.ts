@@ -1,0 +1,87 @@
+/**
+ * Text normalisation and Chinese word segmentation.
+ * Pure apart from the lazily created jieba instance (a native, in-memory dictionary).
+ */
+
+import { Jieba } from '@node-rs/jieba';
+// The dictionary entry point ships without a usable module declaration for our resolution mode.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
+
+/** Domain words jieba would otherwise split (居住证 → 居住/证 in some contexts). */
+export const DOMAIN_WORDS: readonly string[] = [
+  '居住证', '居住登记', '暂住证', '暂住登记', '无犯罪记录证明', '无犯罪证明', '无犯罪记录', '良民证',
+  '临时身份证', '临时居民身份证', '身份证', '户口本', '户口簿', '户籍证明', '户口证明', '亲属关系证明',
+  '同一人证明', '户口注销证明', '港澳通行证', '台湾通行证', '往来港澳通行证', '护照', '签注', '出生证明',
+  '出生医学证明', '出生登记', '新生儿', '上户口', '报户口', '补登', '补录', '黑户', '落户', '迁入', '迁出',
+  '准迁证', '迁移证', '分户', '立户', '户主', '死亡证明', '火化证明', '销户', '注销户口', '出租屋',
+  '出租房屋', '房东', '租客', '消防', '灭火器', '烟感', '电动车', '电瓶车', '飞线充电', '失物招领',
+  '遗失登记', '捡到', '警务室', '网上警务室', '流动警务室', '社区民警', '片警', '开放日', '恳谈日',
+  '警民恳谈日', '预约', '改约', '取消预约', '举报', '匿名举报', '调解', '投诉', '冒充公检法', '安全账户',
+  '屏幕共享', '刷单', '咋整', '咋办', '咋弄', '啥时候', '俺家', '娃', '煤气味', '燃气', '天然气',
+];
+
+let jieba: Jieba | null = null;
+
+/** The shared jieba instance, created on first use with the default and domain dictionaries. */
+export function getJieba(): Jieba {
+  if (!jieba) {
+    const j = Jieba.withDict(dict);
+    j.loadDict(Buffer.from(DOMAIN_WORDS.map((w) => `${w} 200000 n`).join('\n') + '\n'));
+    jieba = j;
+  }
+  return jieba;
+}
+
+// A small map of traditional characters that residents in mixed groups actually type.
+const TRAD = '證戶號門買會開問辦發處詐騙錢轉賬報車電鄰樓時間遷記錄無請簽護臨歲過還這麼嗎預約們難幫將兒見進燒煙氣醫搶殺鬥爭擾聲東貨遺領補換務點個說話讓對給從為來後沒樣鑰匙網實際裡親屬關係婦媽爺奶孫業導註銷條亂碼罰費應該覺權擊竊盜槍傷暈倒險災滅訊撥號碼圖書館麗劃線紹謝嗯';
+const SIMP = '证户号门买会开问办发处诈骗钱转账报车电邻楼时间迁记录无请签护临岁过还这么吗预约们难帮将儿见进烧烟气医抢杀斗争扰声东货遗领补换务点个说话让对给从为来后没样钥匙网实际里亲属关系妇妈爷奶孙业导注销条乱码罚费应该觉权击窃盗枪伤晕倒险灾灭讯拨号码图书馆丽划线绍谢嗯';
+const TRAD_MAP = new Map<string, string>();
+for (let i = 0; i < Math.min(TRAD.length, SIMP.length); i++) TRAD_MAP.set(TRAD[i], SIMP[i]);
+const TRAD_RE = new RegExp(`[${TRAD}]`, 'g');
+
+/** Names the bot is commonly mentioned by in groups, longest first. */
+const BOT_NAMES = ['网上警务室小助手', '警务室小助手', '警务小助手', '网上警务室', '社区警务室', '小助手', '警务室', '机器人'];
+
+const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}\u{E0020}-\u{E007F}]/gu;
+const SOS_RE = /🆘/gu;
+
+/**
+ * Normalises resident text: NFKC (full-width → half-width), lower case, a few traditional characters,
+ * @mentions and emoji removed, whitespace collapsed. Chinese punctuation becomes ASCII punctuation.
+ */
+export function normalize(input: string, botNames: readonly string[] = BOT_NAMES): string {
+  let t = String(input ?? '');
+  t = t.replace(SOS_RE, ' 救命 ');
+  t = t.normalize('NFKC').toLowerCase();
+  // "。" and "、" survive NFKC; map them so clause splitting sees one punctuation set.
+  t = t.replace(/[。｡]/g, '.').replace(/[、]/g, ',').replace(/[“”「」『』]/g, '"').replace(/[‘’]/g, "'");
+  t = t.replace(TRAD_RE, (c) => TRAD_MAP.get(c) ?? c);
+  t = stripMentions(t, botNames);
+  t = t.replace(EMOJI_RE, ' ');
+  t = t.replace(/[\s\u2005\u3000]+/g, ' ').trim();
+  return t;
+}
+
+/** Removes @mentions. A mention ends at whitespace (WeChat inserts U+2005) or is a known bot name. */
+export function stripMentions(t: string, botNames: readonly string[] = BOT_NAMES): string {
+  return t.replace(/@([^\s\u2005@]{0,24})([\s\u2005]|$)?/g, (_m, name: string, sep: string | undefined) => {
+    if (sep !== undefined) return ' ';
+    const known = botNames.find((n) => name.startsWith(n.toLowerCase()));
+    return known ? ' ' + name.slice(known.length) : ' ' + name;
+  });
+}
+
+const PUNCT_RE = /^[\s\p{P}\p{S}]+$/u;
+
+/** Words of a normalised text (jieba with HMM), punctuation and spaces dropped. */
+export function segment(normalized: string): string[] {
+  if (!normalized) return [];
+  return getJieba().cut(normalized, true).filter((w) => !PUNCT_RE.test(w));
+}
+
+/** Search-mode words (long words plus their sub-words), for retrieval. */
+export function segmentForSearch(normalized: string): string[] {
+  if (!normalized) return [];
+  return getJieba().cutForSearch(normalized, true).filter((w) => !PUNCT_RE.test(w));
+}
