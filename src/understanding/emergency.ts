@@ -35,7 +35,6 @@ const PERSON =
   '弟弟|妹妹|哥哥|姐姐|家人|学生|病人|侄子|侄女|婆婆|公公|岳母|丈母娘|亲戚|朋友|同学|室友)';
 // Things (not people) that get lost; their presence between a person and "丢了" means an item, not a person.
 const OBJECT = '(?:证|本|簿|卡|包|钱|手机|钥匙|户口|护照|照片|东西|材料|资料|车|猫|狗|宠物|电话|微信|行李|作业)';
-const SEP = '[^,.!?;]'; // inside one clause
 
 const CUES: Cue[] = [
   // --- police: violence, break-in, robbery, threats, self-harm

@@ -5,7 +5,6 @@
 
 import { Jieba } from '@node-rs/jieba';
 // The dictionary entry point ships without a usable module declaration for our resolution mode.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
 
 /** Domain words jieba would otherwise split (居住证 → 居住/证 in some contexts). */
@@ -43,6 +42,8 @@ const TRAD_RE = new RegExp(`[${TRAD}]`, 'g');
 /** Names the bot is commonly mentioned by in groups, longest first. */
 const BOT_NAMES = ['网上警务室小助手', '警务室小助手', '警务小助手', '网上警务室', '社区警务室', '小助手', '警务室', '机器人'];
 
+// Individual code points (modifiers, joiners, keycaps) are meant to be matched one by one here.
+// eslint-disable-next-line no-misleading-character-class
 const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}\u{E0020}-\u{E007F}]/gu;
 const SOS_RE = /🆘/gu;
 
