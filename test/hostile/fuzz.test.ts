@@ -36,6 +36,8 @@ function endpoints(): Array<{ method: string; path: string }> {
   const list: Array<{ method: string; path: string }> = [];
   for (const router of buildRouters({ config, logger })) {
     for (const layer of router.stack) {
+      // A RegExp route has no :params to fill; the routers use string paths only.
+      if (typeof layer.path !== 'string') continue;
       for (const method of layer.methods) {
         if (method === 'HEAD') continue;
         list.push({ method, path: layer.path });
