@@ -31,6 +31,50 @@ describe('detectEmergency', () => {
     expect(e!.numbers.slice(0, numbers.length)).toEqual(numbers);
   });
 
+  // Families of "happening now, someone in danger" phrasings beyond the obvious keywords.
+  test.each([
+    ['闺女上完培训班到现在都没到家 电话一直关机', 'missing'],
+    ['我爸有点糊涂 下午出去遛弯就没找着', 'missing'],
+    ['找了一个多钟头了 小孙子还是没找到', 'missing'],
+    ['娃在菜市场一转眼就不见了', 'missing'],
+    ['儿子一夜未归 同学也说不知道', 'missing'],
+    ['对门小孩翻到阳台护栏外面去了 家里没大人', 'police'],
+    ['孩子的头卡在栏杆缝里拔不出来', 'police'],
+    ['小孩被锁在车里 车窗都关着', 'police'],
+    ['老人掉进路边的排水沟里了', 'medical'],
+    ['屋里生着煤炉 老两口都说头晕想吐', 'medical'],
+    ['我妈突然嘴歪了 说话也说不清楚 口齿不清', 'medical'],
+    ['孩子误吞了一块磁铁', 'medical'],
+    ['他又在打我 还掐我脖子', 'police'],
+    ['有个男的拎着砖头在楼下堵我', 'police'],
+    ['有人翻进我家院子了', 'police'],
+    ['插排冒火花了 一股塑料烧焦的味', 'fire'],
+    ['燃气管子那里嘶嘶响', 'fire'],
+    ['自称客服的让我下载个会议app开共享退款', 'fraud'],
+    ['我爸正在按对方说的给安全账户转账 劝都劝不住', 'fraud'],
+  ])('happening now: %s → %s', (text, kind) => {
+    expect(detectEmergency(text)?.kind).toBe(kind);
+  });
+
+  test.each([
+    '孩子放学一般几点到家比较合适',
+    '找了一下午户口本还是没找到',
+    '我妈的医保卡找不着了 去哪补',
+    '儿子的事举报了一周没消息',
+    '我爸不知道去哪办身份证',
+    '验证码收不到怎么预约',
+    '系统卡住了 预约不了',
+    '困扰了好久的噪音问题',
+    '孩子爱爬窗台 怎么防护',
+    '冬天用炭火取暖要注意什么',
+    '以前孩子走丢过 想办个防走失手环',
+    '跑了好几趟 累得满头大汗',
+    '车堵在门口出不去 是谁的车',
+    '儿子在外地打工 一直没回来过 能代办身份证吗',
+  ])('still not an emergency: %s', (text) => {
+    expect(detectEmergency(text)).toBeNull();
+  });
+
   test('self-harm is a police emergency that also lists 120', () => {
     const e = detectEmergency('有人要跳楼，就在8栋楼顶');
     expect(e?.kind).toBe('police');

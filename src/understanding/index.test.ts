@@ -39,6 +39,40 @@ describe('analyze: intents', () => {
     expect(u.analyze('身份证丢了咋办').appointmentAction).toBeNull();
   });
 
+  test.each([
+    ['帮我约一下后天上午 开户籍证明', 'appointment', 'hukou_certificate'],
+    ['给我约个换身份证的号 周三', 'appointment', 'id_card_renewal'],
+    ['约好的出生登记能往后推两天吗', 'appointment', 'birth_registration'],
+    ['约个时间去认领我丢的钱包', 'appointment', 'lost_and_found'],
+    ['我约的是星期几来着', 'status', null],
+    ['户籍证明开出来没', 'status', 'hukou_certificate'],
+    ['查询 m4k8t2xq', 'status', null],
+    ['有人在业主群里高价收银行卡 截图发给你们', 'tip', null],
+    ['这个短信多半是诈骗 号码提供给你们', 'tip', null],
+    ['留言一个礼拜了也不回一下', 'complaint', null],
+    ['预约了去了还得排队一个多小时', 'complaint', null],
+    ['你们这儿都能办啥事', 'service_question', null],
+    ['你们这儿办业务要交钱吗', 'service_question', null],
+    ['负责我们村的片警换了吗', 'info', null],
+    ['丢了个灰色的书包 能登记一下吗', 'service_question', 'lost_and_found'],
+    ['电动车能在自家门口充电吗 物业不让', 'service_question', 'fire_safety_consultation'],
+    ['楼上那家把纸箱子堆在楼梯口 挡着消防通道', 'dispute', null],
+    ['我和弟弟在一个户口本上 想分开', 'service_question', 'household_split'],
+    ['孩子刚出生 我们两口子民族不一样 上户口随谁', 'service_question', 'birth_registration'],
+    ['居住正去哪办', 'service_question', 'residence_permit'],
+    ['shenfenzheng diule zenmeban', 'service_question', 'id_card_reissue'],
+  ])('family: %s → %s / %s', (text, intent, service) => {
+    const a = u.analyze(text);
+    expect(a.intent).toBe(intent);
+    expect(a.service).toBe(service);
+  });
+
+  test('约 as "about" or in other words is not a booking', () => {
+    expect(u.analyze('补登一般约15个工作日能办好吗').intent).toBe('service_question');
+    expect(u.analyze('办居住证需要提前约吗').intent).toBe('service_question');
+    expect(u.analyze('租约到期了 居住登记要重新办吗').intent).toBe('service_question');
+  });
+
   test('asking whether booking is needed is a service question', () => {
     expect(u.analyze('办身份证需要预约吗').intent).toBe('service_question');
   });

@@ -39,6 +39,38 @@ const TRAD_MAP = new Map<string, string>();
 for (let i = 0; i < Math.min(TRAD.length, SIMP.length); i++) TRAD_MAP.set(TRAD[i], SIMP[i]);
 const TRAD_RE = new RegExp(`[${TRAD}]`, 'g');
 
+// Residents without a Chinese keyboard type pinyin ("hukou qianchu yao duojiu"). Domain words and a few
+// function words, without tones; a latin run is converted only when it splits entirely into these words.
+const PINYIN: Record<string, string> = {
+  hukou: '户口', hukouben: '户口本', huji: '户籍', hujizhengming: '户籍证明', shenfenzheng: '身份证', sfz: '身份证',
+  juzhuzheng: '居住证', juzhudengji: '居住登记', zanzhuzheng: '暂住证', zanzhu: '暂住', qianchu: '迁出', qianru: '迁入', qianzou: '迁走',
+  qianhukou: '迁户口', luohu: '落户', shanghukou: '上户口', baohukou: '报户口', chusheng: '出生', chushengzheng: '出生证', xinshenger: '新生儿',
+  fenhu: '分户', lihu: '立户', zhengming: '证明', wufanzui: '无犯罪', fanzui: '犯罪', jilu: '记录', huzhao: '护照', gangao: '港澳',
+  tongxingzheng: '通行证', qianzhu: '签注', linshi: '临时', buban: '补办', huanling: '换领', guoqi: '过期', daoqi: '到期',
+  yuyue: '预约', quxiao: '取消', gaiqi: '改期', jubao: '举报', zhapian: '诈骗', pianzi: '骗子', beipian: '被骗', zhuanzhang: '转账',
+  zhaohuo: '着火', zhaohuole: '着火了', qihuo: '起火', jiuming: '救命', baojing: '报警', toushu: '投诉', jingwushi: '警务室',
+  minjing: '民警', diule: '丢了', diu: '丢', zenme: '怎么', zenmeban: '怎么办', duojiu: '多久', xuyao: '需要', cailiao: '材料',
+  shenme: '什么', nali: '哪里', zaina: '在哪', banli: '办理', dengji: '登记', chuzu: '出租', chuzufang: '出租房', fangdong: '房东',
+  siwang: '死亡', qushi: '去世', zhuxiao: '注销', xiaohu: '销户', gaiming: '改名', gengzheng: '更正', shiwu: '失物', jiandao: '捡到',
+  qianbao: '钱包', xiaofang: '消防', diandongche: '电动车', chongdian: '充电', kaifangri: '开放日', shijian: '时间', jijiu: '急救',
+  zhaobudao: '找不到', bujian: '不见', bujianle: '不见了', zoudiu: '走丢', haizi: '孩子', laoren: '老人',
+};
+const PINYIN_KEYS = Object.keys(PINYIN).sort((a, b) => b.length - a.length);
+const PINYIN_RUN_RE = /[a-z]{3,}/g;
+
+function pinyinWord(run: string): string | null {
+  // Greedy longest-first split; a run that does not split completely is left alone (English, codes, names).
+  let out = '';
+  let i = 0;
+  while (i < run.length) {
+    const key = PINYIN_KEYS.find((k) => run.startsWith(k, i));
+    if (!key) return null;
+    out += PINYIN[key];
+    i += key.length;
+  }
+  return out;
+}
+
 /** Names the bot is commonly mentioned by in groups, longest first. */
 const BOT_NAMES = ['网上警务室小助手', '警务室小助手', '警务小助手', '网上警务室', '社区警务室', '小助手', '警务室', '机器人'];
 
@@ -58,6 +90,7 @@ export function normalize(input: string, botNames: readonly string[] = BOT_NAMES
   // "。" and "、" survive NFKC; map them so clause splitting sees one punctuation set.
   t = t.replace(/[。｡]/g, '.').replace(/[、]/g, ',').replace(/[“”「」『』]/g, '"').replace(/[‘’]/g, "'");
   t = t.replace(TRAD_RE, (c) => TRAD_MAP.get(c) ?? c);
+  if (/[a-z]{3}/.test(t)) t = t.replace(PINYIN_RUN_RE, (run) => pinyinWord(run) ?? run);
   t = stripMentions(t, botNames);
   t = t.replace(EMOJI_RE, ' ');
   t = t.replace(/[\s\u2005\u3000]+/g, ' ').trim();
