@@ -1,11 +1,15 @@
 /**
  * Throughput of analyze() with the catalog plus FAQs of 100, 1,000 and 5,000 entries
- * (the seed FAQ padded with synthetic entries). Run: npx tsx scripts/bench-understanding.ts
+ * (the seed FAQ padded with synthetic entries). Run: npx tsx scripts/bench-understanding.ts [--cv]
+ * --cv also prints cross-validation of the statistical model: leave-one-author-out (train on two labelled
+ * batches, test on the third) and 5 random folds, each comparing rules alone with rules + model.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createUnderstanding, FAQ_SEED, type FaqEntry } from '../src/understanding';
 import { SERVICE_KEYS } from '../src/modules/services/catalog';
+import { crossValidateBySource, crossValidateKFold, formatFolds } from '../src/understanding/evaluate';
+import { loadTrainingData, trainModels } from '../src/understanding/training';
 
 const WORDS = ['身份证', '户口', '居住证', '预约', '材料', '证明', '登记', '迁移', '补办', '换领', '消防', '电动车', '护照', '签注',
   '派出所', '社区', '民警', '周末', '办理', '时间', '孩子', '老人', '房子', '出租', '丢失', '捡到', '诈骗', '举报', '调解', '邻居'];
@@ -61,6 +65,17 @@ function main(): void {
     rows.push(`${String(size).padStart(8)} ${buildMs.toFixed(0).padStart(10)} ${String(n).padStart(10)} ${(n / totalS).toFixed(0).padStart(8)} ${mean.toFixed(0).padStart(9)} ${lat[Math.floor(n * 0.99)].toFixed(0).padStart(8)}`);
   }
   process.stdout.write(rows.join('\n') + '\n');
+
+  const data = loadTrainingData();
+  const t0 = process.hrtime.bigint();
+  trainModels(data);
+  process.stdout.write(`\nmodel training: ${data.length} examples in ${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(0)} ms\n`);
+  if (process.argv.includes('--cv')) {
+    process.stdout.write('\ncross-validation by author (train on the other batches, test on this one; rules were tuned on nlu and holdout):\n');
+    process.stdout.write(formatFolds(crossValidateBySource(data)) + '\n');
+    process.stdout.write('\n5-fold cross-validation (random, fixed seed):\n');
+    process.stdout.write(formatFolds(crossValidateKFold(data, 5)) + '\n');
+  }
 }
 
 main();

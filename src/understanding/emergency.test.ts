@@ -117,3 +117,47 @@ describe('detectEmergency', () => {
     expect(detectEmergency('有人搶我包')?.kind).toBe('police');
   });
 });
+
+// Families found on first contact with an independently written set, generalised beyond the lines seen.
+describe('detectEmergency: danger scenes and families', () => {
+  test.each([
+    // smoke or fire around you, can't see or get out
+    ['单元门口全是黑烟 看不清楼梯 往哪逃啊', 'fire'],
+    ['走廊烟越来越大 门把手烫得摸不了 出不去', 'fire'],
+    ['有个男的在楼梯间倒汽油 说要点了', 'fire'],
+    // someone stuck in a lift, not answering
+    ['电梯停在两层中间 我爸在里面 喊他也不应', 'police'],
+    ['商场电梯突然往下溜 里面好几个人在叫', 'police'],
+    // a stranger taking a child
+    ['有个女的把邻居家小男孩抱上电动车就走了 孩子在哭', 'missing'],
+    ['学校门口一个不认识的人拽着小姑娘往车上拉', 'missing'],
+    // people in danger without the obvious keywords
+    ['外公在浴室滑倒了 叫不起来', 'medical'],
+    ['水库边有个人在水里挣扎', 'medical'],
+    ['孩子吞了一整板退烧药 现在迷迷糊糊的', 'medical'],
+    ['我被一个男的从地铁站一直跟着 现在到小区门口了', 'police'],
+    ['网约车司机不让我下车 一直往山里开', 'police'],
+    ['隔壁传来女人的惨叫声 已经好一会了', 'police'],
+    ['工地上有人被钢筋砸中了', 'medical'],
+    ['对方又让我转五千 说转了就能解冻 我已经转了两次', 'fraud'],
+  ])('%s → %s', (text, kind) => {
+    const e = detectEmergency(text);
+    expect(e).not.toBeNull();
+    expect(e!.kind).toBe(kind);
+  });
+
+  // Past, settled, legal, hypothetical, advice or complaint framing is not an emergency.
+  test.each([
+    '我姑失踪十几年了 法院已经判决宣告死亡 户口怎么弄',
+    '昨天有个冒充银行客服的打给我爸 号码我记下了 想举报',
+    '派出所接到报警一个多小时才来人 我要投诉',
+    '前两天楼下车棚着过火 已经灭了 以后电瓶车还能放那吗',
+    '要是电梯突然坏了被困在里面 该怎么自救',
+    '楼上一直在装修 天天砸墙',
+    '隔壁老有人抽烟 烟味一直飘过来',
+    '小孩走丢后民警帮忙找回来了 特别感谢',
+    '孩子被同学打了 想找你们调解一下赔偿',
+  ])('%s → none', (text) => {
+    expect(detectEmergency(text)).toBeNull();
+  });
+});

@@ -4,11 +4,14 @@
  */
 import { findCodeInText } from '../lib/codes';
 import { detectEmergencyNormalized } from './emergency';
-import { classifyIntent } from './intent';
+import { appointmentAction, classifyIntent } from './intent';
+import { features } from './model';
 import { Retriever } from './retrieval';
 import { normalize } from './segment';
-import { detectService } from './service';
-import type { Analysis, FaqEntry, Hit } from './types';
+import { scoreServices, SERVICE_MIN_SCORE } from './service';
+import { loadTrainingData, NO_SERVICE, trainModels, type Models, type TrainingExample } from './training';
+import { INTENTS, type Analysis, type FaqEntry, type Hit, type Intent } from './types';
+import type { ServiceKey } from '../modules/services/catalog';
 
 export { INTENTS, isIntent } from './types';
 export type { Analysis, AppointmentAction, EmergencyInfo, EmergencyKind, FaqEntry, Hit, Intent } from './types';
@@ -16,6 +19,7 @@ export { detectEmergency, EMERGENCY_NUMBERS } from './emergency';
 export { normalize, segment } from './segment';
 export { detectService } from './service';
 export { FAQ_SEED } from './faq-seed';
+export { loadTrainingData, parseTrainingData, type TrainingExample } from './training';
 
 export interface Understanding {
   analyze(text: string): Analysis;
@@ -27,8 +31,33 @@ export interface Understanding {
 const FAQ_SERVICE_MIN_SCORE = 15;
 const FAQ_HITS = 3;
 
-export function createUnderstanding(opts: { faq: FaqEntry[] }): Understanding {
+/** How rule decisions and the statistical model are combined (tuned by cross-validation, see evaluate.ts). */
+export interface BlendOptions {
+  /** Rule decisions at or above this confidence win outright. */
+  ruleWins: number;
+  /** Weight of the rule's vote against the model's probabilities (0..1) below that confidence. */
+  ruleWeight: number;
+  /** Model probability needed to name a service no rule found. */
+  serviceMinP: number;
+  /** Rule-score gap under which the model breaks a tie between services. */
+  serviceTieGap: number;
+}
+
+export const DEFAULT_BLEND: BlendOptions = { ruleWins: 0.9, ruleWeight: 0.5, serviceMinP: 0.7, serviceTieGap: 1 };
+
+export interface UnderstandingOptions {
+  faq: FaqEntry[];
+  /** Labelled examples for the statistical models; default: the shipped file; false: rules only. */
+  training?: readonly TrainingExample[] | false;
+  blend?: Partial<BlendOptions>;
+}
+
+const MODEL_INTENTS = INTENTS.filter((i) => i !== 'emergency');
+
+export function createUnderstanding(opts: UnderstandingOptions): Understanding {
   const retriever = new Retriever(opts.faq ?? []);
+  const blend: BlendOptions = { ...DEFAULT_BLEND, ...(opts.blend ?? {}) };
+  const models: Models | null = opts.training === false ? null : trainModels(opts.training ?? loadTrainingData());
 
   function analyze(text: string): Analysis {
     const raw = typeof text === 'string' ? text : String(text ?? '');
@@ -43,27 +72,66 @@ export function createUnderstanding(opts: { faq: FaqEntry[] }): Understanding {
       return { intent: 'emergency', service: null, emergency, confidence: 0.95, code, appointmentAction: null, faqHits: faqHits.map(strip) };
     }
 
-    const svc = detectService(t);
-    const decision = classifyIntent(t, { serviceScore: svc.score, hasCode: code !== null });
-    let service = svc.service;
+    const ranked = scoreServices(t);
+    const topScore = ranked[0]?.score ?? 0;
+    const runnerUp = ranked[1]?.score ?? 0;
+    const decision = classifyIntent(t, { serviceScore: topScore, hasCode: code !== null });
+    let intent: Exclude<Intent, 'emergency'> = decision.intent;
     let confidence = decision.confidence;
-    if (decision.intent === 'service_question' && !service) {
+    let service: ServiceKey | null = topScore >= SERVICE_MIN_SCORE ? ranked[0].service : null;
+    const feats = models ? features(t) : null;
+
+    // Below the rules' sure decisions, the rule votes with the model's probabilities.
+    if (models && feats && code === null && confidence < blend.ruleWins) {
+      const p = models.intent.probabilitiesOf(feats);
+      const labels = models.intent.labels;
+      const other = (1 - confidence) / (MODEL_INTENTS.length - 1);
+      let best = intent;
+      let bestScore = -1;
+      for (const candidate of MODEL_INTENTS) {
+        const li = labels.indexOf(candidate);
+        const pm = li < 0 ? 0 : p[li];
+        const s = blend.ruleWeight * (candidate === decision.intent ? confidence : other) + (1 - blend.ruleWeight) * pm;
+        if (s > bestScore) { bestScore = s; best = candidate; }
+      }
+      if (best !== intent) { intent = best; confidence = Math.min(0.75, bestScore); }
+    }
+
+    const wantsService = intent === 'service_question' || intent === 'appointment' || intent === 'status';
+    if (models && feats && wantsService) {
+      const ps = models.service.probabilitiesOf(feats);
+      const prob = (k: string): number => { const i = models.service.labels.indexOf(k); return i < 0 ? 0 : ps[i]; };
+      if (service && runnerUp > 0 && topScore - runnerUp < blend.serviceTieGap) {
+        // Close rule scores: the model breaks the tie among the services the rules found.
+        const close = ranked.filter((r) => topScore - r.score < blend.serviceTieGap);
+        service = close.reduce((a, b) => (prob(b.service) > prob(a.service) ? b : a)).service;
+      } else if (!service && !(decision.general && intent === decision.intent)) {
+        let bestKey = NO_SERVICE;
+        let bestP = 0;
+        models.service.labels.forEach((k, i) => { if (ps[i] > bestP) { bestP = ps[i]; bestKey = k; } });
+        if (bestKey !== NO_SERVICE && bestP >= blend.serviceMinP) {
+          service = bestKey as ServiceKey;
+          confidence = Math.min(confidence, 0.6);
+        }
+      }
+    }
+    if (intent === 'service_question' && !service) {
       const top = faqHits[0];
       if (top && top.service && top.score >= FAQ_SERVICE_MIN_SCORE) {
         service = top.service;
         confidence = Math.min(confidence, 0.55);
       }
     }
-    if (decision.intent !== 'service_question' && decision.intent !== 'appointment' && decision.intent !== 'status') service = null;
-    if (service && svc.runnerUp > 0 && svc.score - svc.runnerUp < 2) confidence = Math.max(0.3, confidence - 0.15);
+    if (!wantsService) service = null;
+    if (service && runnerUp > 0 && topScore - runnerUp < 2) confidence = Math.max(0.3, confidence - 0.15);
 
     return {
-      intent: decision.intent,
+      intent,
       service,
       emergency: null,
       confidence: Math.round(confidence * 100) / 100,
       code,
-      appointmentAction: decision.intent === 'appointment' ? decision.appointmentAction : null,
+      appointmentAction: intent === 'appointment' ? (decision.intent === 'appointment' ? decision.appointmentAction : appointmentAction(t)) : null,
       faqHits: faqHits.map(strip),
     };
   }

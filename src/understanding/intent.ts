@@ -98,6 +98,8 @@ export interface IntentDecision {
   intent: Exclude<Intent, 'emergency'>;
   confidence: number;
   appointmentAction: AppointmentAction | null;
+  /** A question about the room's services in general (fees, online, what it handles): no single service. */
+  general?: boolean;
 }
 
 export interface IntentContext {
@@ -106,7 +108,7 @@ export interface IntentContext {
   hasCode: boolean;
 }
 
-function appointmentAction(t: string): AppointmentAction {
+export function appointmentAction(t: string): AppointmentAction {
   if (CHANGE.test(t)) return 'change';
   if (CANCEL.test(t)) return 'cancel';
   return 'book';
@@ -141,8 +143,10 @@ export function classifyIntent(t: string, ctx: IntentContext): IntentDecision {
   const disputeHits = countMatches(DISPUTE, t);
   if (disputeHits >= 2 || (disputeHits === 1 && ctx.serviceScore < 3)) return d('dispute', disputeHits >= 2 ? 0.85 : 0.7);
   if (OFFICER_INFO.test(t) && ctx.serviceScore < 4) return d('info', 0.8);
-  if (SERVICE_META.test(t) && ctx.serviceScore < 2 && !/开放日|恳谈|停车/.test(t)) return d('service_question', 0.6);
+  if (SERVICE_META.test(t) && ctx.serviceScore < 2 && !/开放日|恳谈|停车/.test(t)) return { ...d('service_question', 0.6), general: true };
   if (INFO_STRONG.test(t) && ctx.serviceScore < 4) return d('info', 0.85);
+  // "需要预约吗" asks about the rules of booking: a sure service question, not a booking.
+  if (APPOINTMENT.test(t) && APPOINTMENT_QUESTION.test(t)) return d('service_question', 0.9);
   if (ctx.serviceScore >= 2) return d('service_question', Math.min(0.95, 0.6 + ctx.serviceScore * 0.06));
   if (CHITCHAT.test(t) && stripped.length <= 20 && (!QUESTION.test(t) || stripped.length <= 8)) return d('chitchat', 0.85);
   const general = GENERAL.test(t);
