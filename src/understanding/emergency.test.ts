@@ -161,3 +161,50 @@ describe('detectEmergency: danger scenes and families', () => {
     expect(detectEmergency(text)).toBeNull();
   });
 });
+
+// Families from the third independent set (holdout-3), generalised: new phrasings of each, not the lines seen.
+describe('detectEmergency: holdout-3 families', () => {
+  test.each([
+    // beating with an object, "要出人命"
+    ['对门那男的拿衣架往死里抽孩子', 'police'],
+    ['楼上又打起来了 再不来要出人命了', 'police'],
+    ['我爸喝了酒拿擀面杖打我妈', 'police'],
+    // pinyin
+    ['jiu ming a you ren qiang wo bao', 'police'],
+    ['you ren da wo', 'police'],
+    ['kuai lai ren a you ren sha ren', 'police'],
+    // Cantonese
+    ['有班人喺街口打交 快啲嚟', 'police'],
+    ['救命呀 有人劈友', 'police'],
+    ['我阿嫲晕低咗 叫极都唔应', 'medical'],
+    ['楼下火烛啊', 'fire'],
+    ['我個仔喺商场唔见咗', 'missing'],
+    // caught fire without 着火
+    ['后院柴火垛着了 火越烧越大', 'fire'],
+    ['俺家牛棚着了 火老大了', 'fire'],
+    // confinement
+    ['我被他们锁在宿舍里 不让出去', 'police'],
+    ['他们把我手脚绑起来了 在城南仓库', 'police'],
+    ['有人把我闺女关在出租屋里 手机被收了', 'police'],
+    // someone in the car or the home right now, the resident afraid
+    ['车库里有个人在撬我车后备箱 我不敢下去', 'police'],
+    ['回家发现有个人在我屋里翻抽屉 我不敢进去', 'police'],
+  ])('%s → %s', (text, kind) => {
+    expect(detectEmergency(text)?.kind).toBe(kind);
+  });
+
+  test.each([
+    // dreams, past scenes that are over, complaints about a report
+    '昨晚梦见家里着火了 吓醒了',
+    '做了个噩梦 梦里有人撬门',
+    '昨晚楼下有人打架 今早看地上还有血 现在没人了',
+    '上个月家里遭贼 报案到现在一个电话都没有 你们到底管不管',
+    '家里被偷了报案到现在快俩月 一点消息没有 你们管不管',
+    // objects, not people, in the car; anger, not fire; English is not pinyin
+    '车钥匙锁在车里了 能帮忙开一下吗',
+    '我火大得很 办个证跑了三趟',
+    'I am a student',
+  ])('%s → none', (text) => {
+    expect(detectEmergency(text)).toBeNull();
+  });
+});

@@ -92,7 +92,7 @@ const CUES: Cue[] = [
   },
   {
     kind: 'police', extra: ['119'],
-    re: new RegExp(`(头|手|脚|腿|胳膊|身子|${PERSON}|人)[^,.!?;]{0,4}(卡|夹)(在|住)|(卡|夹)在[^,.!?;]{0,8}(出不来|拔不出|动不了|下不来)|被困(?!扰|难|惑)|(伸|塞|卡|钻)进[^,.!?;]{0,8}(出不来|拔不出|退不出)|困在[^,.!?;]{0,6}(里|上|中)|(锁|关)在车里|反锁在[^,.!?;]{0,6}(里|屋|家)|电梯[^,.!?;]{0,6}(困|关)(人|住|了)`),
+    re: new RegExp(`(头|手|脚|腿|胳膊|身子|${PERSON}|人)[^,.!?;]{0,4}(卡|夹)(在|住)|(卡|夹)在[^,.!?;]{0,8}(出不来|拔不出|动不了|下不来)|被困(?!扰|难|惑)|(伸|塞|卡|钻)进[^,.!?;]{0,8}(出不来|拔不出|退不出)|困在[^,.!?;]{0,6}(里|上|中)|(?<!钥匙|东西|包|手机|卡)(锁|关)在车里|反锁在[^,.!?;]{0,6}(里|屋|家)|电梯[^,.!?;]{0,6}(困|关)(人|住|了)`),
   },
   { kind: 'medical', extra: ['110'], requires: /河|湖|水|江|海|池|井|沟|坑/, re: /(河|湖|水|江|海|池塘|水库|井)里[^,.!?;]{0,4}(有(个)?人|扑腾|挣扎|呼救|漂着|喊救命)|不会游泳/ },
   { kind: 'medical', re: /倒在[^,.!?;]{0,6}(地|路|门口|边|旁|里|上|下)|一动(也|都)不动|不动弹|血[^,.!?;]{0,3}(止不住|流不止|一直流|直流|哗哗|流个不停)|(咬|砍|割|扎|划|撞)[^,.!?;]{0,6}(满脸|满身|一脸|一身|好多|很多)?(是)?血/ },
@@ -131,6 +131,29 @@ const CUES: Cue[] = [
     kind: 'medical',
     re: /(掉|摔|跌|滚|倒)(下来|下去|下|在地|地上|倒)?[^.!?;]{0,10}(起不来|动不了|不能动|爬不起来)|见红|怀孕[^?]{0,12}(疼|痛|流血|出血)|疼得(打滚|受不了|要命|直打滚)|抽过去|抽起来了|晕厥|(敲门|喊门|叫门|打电话)[^,.!?;]{0,4}(也|都)?没(人)?(应|开|反应|回应|接)[^?]{0,16}(一个人住|独居|好几天|几天没|臭味|血|红的)|(一个人住|独居|好几天没|几天没)[^?]{0,16}(敲门|喊门|叫门)[^,.!?;]{0,4}(也|都)?没(人)?(应|开|反应|回应)/,
   },
+  // --- beating with an object, or violence "that will kill someone" (拿皮带抽他媳妇, 往死里打, 要出人命)
+  {
+    kind: 'police',
+    re: /(拿|拎|抄|举|抡|挥|用)(着|起)?[^,.!?;]{0,3}(皮带|腰带|鞭子|棍子|木棍|铁棍|棒子|衣架|扫帚|拖把|椅子|凳子|板凳|酒瓶|瓶子|砖头|石头|铁锹|锤子|擀面杖|晾衣杆|钢管|水管)[^,.!?;]{0,4}(抽|打|砸|揍|敲|砍|捅|往)|(抽|打|揍|踢|砸)(他|她)?(的)?(媳妇|老婆|老公|孩子|小孩|老人|女朋友|男朋友|妈|爸)|往死里(打|揍|踢|整)|(要|会|快|得|就要)(出|闹出)人命|出人命了|闹出人命|打(死|残)(人|了)|(打|揍)得[^,.!?;]{0,4}(直叫|惨叫|哭喊|求饶|满地|不行了)/,
+  },
+  // --- Cantonese: 打交 (fight), 劈友, 俾人打, 揸住铁棍 (holding), 快啲嚟 (come quickly), 火烛 (fire), 晕低 (fainted)
+  { kind: 'police', re: /打交|打紧交|劈友|斩人|(俾|畀|比)人(打|斩|劈|捅|抢|打劫)|揸(住|着|紧)[^,.!?;]{0,4}(刀|棍|铁通|枪|斧|啲|条)|有人(打劫|爆格)|爆格|救(命|吓)(呀|啊|啦)|快(啲|d|滴|di)(嚟|来|过|黎|lai)|(嚟|黎)(人|帮)(呀|啊)/ },
+  { kind: 'fire', re: /火烛|(着|著)(咗|左)火|烧(咗|左)(起|成)/ },
+  { kind: 'medical', re: /晕(低|咗|左)|(唔|冇)(郁|反应|知觉|气|呼吸)(?!过)|跌(低|亲)[^,.!?;]{0,6}(起唔|郁唔|唔郁|流血)|好多血/ },
+  { kind: 'missing', re: /(唔见|揾唔到|搵唔到)(咗|左)?[^,.!?;]{0,2}(个|啲)?(仔|女|细路|阿爷|阿嫲|阿婆|老人|人)|(仔|女|细路|阿爷|阿嫲|阿婆)[^,.!?;]{0,6}(唔见|揾唔到|搵唔到)(咗|左)?/ },
+  // --- something caught fire without the word 着火 ("牛棚着了 火老大了", "柴火垛烧起来了")
+  { kind: 'fire', requires: /火|烟|烧/, re: /(棚|房子?|屋子?|仓库|垛|柴堆|草堆|麦秸|秸秆|院子|厂房|车间|厨房|车子?|楼|店|铺子?|林子|山|草)[^,.!?;]{0,3}(着了|烧了|烧着了|烧起来了?)(?!凉|急|迷)/ },
+  { kind: 'fire', re: /(?<!心|肝|我|你|真|好|气|发|恼|冒|上|脾|窝|点)火(老|贼|可|忒|太|挺|蛮|超|越来越|越烧越|烧得)(大|旺|猛)|火(蹿|窜)(起来|上来|出来|得老高)|(火|火苗|火舌)[^,.!?;]{0,3}(往|朝)[^,.!?;]{0,6}(蔓延|烧|刮|窜|蹿)|(风|火)[^,.!?;]{0,6}往(房子|屋|楼|家|村)[^,.!?;]{0,2}(那边|这边)?(刮|烧|吹)/ },
+  // --- confinement: locked up, tied up, phone taken ("被人关在一个房间里 手机被收了")
+  {
+    kind: 'police', unless: /门外|外面|外头|锁在家门|钥匙/,
+    re: /被(人)?[^,.!?;]{0,4}(关|锁|囚|绑|扣)(在|住|起来|着)|把我(关|锁|绑|扣)(在|起来|住)|手机(被|让)[^,.!?;]{0,3}(收|抢|拿|夺|没收|扣)(了|走)|被(人)?(控制|囚禁|绑架|扣押|非法拘禁|限制(人身)?自由)|(囚禁|非法拘禁|限制(人身)?自由)|(绑|捆)(着|住|起来)(了)?(我|她|他|手|脚)|(手|脚|手脚|双手|人)[^,.!?;]{0,2}(被)?(绑|捆)(住|起来|着|上)|别(给我)?回(电话|消息)|不能(打|接)电话/,
+  },
+  // --- someone going through a car or a home right now, the resident afraid to go near
+  {
+    kind: 'police', requires: /(有人|有个|一个|几个|俩|两个|陌生|男的|女的|小偷|贼|人)[^.!?;]{0,12}(在|进|翻|偷|撬|拿|搬|蹲|守|钻|拉)/,
+    re: /(在|钻进|钻到|进了|进到)(我|俺|我们|我家|俺家)?(的)?[^,.!?;]{0,4}(车|车里|驾驶座|后备箱|屋里|家里|院里|院子|店里|房间|仓库|车库|卧室)[^,.!?;]{0,6}(翻|偷|拿|搬|找|撬|砸|摸)|不敢(过去|出去|出声|吭声|动|进去|开门|下楼|下车|回去|回家|靠近|喊|开灯)|(翻|偷|撬|拿)[^.!?;]{0,10}(还没走|还在|没走|正在)/,
+  },
   // --- fraud in progress (more phrasings); only with something fraud-like in the message
   {
     kind: 'fraud', present: true, requires: FRAUD_CONTEXT,
@@ -148,11 +171,25 @@ const MODAL_BEFORE = /(会|会不会|能|可能|容易|怕|防|预防|防止|避
 // Advice or hypothetical framing anywhere in the message.
 const HYPOTHETICAL = /如果|假如|万一|要是|假设|假使|倘若|一旦|预防|防范|防止|(怎么|如何|怎样|咋)(防|避免|装|处理比较好)|注意(什么|啥|哪些)|要注意|容易|注意事项|知识|宣传|讲座|(参加|搞|办|组织|有没有)[^,.!?;]{0,4}培训|培训(课|会|活动)|演练|演习|常识|科普|技巧|怎么识别|如何识别|识别|辨别|防骗|反诈|手法|套路|案例|有哪些|什么是|是什么意思|自救|(电视|新闻|网上|视频)(上|里)(说|看到|报道)|逃生(知识|方法|技巧)|犯法吗|违法吗|犯罪吗|判几年|怎么判|判刑|坐牢|会被(拘留|判|抓|罚)|怎么处罚|法律责任|算不算/;
 // Long-past events.
-const PAST = /上次|上回|那次|去年|前年|几年前|多年前|上个月|上月|上半年|以前|曾经|小时候|很久以前|那年|早些年|前几年|几个月前|当年/;
+const PAST = /上次|上回|那次|去年|前年|几年前|多年前|上个月|上月|上半年|以前|曾经|小时候|很久以前|那年|早些年|前几年|几个月前|当年|昨天|昨晚|昨儿|昨夜|前天|前晚|上周|上礼拜|上星期/;
 // Something in the message says it is happening now; overrides hypothetical and past framing.
 const PRESENT = /正在|到现在|至今|救命|快来|快点|赶紧|马上|刚刚|刚才|就在|还在|!!|在线等|急急/;
+// A dream or a story: "昨晚梦见家里着火了", "做了个噩梦" (but not the idiom "做梦都没想到").
+const DREAM = /梦见|梦到|梦里|做(了)?(个|一个|了个)?(噩|恶|怪)?梦(?!(都|也)(没|不)(想到|敢))|吓醒/;
+// A report already made and a complaint about its handling: "报案到现在一个电话都没有", "你们到底管不管".
+// The "到现在" inside it is not a sign of something happening now.
+const REPORT_FOLLOWUP = /(报案|报警|报了警|报过警|立案|报过案|报了案|打了110|打过110)[^.!?;]{0,16}(到现在|至今|一直|都没|没人|没有|没消息|没下文|没动静|几天|多久|没结果)|(你们|警察|派出所)[^,.!?;]{0,4}(到底)?(管不管|管吗|还管不管|不管)/;
+// The scene is over: "现在没人了", "人已经走了", "今早看地上还有血".
+const OVER = /现在没(人|事)了|人(已经|早)?(都)?(走|跑|散)了|今(早|天早上|天上午)[^,.!?;]{0,4}(看|发现|起来)/;
+
 // The resident already shut a fraud attempt down (a tip, not an emergency).
 const FRAUD_AVERTED = /挂了|挂断|没理|不理他|没转|没有转|没上当|没被骗|识破|拉黑|没给他|没点|没有点|没汇|没搭理|没信/;
+
+/** PRESENT, ignoring the "到现在" of a complaint about a report already made. */
+function isPresent(text: string): boolean {
+  const m = REPORT_FOLLOWUP.exec(text);
+  return PRESENT.test(m ? text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length) : text);
+}
 
 function clauseBounds(text: string, index: number): [number, number] {
   let s = index;
@@ -168,7 +205,10 @@ function isSuppressed(text: string, cue: Cue, m: RegExpExecArray): boolean {
   const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
   if (NEGATION_BEFORE.test(before) && !/^(没|不)/.test(m[0])) return true;
   if (MODAL_BEFORE.test(before)) return true;
-  const present = PRESENT.test(text);
+  const present = isPresent(text);
+  if (DREAM.test(text) && !/正在|救命|快来/.test(text)) return true;
+  if (!present && OVER.test(text) && PAST.test(text)) return true;
+  if (!present && REPORT_FOLLOWUP.test(text) && /管不管|投诉|不作为|没人管|一个电话都没|没人联系|没人回/.test(text)) return true;
   if (!cue.present && !present && HYPOTHETICAL.test(text)) return true;
   if (!present && PAST.test(text)) return true;
   if (after.startsWith('过')) return true; // "被骗过", "打过架" – experience, not now
@@ -204,7 +244,7 @@ const URGENT = /正在|现在|还在|一直|此刻|这会儿?|刚(刚|才)|快(�
 const NOT_LIVE = /昨天|昨晚|昨儿|前天|前晚|上周|上礼拜|上星期|上个?月|去年|前年|以前|之前|当时|那次|那天|后来|过去了|好多年|好几年|多年|已经(扑灭|灭了|灭掉|没事|救出|找到|找回|送回|回来|回家|处理|解决|出院|走了)|扑灭了|灭了|没事了|没人受伤|找到了|回来了|如果|万一|假如|要是|假设|倘若|一旦|宣告|判(了|决)|法院|起诉|咋处理|怎么处理|(要|该)?注意(点)?(啥|什么|哪些)|怎么(预防|防|避免)|预防|防范|会不会|容易|材料|手续|证明|户口|注销|理赔|保险|赔偿|投诉|才来|太慢|回来过|回过|身份证|户口本|代办|补办|演练|演习|宣传|讲座|培训|电视|新闻|电影|视频里|小说|游戏|梦见|做梦/;
 
 function detectScene(t: string): { kind: EmergencyKind; extra?: string[] } | null {
-  if (NOT_LIVE.test(t) || LEGAL_OR_SETTLED.test(t) || !URGENT.test(t)) return null;
+  if (DREAM.test(t) || NOT_LIVE.test(t) || LEGAL_OR_SETTLED.test(t) || !URGENT.test(t)) return null;
   for (const scene of SCENES) {
     const m = scene.re.exec(t);
     if (!m || scene.unless?.test(t)) continue;
@@ -225,6 +265,19 @@ const FRAUD_AFTERWARDS = /(还能|能不能|可以|怎么)(追回|立案|报案|
 const FRAUD_LOSS = /被骗|骗走|骗了|转了|汇了|转过去|打过去|损失|交了|付了|正在|在转|马上|现在|还在/;
 // A complaint about how a report was handled ("报警四十分钟才来人"), not a new emergency.
 const HANDLING_COMPLAINT = /投诉|才来|太慢|迟迟|不作为|态度|出警(太)?慢|没人管/;
+
+/**
+ * The message is framed as not happening now: a dream, a hypothetical or advice question, a past or
+ * settled event, a complaint about how a report was handled. The rules' own suppressors, offered to the
+ * emergency safety net (emergency-net.ts) so that it does not flag what the rules deliberately let pass.
+ */
+export function isNotLive(t: string): boolean {
+  const present = isPresent(t);
+  if (DREAM.test(t) && !/正在|救命|快来/.test(t)) return true;
+  if (present) return false;
+  return HYPOTHETICAL.test(t) || PAST.test(t) || LEGAL_OR_SETTLED.test(t) || HANDLING_COMPLAINT.test(t) || REPORT_FOLLOWUP.test(t) ||
+    /梦见|做梦|已经(扑灭|灭了|没事|找到|找回|回来|回家|处理|解决|出院)|没事了|找回来了|跑没影了|早跑了/.test(t);
+}
 
 // Compiled once: building a RegExp per cue per message dominated the detector's cost.
 const GLOBAL_CUES: RegExp[] = CUES.map((c) => new RegExp(c.re.source, 'g'));

@@ -3,9 +3,13 @@
  * by author (train the model on all batches but one, test on the one left out) or by k random folds.
  * Used by scripts/bench-understanding.ts (--cv) and the tests; no I/O here.
  */
+import { detectEmergencyNormalized, isNotLive } from './emergency';
+import { emergencyProbability } from './emergency-net';
 import { FAQ_SEED } from './faq-seed';
 import { createUnderstanding, type BlendOptions, type Understanding } from './index';
-import type { TrainingExample } from './training';
+import { features } from './model';
+import { normalize } from './segment';
+import { trainModels, type TrainingExample } from './training';
 import type { FaqEntry } from './types';
 
 export interface Scores {
@@ -111,5 +115,77 @@ export function formatFolds(results: readonly FoldResult[]): string {
     sum((r) => r.rules, (s) => s.intent), sum((r) => r.blended, (s) => s.intent),
     sum((r) => r.rules, (s) => s.service), sum((r) => r.blended, (s) => s.service),
     `${pct(tp + fn ? tp / (tp + fn) : 1)} ${tp}/${tp + fn}`, `${pct(tp + fp ? tp / (tp + fp) : 1)} ${tp}/${tp + fp}`));
+  return rows.join('\n');
+}
+
+// --- The emergency safety net: leave-one-file-out, and the choice of its threshold.
+
+export interface NetItem {
+  gold: boolean;
+  /** The rules flagged it. */
+  rule: boolean;
+  /** The net's probability (trained without this example's file). */
+  p: number;
+  /** The net may not fire: the message is framed as not happening now (isNotLive). */
+  veto: boolean;
+}
+
+export interface NetFold {
+  fold: string;
+  items: NetItem[];
+}
+
+/** For each source: rules' verdicts and the probabilities of a net trained on the other sources. */
+export function emergencyNetFolds(data: readonly TrainingExample[]): NetFold[] {
+  const sources = [...new Set(data.map((e) => e.source))];
+  return sources.map((source) => {
+    const net = trainModels(data.filter((e) => e.source !== source))?.emergency ?? null;
+    const items = data.filter((e) => e.source === source).map((e) => {
+      const t = normalize(e.text);
+      return { gold: e.emergency, rule: detectEmergencyNormalized(t) !== null, p: net ? emergencyProbability(net, features(t)) : 0, veto: isNotLive(t) };
+    });
+    return { fold: source, items };
+  });
+}
+
+export interface RecallPrecision {
+  tp: number;
+  fp: number;
+  fn: number;
+  recall: number;
+  precision: number;
+}
+
+/** Recall and precision of rules (+ net at threshold t; t > 1: rules alone; useRules false: net alone). */
+export function netScores(items: readonly NetItem[], t: number, useRules = true): RecallPrecision {
+  let tp = 0, fp = 0, fn = 0;
+  for (const it of items) {
+    const em = (useRules && it.rule) || (!it.veto && it.p >= t);
+    if (em && it.gold) tp++; else if (em) fp++; else if (it.gold) fn++;
+  }
+  return { tp, fp, fn, recall: tp + fn ? tp / (tp + fn) : 1, precision: tp + fp ? tp / (tp + fp) : 1 };
+}
+
+/**
+ * The threshold: the lowest t (most recall) at which rules + net keep precision ≥ minPrecision on EVERY
+ * held-out file (an acceptance set is one such file), ties broken towards recall; 1.01 (net off) if none.
+ */
+export function chooseEmergencyThreshold(folds: readonly NetFold[], minPrecision = 0.9): number {
+  for (let i = 1; i <= 99; i++) {
+    const t = i / 100;
+    if (folds.every((f) => netScores(f.items, t).precision >= minPrecision)) return t;
+  }
+  return 1.01;
+}
+
+/** A fixed-width table: per file, rules alone vs. rules + net vs. net alone at threshold t. */
+export function formatNetFolds(folds: readonly NetFold[], t: number): string {
+  const rp = (s: RecallPrecision): string =>
+    `${pct(s.recall)} ${String(s.tp).padStart(3)}/${String(s.tp + s.fn).padEnd(3)} ${pct(s.precision)} ${String(s.tp).padStart(3)}/${String(s.tp + s.fp).padEnd(3)}`;
+  const rows = [`threshold t = ${t}`, 'file          n    rules: recall      precision      rules+net: recall   precision      net alone: recall   precision'];
+  const all = folds.flatMap((f) => f.items);
+  for (const f of [...folds, { fold: 'all', items: all }]) {
+    rows.push(`${f.fold.padEnd(11)} ${String(f.items.length).padStart(4)}   ${rp(netScores(f.items, 2))}   ${rp(netScores(f.items, t))}   ${rp(netScores(f.items, t, false))}`);
+  }
   return rows.join('\n');
 }

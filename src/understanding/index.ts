@@ -4,13 +4,15 @@
  */
 import { findCodeInText } from '../lib/codes';
 import { detectEmergencyNormalized } from './emergency';
+import { netEmergency } from './emergency-net';
 import { appointmentAction, classifyIntent } from './intent';
 import { features } from './model';
 import { Retriever } from './retrieval';
 import { normalize } from './segment';
 import { scoreServices, SERVICE_MIN_SCORE } from './service';
-import { loadTrainingData, NO_SERVICE, trainModels, type Models, type TrainingExample } from './training';
-import { INTENTS, type Analysis, type FaqEntry, type Hit, type Intent } from './types';
+import { NO_SERVICE, trainModels, type Models, type TrainingExample } from './training';
+import { shippedEmergencyThreshold, shippedModels } from './weights';
+import { INTENTS, type Analysis, type EmergencyInfo, type FaqEntry, type Hit, type Intent } from './types';
 import type { ServiceKey } from '../modules/services/catalog';
 
 export { INTENTS, isIntent } from './types';
@@ -20,6 +22,18 @@ export { normalize, segment } from './segment';
 export { detectService } from './service';
 export { FAQ_SEED } from './faq-seed';
 export { loadTrainingData, parseTrainingData, type TrainingExample } from './training';
+
+/**
+ * Rules + safety net, for callers that check emergencies before anything else (the conversation
+ * service): the rules' verdict, else the shipped net's at the shipped threshold.
+ */
+export function detectEmergencyWithNet(text: string): EmergencyInfo | null {
+  const t = normalize(String(text ?? ''));
+  const ruled = detectEmergencyNormalized(t);
+  if (ruled || !t) return ruled;
+  const net = shippedModels()?.emergency;
+  return net ? netEmergency(net, t, shippedEmergencyThreshold()) : null;
+}
 
 export interface Understanding {
   analyze(text: string): Analysis;
@@ -41,13 +55,23 @@ export interface BlendOptions {
   serviceMinP: number;
   /** Rule-score gap under which the model breaks a tie between services. */
   serviceTieGap: number;
+  /**
+   * Emergency-net probability at or above which a message the rules let pass is treated as an emergency
+   * (chosen by leave-one-file-out cross-validation, shipped with the weights); > 1 turns the net off.
+   */
+  emergencyNetMinP: number;
 }
 
-export const DEFAULT_BLEND: BlendOptions = { ruleWins: 0.9, ruleWeight: 0.5, serviceMinP: 0.7, serviceTieGap: 1 };
+export const DEFAULT_BLEND: BlendOptions = {
+  ruleWins: 0.9, ruleWeight: 0.5, serviceMinP: 0.7, serviceTieGap: 1, emergencyNetMinP: shippedEmergencyThreshold(),
+};
 
 export interface UnderstandingOptions {
   faq: FaqEntry[];
-  /** Labelled examples for the statistical models; default: the shipped file; false: rules only. */
+  /**
+   * Labelled examples to train the statistical models on in memory (cross-validation); default: the
+   * shipped precomputed weights (no training at start-up); false: rules only.
+   */
   training?: readonly TrainingExample[] | false;
   blend?: Partial<BlendOptions>;
 }
@@ -57,7 +81,7 @@ const MODEL_INTENTS = INTENTS.filter((i) => i !== 'emergency');
 export function createUnderstanding(opts: UnderstandingOptions): Understanding {
   const retriever = new Retriever(opts.faq ?? []);
   const blend: BlendOptions = { ...DEFAULT_BLEND, ...(opts.blend ?? {}) };
-  const models: Models | null = opts.training === false ? null : trainModels(opts.training ?? loadTrainingData());
+  const models: Models | null = opts.training === false ? null : opts.training ? trainModels(opts.training) : shippedModels();
 
   function analyze(text: string): Analysis {
     const raw = typeof text === 'string' ? text : String(text ?? '');
@@ -66,10 +90,15 @@ export function createUnderstanding(opts: UnderstandingOptions): Understanding {
     const faqHits = retriever.search(t, FAQ_HITS, 'faq');
     const strip = (h: { kind: Hit['kind']; id: string; score: number }): Hit => ({ kind: h.kind, id: h.id, score: h.score });
 
-    // Emergency first, always: nothing below may downgrade it.
-    const emergency = detectEmergencyNormalized(t);
+    // Emergency first, always: nothing below may downgrade it. The rules decide; when they find nothing,
+    // the safety net may still flag the message (never the reverse).
+    const feats = models ? features(t) : null;
+    const ruled = detectEmergencyNormalized(t);
+    const emergency = ruled ?? (models?.emergency && feats ? netEmergency(models.emergency, t, blend.emergencyNetMinP, feats) : null);
     if (emergency) {
-      return { intent: 'emergency', service: null, emergency, confidence: 0.95, code, appointmentAction: null, faqHits: faqHits.map(strip) };
+      return {
+        intent: 'emergency', service: null, emergency, confidence: ruled ? 0.95 : 0.6, code, appointmentAction: null, faqHits: faqHits.map(strip),
+      };
     }
 
     const ranked = scoreServices(t);
@@ -79,7 +108,6 @@ export function createUnderstanding(opts: UnderstandingOptions): Understanding {
     let intent: Exclude<Intent, 'emergency'> = decision.intent;
     let confidence = decision.confidence;
     let service: ServiceKey | null = topScore >= SERVICE_MIN_SCORE ? ranked[0].service : null;
-    const feats = models ? features(t) : null;
 
     // Below the rules' sure decisions, the rule votes with the model's probabilities.
     if (models && feats && code === null && confidence < blend.ruleWins) {

@@ -1,10 +1,11 @@
 /**
  * A small statistical text classifier that generalises on surface features where the hand-written
  * rules have no pattern: multinomial logistic regression over character 1–3-grams and jieba words,
- * trained in memory at start-up (tens of milliseconds for ~1,000 examples). Pure TypeScript.
+ * trained by scripts/train-nlu.ts and shipped as precomputed weights (src/understanding/data/model-weights.json),
+ * so start-up does no training. Pure TypeScript.
  *
- * It never decides an emergency (that stays rule-based, see emergency.ts); it only ranks the other
- * intents and, as a tie-breaker, the services.
+ * The intent and service models rank the other intents and break ties between services; the emergency
+ * net (a binary model, see emergency-net.ts) may only ADD an emergency the rules missed, never remove one.
  */
 import { segment } from './segment';
 
@@ -46,6 +47,14 @@ export function features(t: string): string[] {
   const len = runs.join('').length;
   out.add(len <= 6 ? '#short' : len <= 16 ? '#mid' : '#long');
   return [...out];
+}
+
+/** A trained classifier as plain JSON data: weights row-major, one row of `labels.length` per feature. */
+export interface SerializedClassifier {
+  labels: string[];
+  vocabulary: string[];
+  bias: number[];
+  weights: number[];
 }
 
 export interface Prediction {
@@ -141,6 +150,35 @@ export class TextClassifier {
     this.scoresInto(Int32Array.from(idx), out);
     softmaxInPlace(out);
     return out;
+  }
+
+  /**
+   * Plain data for shipping precomputed weights (see scripts/train-nlu.ts). Weights are rounded to
+   * `decimals` places and features whose weights all round to zero are dropped (they change nothing).
+   */
+  toJSON(decimals = 4): SerializedClassifier {
+    const k = this.labels.length;
+    const f = 10 ** decimals;
+    const round = (x: number): number => Math.round(x * f) / f || 0;
+    const vocabulary: string[] = [];
+    const weights: number[] = [];
+    for (const [feature, i] of this.index) {
+      const row = Array.from(this.weights.subarray(i * k, i * k + k), round);
+      if (row.every((w) => w === 0)) continue;
+      vocabulary.push(feature);
+      weights.push(...row);
+    }
+    return { labels: [...this.labels], vocabulary, bias: Array.from(this.bias, round), weights };
+  }
+
+  /** The inverse of toJSON(). */
+  static fromJSON(s: SerializedClassifier): TextClassifier {
+    const k = s.labels.length;
+    if (s.bias.length !== k || s.weights.length !== s.vocabulary.length * k) throw new Error('malformed classifier weights');
+    const model = new TextClassifier([...s.labels], s.vocabulary);
+    model.weights.set(s.weights);
+    model.bias.set(s.bias);
+    return model;
   }
 
   /** Labels ranked by probability. */

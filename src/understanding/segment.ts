@@ -54,21 +54,54 @@ const PINYIN: Record<string, string> = {
   siwang: '死亡', qushi: '去世', zhuxiao: '注销', xiaohu: '销户', gaiming: '改名', gengzheng: '更正', shiwu: '失物', jiandao: '捡到',
   qianbao: '钱包', xiaofang: '消防', diandongche: '电动车', chongdian: '充电', kaifangri: '开放日', shijian: '时间', jijiu: '急救',
   zhaobudao: '找不到', bujian: '不见', bujianle: '不见了', zoudiu: '走丢', haizi: '孩子', laoren: '老人',
+  // Emergencies typed in pinyin ("jiu ming a you ren qiang wo bao"): verbs, people, places, particles.
+  qiang: '抢', qiangjie: '抢劫', dajie: '打劫', qiangle: '抢了', touqian: '偷钱', xiaotou: '小偷', tou: '偷', toule: '偷了',
+  dajia: '打架', daren: '打人', dawo: '打我', sharen: '杀人', kanren: '砍人', daozi: '刀子', dao: '刀', bangjia: '绑架',
+  jiuwo: '救我', jiujiu: '救救', kuailai: '快来', kuaidian: '快点', bangmang: '帮忙', qihuole: '起火了', shaoqilai: '烧起来',
+  mao: '冒', yan: '烟', huo: '火', liuxue: '流血', xue: '血', yundao: '晕倒', hunmi: '昏迷', tiaolou: '跳楼', zisha: '自杀',
+  genzong: '跟踪', qiaomen: '撬门', zamen: '砸门', shoujibei: '手机被', shouji: '手机', qianbaobei: '钱包被',
+  youren: '有人', qiujiu: '求救', qian: '钱', ming: '命', paole: '跑了', kuai: '快', lai: '来',
+};
+// Short syllables, used only inside a run of three or more space-separated latin words that converts
+// completely ("jiu ming a you ren qiang wo bao"): alone they would turn English words into Chinese.
+const PINYIN_SHORT: Record<string, string> = {
+  you: '有', ren: '人', wo: '我', ni: '你', ta: '他', men: '们', women: '我们', de: '的', le: '了', a: '啊', ya: '呀',
+  bao: '包', bei: '被', zai: '在', jiu: '就', pao: '跑', wang: '往', dong: '东', xi: '西', nan: '南', qu: '去', zhe: '这',
+  li: '里', jia: '家', kuai: '快', lai: '来', ba: '吧', ma: '吗', shi: '是', mei: '没', hen: '很', hao: '好',
+  lou: '楼', xia: '下', shang: '上', da: '打', na: '拿', zou: '走', ban: '办', zen: '怎', me: '么', sha: '杀', kan: '砍',
 };
 const PINYIN_KEYS = Object.keys(PINYIN).sort((a, b) => b.length - a.length);
+const PINYIN_ALL: Record<string, string> = { ...PINYIN_SHORT, ...PINYIN };
+const PINYIN_ALL_KEYS = Object.keys(PINYIN_ALL).sort((a, b) => b.length - a.length);
 const PINYIN_RUN_RE = /[a-z]{3,}/g;
+const PINYIN_PHRASE_RE = /(?<![a-z0-9])[a-z]+(?: [a-z]+){2,}(?![a-z0-9])/g;
 
-function pinyinWord(run: string): string | null {
+function pinyinWord(run: string, keys: readonly string[] = PINYIN_KEYS, dict: Record<string, string> = PINYIN): string | null {
   // Greedy longest-first split; a run that does not split completely is left alone (English, codes, names).
   let out = '';
   let i = 0;
   while (i < run.length) {
-    const key = PINYIN_KEYS.find((k) => run.startsWith(k, i));
+    const key = keys.find((k) => run.startsWith(k, i));
     if (!key) return null;
-    out += PINYIN[key];
+    out += dict[key];
     i += key.length;
   }
   return out;
+}
+
+/** A space-separated pinyin sentence, converted when every word converts; else null. */
+function pinyinPhrase(phrase: string): string | null {
+  // Joined first, so that words typed apart still form one ("jiu ming" → 救命), then word by word.
+  const joined = pinyinWord(phrase.replace(/ /g, ''), PINYIN_ALL_KEYS, PINYIN_ALL);
+  if (joined !== null) return joined;
+  const words = phrase.split(' ');
+  const out: string[] = [];
+  for (const w of words) {
+    const c = pinyinWord(w, PINYIN_ALL_KEYS, PINYIN_ALL);
+    if (c === null) return null;
+    out.push(c);
+  }
+  return out.join('');
 }
 
 /** Names the bot is commonly mentioned by in groups, longest first. */
@@ -90,7 +123,10 @@ export function normalize(input: string, botNames: readonly string[] = BOT_NAMES
   // "。" and "、" survive NFKC; map them so clause splitting sees one punctuation set.
   t = t.replace(/[。｡]/g, '.').replace(/[、]/g, ',').replace(/[“”「」『』]/g, '"').replace(/[‘’]/g, "'");
   t = t.replace(TRAD_RE, (c) => TRAD_MAP.get(c) ?? c);
-  if (/[a-z]{3}/.test(t)) t = t.replace(PINYIN_RUN_RE, (run) => pinyinWord(run) ?? run);
+  if (/[a-z]{3}/.test(t)) {
+    t = t.replace(PINYIN_PHRASE_RE, (phrase) => pinyinPhrase(phrase) ?? phrase);
+    t = t.replace(PINYIN_RUN_RE, (run) => pinyinWord(run) ?? run);
+  }
   t = stripMentions(t, botNames);
   t = t.replace(EMOJI_RE, ' ');
   t = t.replace(/[\s\u2005\u3000]+/g, ' ').trim();

@@ -1,11 +1,14 @@
 /**
  * The labelled examples the statistical models learn from, shipped with the code in
  * `src/understanding/data/training.jsonl` (one JSON object a line: text, intent, service, emergency,
- * source = who wrote the batch, used to cross-validate by author). Read once, at start-up.
+ * source = who wrote the batch, used to cross-validate by author). Regenerated from the labelled fixtures by
+ * scripts/train-nlu.ts, which also trains the models and ships their weights (data/model-weights.json):
+ * the product does not read this file at start-up; scripts and tests do.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SERVICE_KEYS, type ServiceKey } from '../modules/services/catalog';
+import { trainEmergencyNet } from './emergency-net';
 import { features, TextClassifier } from './model';
 import { normalize } from './segment';
 import { isIntent, type Intent } from './types';
@@ -62,17 +65,21 @@ export const NO_SERVICE = 'none';
 export interface Models {
   intent: TextClassifier;
   service: TextClassifier;
+  /** The emergency safety net (emergency vs. not), null when the data has too few emergencies. */
+  emergency: TextClassifier | null;
 }
 
 /**
- * Trains the intent model (non-emergency intents only: emergencies are the rules' job) and the service
- * model (service key, or NO_SERVICE). Returns null when there is too little data to learn from.
+ * Trains the intent model (non-emergency intents only: emergencies are the rules' job), the service
+ * model (service key, or NO_SERVICE) and the emergency safety net (all examples, emergency vs. not).
+ * Returns null when there is too little data to learn from.
  */
 export function trainModels(examples: readonly TrainingExample[]): Models | null {
-  const usable = examples.filter((e) => e.intent !== 'emergency');
-  if (usable.length < 20 || new Set(usable.map((e) => e.intent)).size < 2) return null;
-  const norm = usable.map((e) => { const t = normalize(e.text); return { ...e, t, f: features(t) }; });
+  const all = examples.map((e) => { const t = normalize(e.text); return { ...e, t, f: features(t) }; });
+  const norm = all.filter((e) => e.intent !== 'emergency');
+  if (norm.length < 20 || new Set(norm.map((e) => e.intent)).size < 2) return null;
   const intent = TextClassifier.train(norm.map((e) => ({ text: e.t, features: e.f, label: e.intent })));
   const service = TextClassifier.train(norm.map((e) => ({ text: e.t, features: e.f, label: e.service ?? NO_SERVICE })));
-  return { intent, service };
+  const emergency = trainEmergencyNet(all.map((e) => ({ text: e.t, features: e.f, emergency: e.emergency })));
+  return { intent, service, emergency };
 }
