@@ -96,3 +96,21 @@ describe('emergency safety net', () => {
     expect(detectEmergencyWithNet('你好')).toBeNull();
   });
 });
+
+describe('safety net leaves codes and fragments to the rules', () => {
+  it('never flags follow-up codes, alone or with a few words', () => {
+    const { generateCode } = require('../lib/codes') as typeof import('../lib/codes');
+    const { detectEmergencyWithNet } = require('./index') as typeof import('./index');
+    let flagged = 0;
+    for (let i = 0; i < 2000; i++) {
+      const code = generateCode((['appointment', 'tip', 'item'] as const)[i % 3]);
+      if (detectEmergencyWithNet(code) || detectEmergencyWithNet(`查询 ${code}`) || detectEmergencyWithNet(code.toLowerCase())) flagged++;
+    }
+    expect(flagged).toBe(0);
+  });
+
+  it('still catches a described scene the rules may not know', () => {
+    const { detectEmergencyWithNet } = require('./index') as typeof import('./index');
+    expect(detectEmergencyWithNet('救命 有人拿刀在楼下追人')).not.toBeNull();
+  });
+});

@@ -47,6 +47,17 @@ const MEDICAL_HINT = /晕|血|不动|呼吸|昏|抽搐|抽筋|摔|倒地|倒在|
 const MISSING_HINT = /走丢|走失|不见|找不到|找不着|揾唔到|失联|联系不上|没回家|没回来|没到家|下落/;
 const VIOLENCE_HINT = /打|砍|捅|刀|枪|抢|砸|踢|掐|揍|棍|绑|关在|锁在/;
 
+// Follow-up codes, numbers and other latin tokens carry no meaning for the net, and their random
+// character n-grams once pushed bare booking codes over the threshold.
+const NON_WORDS = /[a-z0-9]{4,}/gi;
+const CJK = /[\u3400-\u9fff]/g;
+const MIN_CJK_FOR_NET = 4;
+
+/** The net judges descriptions of a scene; a code, a number or two words are left to the rules. */
+export function describesAScene(t: string): boolean {
+  return (t.replace(NON_WORDS, ' ').match(CJK)?.length ?? 0) >= MIN_CJK_FOR_NET;
+}
+
 /** Kind and numbers for an emergency only the net found. */
 export function inferEmergencyKind(t: string): EmergencyInfo {
   let kind: EmergencyKind = 'police';
@@ -67,6 +78,6 @@ export function inferEmergencyKind(t: string): EmergencyInfo {
  * and none of its true emergencies.
  */
 export function netEmergency(net: TextClassifier, t: string, threshold: number, feats?: readonly string[]): EmergencyInfo | null {
-  if (!t || isNotLive(t)) return null;
+  if (!t || isNotLive(t) || !describesAScene(t)) return null;
   return emergencyProbability(net, feats ?? features(t)) >= threshold ? inferEmergencyKind(t) : null;
 }
