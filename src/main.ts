@@ -2,7 +2,9 @@ import dotenv from 'dotenv';
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createApp } from './http/app';
+import { allJobs, createScheduler } from './jobs';
 import { createLogger, type Logger } from './logging/logger';
+import { ensureReportIndexes } from './modules/reports';
 import { ensureAdmin, seedIfEmpty } from './modules/seed/seed.service';
 import { NoDatabaseError } from './storage/embedded';
 import { openDatabase, type OpenDatabase } from './storage/database';
@@ -40,11 +42,19 @@ async function main(): Promise<void> {
   const seeded = await seedIfEmpty({ demo: config.SEED_DEMO_DATA });
   if (seeded) logger.info(seeded, 'seed data loaded');
   await ensureAdmin({ username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, logger });
+  // Range indexes for the live part of reports on MongoDB (a no-op on FerretDB, where they only slow inserts).
+  await ensureReportIndexes();
 
   const stops: Array<() => Promise<void>> = [];
   if (config.SERVICES.includes('web')) {
     const server = await listen(config, logger);
     stops.push(() => closeServer(server));
+  }
+  if (config.SERVICES.includes('scheduler')) {
+    // Any number of instances may run the scheduler: each run is claimed by a unique insert.
+    const scheduler = createScheduler({ jobs: allJobs(), config, logger });
+    await scheduler.start();
+    stops.push(() => scheduler.stop());
   }
 
   let stopping = false;

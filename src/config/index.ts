@@ -71,6 +71,72 @@ export const ConfigSchema = z.object({
       }
       return out;
     }),
+  /** Inbox: minutes a claim (lease) lasts without action before the item returns to the queue. */
+  CLAIM_LEASE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Largest image a tipster or officer may attach, in KiB (jpeg/png/webp only). */
+  ATTACHMENT_MAX_KB: z.coerce.number().int().min(16).max(51200).default(5120),
+  /** How often each instance polls the events collection for live inbox updates (ms). */
+  LIVE_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
+  /** Conversations: minutes of inactivity after which a half-finished multi-turn flow is forgotten. */
+  CONVERSATION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Conversations: hours after an item is resolved during which a resident's message reopens it. */
+  ITEM_REOPEN_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
+  /** Web chat: messages per minute allowed per conversation and per client IP. */
+  CHAT_RATE_CONVERSATION_PER_MIN: z.coerce.number().int().min(1).default(20),
+  CHAT_RATE_IP_PER_MIN: z.coerce.number().int().min(1).default(60),
+  /** Tip line: submissions per IP per hour, and look-ups/messages with a code per IP per 10 minutes. */
+  TIP_RATE_SUBMIT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  TIP_RATE_LOOKUP_PER_10MIN: z.coerce.number().int().min(1).default(120),
+  /** WeChat bot: messages per minute it answers per sender and per group. */
+  BOT_RATE_SENDER_PER_MIN: z.coerce.number().int().min(1).default(10),
+  BOT_RATE_GROUP_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** WeChat bot: heartbeat interval (s); the bot counts as offline after 3 missed beats. */
+  BOT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** WeChat bot: messages older than this at arrival are ignored (start-up backlog). */
+  BOT_MAX_MESSAGE_AGE_SECONDS: z.coerce.number().int().min(1).default(120),
+  /** Outbox sender: poll interval (ms) and attempts before a message is marked failed. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** One-time group binding codes expire after this many minutes. */
+  BIND_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Appointments: defaults for rooms whose schedule was never edited (each room's schedule is editable). */
+  APPOINTMENT_SLOT_MINUTES: z.coerce.number().int().min(5).max(240).default(30),
+  APPOINTMENT_SLOT_CAPACITY: z.coerce.number().int().min(1).max(50).default(3),
+  APPOINTMENT_WALKIN_SHARE: z.coerce.number().min(0).max(1).default(0.25),
+  APPOINTMENT_BOOKING_OPENS_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  APPOINTMENT_BOOKING_CLOSES_MINUTES: z.coerce.number().int().min(0).max(10080).default(60),
+  /** Appointments: residents may cancel or reschedule until this many minutes before the slot. */
+  APPOINTMENT_CANCEL_CLOSES_MINUTES: z.coerce.number().int().min(0).max(10080).default(120),
+  /** Appointments abuse limits: active bookings per mobile; N no-shows within the window block booking for BLOCK_DAYS. */
+  APPOINTMENT_MAX_ACTIVE_PER_PHONE: z.coerce.number().int().min(1).max(20).default(3),
+  APPOINTMENT_NOSHOW_LIMIT: z.coerce.number().int().min(1).max(50).default(3),
+  APPOINTMENT_NOSHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  APPOINTMENT_NOSHOW_BLOCK_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /** Scheduler: a run missed while the service was down still happens if it is at most this many hours late. */
+  JOB_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(6),
+  /** Scheduler: seconds a job run is leased to one instance; after that another instance resumes it. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
+  /** Non-urgent group messages enqueued inside these hours (APP_TIMEZONE, "HH:mm-HH:mm") wait until the end. */
+  QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:30-08:00 (or 00:00-00:00 for none)')
+    .default('21:30-08:00'),
+  /** SLA escalation: minutes after the room's officers were told before the district supervisor is told too. */
+  SLA_SUPERVISOR_AFTER_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** Local time of each officer's daily digest of what waits for them. */
+  DAILY_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('08:30'),
+  /** Local time of the evening-before appointment reminder. */
+  REMINDER_EVENING_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('19:00'),
+  /** Satisfaction surveys: hours after sending during which an answer still counts. */
+  SURVEY_WINDOW_HOURS: z.coerce.number().min(1).max(24 * 90).default(72),
+  /** Monthly assessment: satisfaction below this percentage is flagged (the bureau's line is 90). */
+  REPORT_SATISFACTION_TARGET: z.coerce.number().min(1).max(100).default(90),
+  /** Local time of the nightly job that rolls up each closed day for the monthly assessment. */
+  REPORT_ROLLUP_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:mm').default('00:20'),
+  /** Minutes between refreshes of the cached figures of the still-open day (0 = no refresh job). */
+  REPORT_LIVE_REFRESH_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
+  /** Seconds a cached computation of the open day may be used by a report before it is recomputed. */
+  REPORT_LIVE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(86400).default(900),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

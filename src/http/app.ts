@@ -6,6 +6,7 @@ import { projectRoot } from '../lib/project-root';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import { authenticate } from '../modules/auth/middleware';
+import { registerSurveyHooks } from '../modules/surveys';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security';
@@ -15,11 +16,15 @@ import type { AppState } from './types';
 export interface AppDeps {
   config: Config;
   logger: Logger;
+  /** The clock; tests inject one to move through lease expiry and SLA times without sleeping. */
+  now?: () => Date;
 }
 
 /** Builds the Koa application. It never listens: main.ts does, and tests use app.callback(). */
 export function createApp(deps: AppDeps): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: deps.config.NODE_ENV === 'production' });
+  // Resolving an item or completing an appointment (both web requests) asks the resident for a rating.
+  registerSurveyHooks({ config: deps.config, logger: deps.logger });
   app.silent = true; // errors are logged by the error middleware, with the request id
   app.use(requestContext(deps.logger));
   app.use(errorHandler());

@@ -53,6 +53,13 @@ const NON_WORDS = /[a-z0-9]{4,}/gi;
 const CJK = /[\u3400-\u9fff]/g;
 const MIN_CJK_FOR_NET = 4;
 
+// The net adds recall for new phrasings of danger, not new topics: it needs at least one word that
+// names harm, threat or urgency (a plain "我要反映邻里纠纷" once scored above the threshold).
+const DANGER_HINT = new RegExp(
+  [FRAUD_HINT, FIRE_HINT, MEDICAL_HINT, MISSING_HINT, VIOLENCE_HINT].map((r) => r.source).join('|') +
+    '|救|快来|快啲|报警|危险|出事|人命|偷|撬|闯|跳|追|跟踪|尾随|困|卡住|出不来|喊不应|不理|拽|拖|劫|关着|窗外|天台|河|湖|井|车祸|撞|抽|不敢|害怕|吓死|吓人',
+);
+
 /** The net judges descriptions of a scene; a code, a number or two words are left to the rules. */
 export function describesAScene(t: string): boolean {
   return (t.replace(NON_WORDS, ' ').match(CJK)?.length ?? 0) >= MIN_CJK_FOR_NET;
@@ -78,6 +85,6 @@ export function inferEmergencyKind(t: string): EmergencyInfo {
  * and none of its true emergencies.
  */
 export function netEmergency(net: TextClassifier, t: string, threshold: number, feats?: readonly string[]): EmergencyInfo | null {
-  if (!t || isNotLive(t) || !describesAScene(t)) return null;
+  if (!t || isNotLive(t) || !describesAScene(t) || !DANGER_HINT.test(t)) return null;
   return emergencyProbability(net, feats ?? features(t)) >= threshold ? inferEmergencyKind(t) : null;
 }

@@ -27,6 +27,10 @@ export { loadTrainingData, parseTrainingData, type TrainingExample } from './tra
  * Rules + safety net, for callers that check emergencies before anything else (the conversation
  * service): the rules' verdict, else the shipped net's at the shipped threshold.
  */
+// The model may name a service the rules missed only when the text speaks of the police room's
+// matters at all ("社保卡怎么办理" is another office's business, not residence_permit).
+const SERVICE_DOMAIN_WORD = /户|身份|身分|居住|暂住|证|登记|迁|出生|新生|生娃|生孩|死|去世|走了|注销|分家|消防|火|电动车|电瓶|充电|丢|掉|捡|失物|出入境|护照|通行证|签注|港澳|台湾|出国|出租|租|房东|房客|犯罪|案底|临时|补办|补领|换|更正|改|民族|生日|簿|本/;
+
 export function detectEmergencyWithNet(text: string): EmergencyInfo | null {
   const t = normalize(String(text ?? ''));
   const ruled = detectEmergencyNormalized(t);
@@ -137,7 +141,7 @@ export function createUnderstanding(opts: UnderstandingOptions): Understanding {
         let bestKey = NO_SERVICE;
         let bestP = 0;
         models.service.labels.forEach((k, i) => { if (ps[i] > bestP) { bestP = ps[i]; bestKey = k; } });
-        if (bestKey !== NO_SERVICE && bestP >= blend.serviceMinP) {
+        if (bestKey !== NO_SERVICE && bestP >= blend.serviceMinP && SERVICE_DOMAIN_WORD.test(t)) {
           service = bestKey as ServiceKey;
           confidence = Math.min(confidence, 0.6);
         }

@@ -76,6 +76,8 @@ const DISPUTE = new RegExp([
   '(堵|挡|占|停|堆|放)(着|了|在|住|满)?[^,.!?;]{0,6}(消防通道|安全出口|疏散通道|通道|过道|楼梯口?)', '(那家|那户|那一家|那个人家)(?!长)',
 ].join('|'), 'g');
 
+const DISPUTE_STRONG = /纠纷|调解|闹矛盾|邻里矛盾|家庭矛盾/;
+
 // --- info about the room itself
 // Questions about what the room can do, fees and online service are service questions without a service.
 const SERVICE_META = /(能|可以|都)(办|管|处理)(理)?(些)?(什么|啥|哪些|哪几样)|(办|管)(哪些|什么|啥)(业务|事|证)|(收费|收钱|要钱|交钱|花钱|工本费|收不收(费|钱)|免费)(吗|么|嘛|不|\?|$)|(网上|线上|手机上?|在线|微信上?)(能|可以|就能)?(直接)?(办|申请|弄|提交)|跑(一|几|两)趟|不用跑|(必须|一定|非得|需要|要)(本人)?(亲自)?(到场|去现场|跑)/;
@@ -142,6 +144,8 @@ export function classifyIntent(t: string, ctx: IntentContext): IntentDecision {
   if (STATUS.test(t) && !/(多久|多长时间|几天|什么时候)(能|可以)?(办好|拿到|下来)/.test(t)) return d('status', 0.8);
   if (isAppointment) return d('appointment', 0.85, appointmentAction(t));
   if (TIP.test(t)) return d('tip', 0.8);
+  // Naming the matter itself ("邻里纠纷", "想请你们调解") is unambiguous, even in two words.
+  if (DISPUTE_STRONG.test(t) && ctx.serviceScore < 3) return d('dispute', 0.9);
   const disputeHits = countMatches(DISPUTE, t);
   if (disputeHits >= 2 || (disputeHits === 1 && ctx.serviceScore < 3)) return d('dispute', disputeHits >= 2 ? 0.85 : 0.7);
   if (OFFICER_INFO.test(t) && ctx.serviceScore < 4) return d('info', 0.8);

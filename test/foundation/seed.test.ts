@@ -16,7 +16,8 @@ beforeEach(async () => db.clear());
 describe('seed data', () => {
   it('loads the catalog and demo district on an empty database', async () => {
     const report = await seedIfEmpty({ demo: true });
-    expect(report).toEqual({ services: 21, rooms: 4, officers: 6 });
+    expect(report).toEqual({ services: 21, faq: 96, holidays: expect.any(Number), rooms: 4, officers: 6 });
+    expect(report!.holidays).toBeGreaterThan(20);
     expect(await ServiceModel.countDocuments()).toBe(21);
     expect((await RoomModel.find().lean()).map((r) => r.type).sort()).toEqual(['joint_villages', 'mobile', 'rural', 'urban']);
   });
@@ -25,8 +26,8 @@ describe('seed data', () => {
     await seedAll({ demo: true });
     const again = await Promise.all([seedAll({ demo: true }), seedAll({ demo: true })]);
     expect(again).toEqual([
-      { services: 0, rooms: 0, officers: 0 },
-      { services: 0, rooms: 0, officers: 0 },
+      { services: 0, faq: 0, holidays: 0, rooms: 0, officers: 0 },
+      { services: 0, faq: 0, holidays: 0, rooms: 0, officers: 0 },
     ]);
     expect(await ServiceModel.countDocuments()).toBe(21);
     expect(await RoomModel.countDocuments()).toBe(4);
@@ -43,7 +44,7 @@ describe('seed data', () => {
   it('does not add demo rooms to a database that already has rooms', async () => {
     await RoomModel.create({ code: 'REAL1', name: '真实警务室', type: 'urban', district: 'D1', districtName: '某区', address: '某路1号', phone: '110', hoursText: '工作日' });
     const report = await seedIfEmpty({ demo: true });
-    expect(report).toEqual({ services: 21, rooms: 0, officers: 0 });
+    expect(report).toMatchObject({ services: 21, rooms: 0, officers: 0 });
     expect(await RoomModel.countDocuments()).toBe(1);
   });
 });

@@ -5,7 +5,15 @@ import { createLogger, type Logger } from '../../src/logging/logger';
 import type { AppState } from '../../src/http/types';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SEED_DEMO_DATA: 'true', ...overrides });
+  // Tests file many tips from one address; the tip-line limits have their own test with small values.
+  return loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    SEED_DEMO_DATA: 'true',
+    TIP_RATE_SUBMIT_PER_HOUR: '10000',
+    TIP_RATE_LOOKUP_PER_10MIN: '10000',
+    ...overrides,
+  });
 }
 
 export function testLogger(): Logger {

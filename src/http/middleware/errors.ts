@@ -21,8 +21,10 @@ const DB_DOWN_NAMES = new Set([
 function isDatabaseDown(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (DB_DOWN_NAMES.has(err.name)) return true;
-  // mongoose's "Operation `x.find()` buffering timed out after 3000ms"
-  return /buffering timed out|connection .* closed|ECONNREFUSED/i.test(err.message);
+  // mongoose's "Operation `x.find()` buffering timed out after 3000ms"; Node's EPIPE when the
+  // driver writes to a socket the database closed while shutting down, and FerretDB's "context
+  // canceled" for a command cut off by its shutdown (both seen as 500s before).
+  return /buffering timed out|connection .* closed|ECONNREFUSED|socket has been ended by the other party|\] context canceled$/i.test(err.message);
 }
 
 /** Maps anything thrown below it onto the stable error shape; only 4xx messages are shown as-is. */

@@ -4,7 +4,7 @@ import type { Logger } from '../../logging/logger';
 import { detectEmergencyWithNet } from '../../understanding';
 import type { Analysis, EmergencyInfo } from '../../understanding/types';
 import { DEFAULT_SLA_MINUTES } from '../items/item.service';
-import { createConversationItem } from './conversation-items';
+import { createItem } from '../items/item.service';
 import type { Room } from '../rooms/room.model';
 import { getFlow, registerFlow } from './flows';
 import { originOf } from './flows/common';
@@ -131,7 +131,7 @@ async function handleEmergency(
   let code: string | null = null;
   if (roomCode) {
     try {
-      const item = await createConversationItem({
+      const item = await createItem({
         room: roomCode,
         kind: 'emergency',
         text: msg.text,
@@ -140,7 +140,7 @@ async function handleEmergency(
         labels: [`emergency:${emergency.kind}`],
         slaMinutes: deps.config.SLA_MINUTES,
         now,
-      }, log);
+      });
       code = item.code;
     } catch (err) {
       // The numbers must reach the resident even when the database does not answer.
@@ -330,14 +330,14 @@ class Turn {
 
   private async escalate(text: string): Promise<HandleResult> {
     if (!this.room) return this.needRoom(text);
-    const item = await createConversationItem({
+    const item = await createItem({
       room: this.room.code,
       kind: 'question',
       text: this.msg.text,
       origin: originOf(this.msg),
       slaMinutes: this.deps.config.SLA_MINUTES,
       now: this.now,
-    }, this.log);
+    });
     if (!this.msg.isGroup) this.remember({ openItem: { id: item._id, code: item.code } });
     this.log.info({ code: item.code, room: this.room.code }, 'question escalated to officers');
     const minutes = this.deps.config.SLA_MINUTES.question ?? DEFAULT_SLA_MINUTES.question;

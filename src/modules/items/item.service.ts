@@ -1,6 +1,7 @@
 import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
 import { insertUnique } from '../../storage/unique-insert';
+import { publishLiveEvent } from '../live/live.service';
 import type { ServiceKey } from '../services/catalog';
 import { DEFAULT_PRIORITY, ItemMessageModel, ItemModel, type Item, type ItemKind } from './item.model';
 
@@ -71,6 +72,9 @@ export async function createItem(props: CreateItemProps): Promise<Item> {
     });
     if (outcome.won) {
       await ItemMessageModel.create({ item: outcome.doc._id, author: 'resident', kind: 'message', text: props.text.slice(0, 4000), at: now });
+      // Every new item is announced: the inbox queue and the officers' live pages learn of it
+      // from this event (best effort: the queue's periodic full pass repairs a lost one).
+      await publishLiveEvent({ type: 'item.created', item: outcome.doc, action: 'create', at: now }).catch(() => undefined);
       return outcome.doc;
     }
   }

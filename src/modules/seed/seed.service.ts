@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
+import { seedHolidayCalendar } from '../appointments/schedule.service';
+import { seedFaqIfEmpty } from '../faq/faq.service';
 import { OfficerModel } from '../officers/officer.model';
 import { RoomModel } from '../rooms/room.model';
 import { SERVICE_CATALOG } from '../services/catalog';
@@ -10,6 +12,8 @@ import { DEMO_DISTRICT, DEMO_OFFICERS, DEMO_ROOMS } from './demo-district';
 
 export interface SeedReport {
   services: number;
+  faq: number;
+  holidays: number;
   rooms: number;
   officers: number;
 }
@@ -27,7 +31,7 @@ export async function seedCatalog(): Promise<number> {
   return inserted;
 }
 
-export async function seedDemoDistrict(): Promise<Omit<SeedReport, 'services'>> {
+export async function seedDemoDistrict(): Promise<Pick<SeedReport, 'rooms' | 'officers'>> {
   let rooms = 0;
   let officers = 0;
   for (const room of DEMO_ROOMS) {
@@ -41,17 +45,30 @@ export async function seedDemoDistrict(): Promise<Omit<SeedReport, 'services'>> 
   return { rooms, officers };
 }
 
-export async function seedAll(options: { demo: boolean }): Promise<SeedReport> {
+/**
+ * Reference data every deployment needs: the 21 services, the FAQ knowledge base (only into an
+ * empty FAQ, so entries an admin deleted stay deleted) and the public-holiday calendar (once per
+ * database, by a marker document).
+ */
+async function seedReferenceData(): Promise<Pick<SeedReport, 'services' | 'faq' | 'holidays'>> {
   const services = await seedCatalog();
-  const demo = options.demo ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
-  return { services, ...demo };
+  const faq = await seedFaqIfEmpty();
+  const holidays = await seedHolidayCalendar();
+  return { services, faq, holidays };
 }
 
-/** First start only (no rooms yet) — an empty database gets the demo district. */
+export async function seedAll(options: { demo: boolean }): Promise<SeedReport> {
+  const reference = await seedReferenceData();
+  const demo = options.demo ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
+  return { ...reference, ...demo };
+}
+
+/** Every start: reference data as needed; the demo district only into a database without rooms. */
 export async function seedIfEmpty(options: { demo: boolean }): Promise<SeedReport | null> {
-  const services = await seedCatalog();
-  if (!options.demo || (await RoomModel.estimatedDocumentCount()) > 0) return services ? { services, rooms: 0, officers: 0 } : null;
-  return { services, ...(await seedDemoDistrict()) };
+  const reference = await seedReferenceData();
+  const demo = options.demo && (await RoomModel.estimatedDocumentCount()) === 0 ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
+  const report = { ...reference, ...demo };
+  return Object.values(report).some((n) => n > 0) ? report : null;
 }
 
 /**

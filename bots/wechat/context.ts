@@ -1,0 +1,24 @@
+import type { Wechaty as WechatyInterface } from 'wechaty';
+import type { Config } from '../../src/config';
+import type { Logger } from '../../src/logging/logger';
+import type { ConversationDeps } from '../../src/modules/conversations/conversation.service';
+import type { RateLimiter } from '../../src/modules/rate-limits/rate-limit';
+import type { OutboxSender } from '../../src/modules/outbox/outbox.sender';
+
+/** What the listeners share: one object built by createPoliceRoomBot. */
+export interface BotContext {
+  bot: WechatyInterface;
+  config: Config;
+  logger: Logger;
+  now: () => Date;
+  /** Name under which the bot records its status and claims sends (config.BOT_NAME). */
+  botKey: string;
+  core: ConversationDeps;
+  limits: { sender: RateLimiter; group: RateLimiter };
+  sender: OutboxSender;
+  /** Group id → bound room code (short cache in front of GroupBinding). */
+  groupRoom(groupId: string): Promise<string | null>;
+  forgetGroup(groupId: string): void;
+  onLoggedIn(): void;
+  onLoggedOut(reason: string): void;
+}

@@ -1,0 +1,15 @@
+import type { InboundMessage } from '../types';
+
+/** A web chat message as the core sees it: the conversation is the resident (no other identity). */
+export function toInbound(props: { conversationId: string; room: string; text: string; now: Date }): InboundMessage {
+  return {
+    channel: 'web',
+    conversationId: props.conversationId,
+    senderId: props.conversationId,
+    text: props.text,
+    isGroup: false,
+    mentioned: true,
+    room: props.room,
+    receivedAt: props.now,
+  };
+}

@@ -1,0 +1,114 @@
+import { DateTime } from 'luxon';
+import { AppointmentModel } from '../modules/appointments/appointment.model';
+import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments/appointment.service';
+import { RoomModel, type Room } from '../modules/rooms/room.model';
+import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
+import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';
+import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
+import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from './types';
+
+/**
+ * Appointment reminders on the resident's own channel (skipped when the booking has no reply
+ * address, e.g. booked at the counter):
+ *  - evening: every day at REMINDER_EVENING_TIME, for every appointment of the next day;
+ *  - hour: every 10 minutes, for appointments starting 60–70 minutes after the slot, so each
+ *    appointment falls in exactly one run.
+ * One delivery per appointment per run: `job:<job>:<slot>:<code>`.
+ */
+export const EVENING_REMINDER_JOB = 'appointment-reminder-evening';
+export const HOUR_REMINDER_JOB = 'appointment-reminder-hour';
+
+const HOUR_STEP_MINUTES = 10;
+
+/**
+ * Slots of a reminder schedule that have something to remind: a run with no appointment in its
+ * window sends nothing, so it is not claimed at all (and does not clutter the runs list).
+ * `window(at)` is the [from, to) of appointment starts a slot at `at` covers.
+ */
+function reminderSlots(spec: (env: JobEnv) => ScheduleSpec, window: (at: Date, env: JobEnv) => [Date, Date], label: string) {
+  const toSlot = (at: Date, env: JobEnv): JobSlot => ({ runKey: slotKey(at, env.zone), at, label });
+  async function withWork(slots: Date[], env: JobEnv): Promise<JobSlot[]> {
+    if (slots.length === 0) return [];
+    const windows = slots.map((at) => window(at, env));
+    const starts = await AppointmentModel.find(
+      { status: 'booked', start: { $gte: windows[0][0], $lt: windows[windows.length - 1][1] }, 'origin.isGroup': false },
+      { start: 1 },
+    ).lean();
+    return slots.filter((_, i) => starts.some((a) => a.start >= windows[i][0] && a.start < windows[i][1])).map((at) => toSlot(at, env));
+  }
+  return {
+    async slotsBetween(from: Date, to: Date, env: JobEnv): Promise<JobSlot[]> {
+      return withWork(slotsBetween(spec(env), from, to, env.zone), env);
+    },
+    async upcoming(after: Date, env: JobEnv, limit: number): Promise<JobSlot[]> {
+      return nextSlots(spec(env), after, limit, env.zone).map((at) => toSlot(at, env));
+    },
+  };
+}
+
+function nextDay(at: Date, env: JobEnv): [Date, Date] {
+  const tomorrow = DateTime.fromJSDate(at, { zone: env.zone }).plus({ days: 1 }).startOf('day');
+  return [tomorrow.toJSDate(), tomorrow.plus({ days: 1 }).toJSDate()];
+}
+
+function hourAhead(at: Date): [Date, Date] {
+  const from = new Date(at.getTime() + 60 * 60_000);
+  return [from, new Date(from.getTime() + HOUR_STEP_MINUTES * 60_000)];
+}
+
+async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: string): Promise<void> {
+  const zone = ctx.env.zone;
+  const now = ctx.env.now();
+  const rooms = new Map<string, Room | null>();
+  for (const a of appts) {
+    if (!a.replyTo) continue; // no channel to reach the resident on
+    if (a.start <= now) continue; // caught up too late: it has begun
+    if (!rooms.has(a.room)) rooms.set(a.room, await RoomModel.findOne({ code: a.room }).lean<Room>());
+    const start = DateTime.fromJSDate(a.start, { zone });
+    const text = await renderFor(templateKey, a.room, {
+      ...roomValues(rooms.get(a.room) ?? { name: a.roomName, address: a.roomAddress, phone: '' }),
+      date: formatDate(a.start, zone),
+      weekday: WEEKDAY_LABELS[start.weekday],
+      time: start.toFormat('HH:mm'),
+      service: a.serviceName,
+      code: a.code,
+    });
+    await ctx.deliver({
+      recipient: a.code,
+      room: a.room,
+      audience: 'resident',
+      label: `预约 ${a.code}（${start.toFormat('M月d日 HH:mm')}）`,
+      to: { channel: a.replyTo.channel, conversationId: a.replyTo.conversationId, isGroup: false, account: a.replyTo.account },
+      text,
+      purpose: 'reminder',
+    });
+  }
+}
+
+export function eveningReminderJob(): JobDefinition {
+  return {
+    name: EVENING_REMINDER_JOB,
+    label: '预约提醒（前一天晚上）',
+    ...reminderSlots((env) => ({ kind: 'daily', times: [env.config.REMINDER_EVENING_TIME] }), nextDay, '明天的预约提醒'),
+    // After 21:30 a reminder is more nuisance than help; the hour-before reminder still comes.
+    maxLatenessMs: () => 2.5 * 3600_000,
+    async run(ctx) {
+      const appts = await appointmentsStartingBetween(...nextDay(ctx.slotAt, ctx.env));
+      await remind(ctx, appts, 'appointment.reminder_evening');
+    },
+  };
+}
+
+export function hourReminderJob(): JobDefinition {
+  return {
+    name: HOUR_REMINDER_JOB,
+    label: '预约提醒（提前一小时）',
+    ...reminderSlots(() => ({ kind: 'every', minutes: HOUR_STEP_MINUTES }), hourAhead, '一小时后开始的预约提醒'),
+    // A late run still helps while the appointments have not begun (remind() skips those that have).
+    maxLatenessMs: () => 50 * 60_000,
+    async run(ctx) {
+      const appts = await appointmentsStartingBetween(...hourAhead(ctx.slotAt));
+      await remind(ctx, appts, 'appointment.reminder_hour');
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import Router from '@koa/router';
+import type { Config } from '../../config';
+import { notFound } from '../../http/errors';
+import type { AppState } from '../../http/types';
+import { Types } from 'mongoose';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
+import { recordAudit } from '../audit/audit.service';
+import { ItemModel } from '../items/item.model';
+import { AttachmentModel, type Attachment } from './attachment.model';
+import { readAttachment } from './attachment.service';
+
+/** GET /api/attachments/:id — only for officers who may see the item's room; every view is audited. */
+export function attachmentsRouter(config: Config): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/attachments' });
+
+  router.get('/:id', requireOfficer(), async (ctx) => {
+    const id = ctx.params.id;
+    if (!Types.ObjectId.isValid(id)) throw notFound('未找到该图片（Attachment not found）');
+    const attachment = await AttachmentModel.findById(id).lean<Attachment>();
+    if (!attachment) throw notFound('未找到该图片（Attachment not found）');
+    const item = await ItemModel.findById(attachment.item, { code: 1, room: 1, kind: 1 }).lean();
+    if (!item) throw notFound('未找到该图片（Attachment not found）');
+    // The item's room, not the attachment's copy of it: a transferred item follows its room.
+    await assertRoomAccess(ctx, item.room, { hideAs404: true });
+    const officer = currentOfficer(ctx.state);
+    const body = await readAttachment(config.DATA_DIR, attachment);
+    await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'attachment.view', item, detail: `图片 ${id}` });
+    ctx.set('Content-Type', attachment.mime);
+    ctx.set('Cache-Control', 'private, no-store');
+    ctx.set('Content-Disposition', 'inline');
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.body = body;
+  });
+
+  return router;
+}

@@ -1,0 +1,71 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError, badRequest } from '../../http/errors';
+import type { Item } from '../items/item.model';
+import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
+
+const EXTENSIONS: Record<AttachmentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+
+/** The image type by its first bytes (never by the file name or the declared type, which the sender controls). */
+export function sniffImageType(buf: Buffer): AttachmentType | null {
+  if (buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
+  if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+export interface StoreAttachmentProps {
+  dataDir: string;
+  maxBytes: number;
+  item: Pick<Item, '_id' | 'room'>;
+  buffer: Buffer;
+  source: 'web' | 'wechat' | 'officer';
+  uploadedBy: 'resident' | 'tipster' | 'officer';
+  officerId?: string | null;
+  now?: Date;
+}
+
+export function attachmentsDir(dataDir: string): string {
+  return path.resolve(dataDir, 'attachments');
+}
+
+/**
+ * Checks and stores one image; returns its record. Callers add it to the thread (an
+ * ItemMessage with `attachments: [id]`). Used by the web routes and by the WeChat flow
+ * (pass the image bytes the bot downloaded, source 'wechat').
+ */
+export async function storeAttachment(props: StoreAttachmentProps): Promise<Attachment> {
+  if (props.buffer.length === 0) throw badRequest('图片为空（Empty file）', undefined, 'empty_file');
+  if (props.buffer.length > props.maxBytes) {
+    throw new AppError(413, 'attachment_too_large', `图片不能超过 ${Math.floor(props.maxBytes / 1024)} KB（Image too large）`);
+  }
+  const mime = sniffImageType(props.buffer);
+  if (!mime) throw new AppError(415, 'unsupported_attachment', '只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）');
+  const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[mime]}`;
+  const dir = attachmentsDir(props.dataDir);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await writeFile(path.join(dir, storedName), props.buffer, { mode: 0o600, flag: 'wx' });
+  const created = await AttachmentModel.create({
+    item: props.item._id,
+    room: props.item.room,
+    storedName,
+    mime,
+    size: props.buffer.length,
+    sha256: createHash('sha256').update(props.buffer).digest('hex'),
+    source: props.source,
+    uploadedBy: props.uploadedBy,
+    officer: props.officerId ?? null,
+    at: props.now ?? new Date(),
+  });
+  return created.toObject() as Attachment;
+}
+
+export async function readAttachment(dataDir: string, attachment: Attachment): Promise<Buffer> {
+  // storedName is validated by the schema (hex + extension), so it cannot leave the directory.
+  return readFile(path.join(attachmentsDir(dataDir), attachment.storedName));
+}
+
+export function presentAttachment(a: Pick<Attachment, '_id' | 'mime' | 'size' | 'uploadedBy' | 'at'>) {
+  return { id: String(a._id), url: `/api/attachments/${String(a._id)}`, mime: a.mime, size: a.size, uploadedBy: a.uploadedBy, at: a.at };
+}

@@ -1,0 +1,95 @@
+import type { Types } from 'mongoose';
+import { AuditModel, type AuditEntry } from './audit.model';
+
+/** Who did something: an officer (from the session) or a non-officer actor. */
+export type AuditActor =
+  | { kind: 'officer'; id: string; name: string; username: string }
+  | { kind: 'tipster' | 'resident' | 'system' };
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'item.create': '新建事项',
+  'item.claim': '领取',
+  'item.takeover': '接管（租约已过期）',
+  'item.release': '退回队列',
+  'item.transfer': '转交',
+  'item.reply': '回复群众',
+  'item.note': '内部备注',
+  'item.resolve': '办结',
+  'item.reopen': '重新打开',
+  'item.labels': '修改标签',
+  'item.resident_message': '群众追加消息',
+  'tip.create': '提交线索',
+  'tip.view': '查看线索',
+  'tip.list': '列表中查看线索',
+  'tip.tipster_view': '举报人查询进度',
+  'attachment.upload': '上传图片',
+  'attachment.view': '查看图片',
+  'access.denied': '越权访问被拒绝',
+  'officer.create': '新增民警账号',
+  'officer.update': '修改民警账号',
+  'room.create': '新增警务室',
+  'room.update': '修改警务室',
+};
+
+export interface AuditProps {
+  actor: AuditActor;
+  action: string;
+  item?: { _id: Types.ObjectId | string; code?: string; room?: string } | null;
+  itemCodes?: string[];
+  room?: string | null;
+  detail?: string | null;
+  at?: Date;
+}
+
+function toDoc(props: AuditProps): Record<string, unknown> {
+  const officer = props.actor.kind === 'officer' ? props.actor : null;
+  return {
+    at: props.at ?? new Date(),
+    officer: officer?.id ?? null,
+    officerName: officer?.name ?? null,
+    officerUsername: officer?.username ?? null,
+    actorKind: props.actor.kind,
+    action: props.action,
+    item: props.item?._id ?? null,
+    itemCode: props.item?.code ?? null,
+    itemCodes: props.itemCodes ?? [],
+    room: props.room ?? props.item?.room ?? null,
+    detail: props.detail ? props.detail.slice(0, 300) : null,
+  };
+}
+
+/** Appends one entry to the 工作日志. */
+export async function recordAudit(props: AuditProps): Promise<void> {
+  await AuditModel.create(toDoc(props));
+}
+
+export async function recordAudits(entries: AuditProps[]): Promise<void> {
+  if (entries.length) await AuditModel.insertMany(entries.map(toDoc), { ordered: false });
+}
+
+export interface AuditQuery {
+  rooms: string[] | 'all';
+  room?: string;
+  item?: string;
+  officer?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+  before?: Date;
+}
+
+export async function listAudit(q: AuditQuery): Promise<AuditEntry[]> {
+  const filter: Record<string, unknown> = {};
+  if (q.room) filter.room = q.room;
+  else if (q.rooms !== 'all') filter.room = { $in: q.rooms };
+  if (q.item) filter.item = q.item;
+  if (q.officer) filter.officer = q.officer;
+  if (q.action) filter.action = q.action;
+  const at: Record<string, Date> = {};
+  if (q.from) at.$gte = q.from;
+  if (q.to) at.$lt = q.to;
+  if (q.before) at.$lt = q.to && q.to < q.before ? q.to : q.before;
+  if (Object.keys(at).length) filter.at = at;
+  return AuditModel.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).lean<AuditEntry[]>();
+}

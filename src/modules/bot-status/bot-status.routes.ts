@@ -1,0 +1,17 @@
+import Router from '@koa/router';
+import type { AppState } from '../../http/types';
+import { requireOfficer } from '../auth';
+import { BOT_STATE_LABELS, presentBotStatus } from './bot-status.presenter';
+import { listBotStatuses } from './bot-status.service';
+
+/** GET /api/bot/status: the WeChat bots' state for the admins' pages. */
+export function botStatusRouter(): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/bot' });
+  router.get('/status', requireOfficer(['admin']), async (ctx) => {
+    const now = new Date();
+    const bots = (await listBotStatuses()).map((b) => presentBotStatus(b, now));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { bots, labels: BOT_STATE_LABELS };
+  });
+  return router;
+}

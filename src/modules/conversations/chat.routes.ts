@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import type { AppDeps } from '../../http/app';
+import { notFound, tooManyRequests } from '../../http/errors';
+import { parseInput } from '../../http/validate';
+import type { AppContext, AppState } from '../../http/types';
+import { createGroundedAnswerer } from '../../ai/grounded-answer';
+import { findRoom } from '../rooms/room.service';
+import { presentFeedMessage, presentReply } from './chat.presenter';
+import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
+import { findWebConversation, openWebConversation, readFeed } from './chat.service';
+import { handleInbound, type ConversationDeps } from './conversation.service';
+import { createKnowledge } from './knowledge';
+import { createRateLimiter } from '../rate-limits/rate-limit';
+import { toInbound } from '../../channels/webchat/webchat.adapter';
+
+/**
+ * The resident web chat API.
+ *  POST /api/chat/messages                         {room, conversationId?, text} → {conversationId, replies}
+ *  GET  /api/chat/conversations/:id/messages?after  officers' replies for this conversation (polled)
+ * The conversation id (128 random bits) is the only key to a conversation's messages.
+ */
+export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> = {}): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/chat' });
+  const core: ConversationDeps = {
+    config: deps.config,
+    logger: deps.logger,
+    knowledge: overrides.knowledge ?? createKnowledge(),
+    ai: overrides.ai !== undefined ? overrides.ai : createGroundedAnswerer(deps.config, deps.logger),
+    now: overrides.now,
+  };
+  const perIp = createRateLimiter({ name: 'chat-ip', points: deps.config.CHAT_RATE_IP_PER_MIN, windowMs: 60_000 });
+  const perConversation = createRateLimiter({ name: 'chat-conv', points: deps.config.CHAT_RATE_CONVERSATION_PER_MIN, windowMs: 60_000 });
+
+  const limit = async (ctx: AppContext, limiter: ReturnType<typeof createRateLimiter>, key: string, now: Date) => {
+    const r = await limiter.consume(key, now);
+    if (!r.allowed) {
+      ctx.set('Retry-After', String(Math.ceil(r.retryAfterMs / 1000)));
+      throw tooManyRequests('您发送得太快了，请稍后再试。紧急情况请直接拨打110。（Too many requests）');
+    }
+  };
+
+  router.post('/messages', async (ctx) => {
+    const req = parseInput(ChatMessageSchema, ctx.request.body);
+    const now = core.now?.() ?? new Date();
+    await limit(ctx, perIp, ctx.ip || 'unknown', now);
+    const room = await findRoom(req.room);
+    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    const conv = await openWebConversation(room.code, req.conversationId, now);
+    await limit(ctx, perConversation, conv.cid, now);
+    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now }), core);
+    ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
+    ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
+  });
+
+  router.get('/conversations/:id/messages', async (ctx) => {
+    const cid = parseInput(ConversationIdSchema, ctx.params.id);
+    const query = parseInput(FeedQuerySchema, ctx.query);
+    await findWebConversation(cid);
+    const page = await readFeed(cid, query.after, new Date());
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { messages: page.messages.map(presentFeedMessage), cursor: page.cursor };
+  });
+
+  return router;
+}

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Types } from 'mongoose';
+import { notFound } from '../../http/errors';
+import { OutboxModel, type OutboxMessage } from '../outbox/outbox.model';
+import { WebConversationModel, type WebConversation } from './web-conversation.model';
+import { insertUnique } from '../../storage/unique-insert';
+
+export function newConversationId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** The web conversation for this request: the given one (same room), or a new one. */
+export async function openWebConversation(room: string, conversationId: string | undefined, now: Date): Promise<WebConversation> {
+  if (conversationId) {
+    const existing = await WebConversationModel.findOne({ cid: conversationId }).lean<WebConversation>();
+    if (!existing) throw notFound('会话不存在或已过期，请刷新页面重新开始（Conversation not found）', 'conversation_not_found');
+    if (existing.room === room) {
+      if (now.getTime() - existing.lastActivityAt.getTime() > 60_000) {
+        await WebConversationModel.updateOne({ _id: existing._id }, { $set: { lastActivityAt: now } });
+      }
+      return existing;
+    }
+    // Another room: a conversation belongs to one room, so this starts a new one.
+  }
+  for (;;) {
+    const outcome = await insertUnique<WebConversation>(WebConversationModel, { cid: newConversationId(), room, lastActivityAt: now });
+    if (outcome.won) return outcome.doc;
+  }
+}
+
+export async function findWebConversation(cid: string): Promise<WebConversation> {
+  const conv = await WebConversationModel.findOne({ cid }).lean<WebConversation>();
+  if (!conv) throw notFound('会话不存在（Conversation not found）', 'conversation_not_found');
+  return conv;
+}
+
+export interface FeedPage {
+  messages: OutboxMessage[];
+  cursor: string | null;
+}
+
+/**
+ * Messages for the web chat from officers and jobs (the outbox, channel 'web'), oldest first,
+ * after a cursor. Delivering them to the browser is what "sent" means for the web channel.
+ */
+export async function readFeed(cid: string, after: string | undefined, now: Date, limit = 50): Promise<FeedPage> {
+  const filter: Record<string, unknown> = { channel: 'web', conversationId: cid };
+  if (after) {
+    const [ms, id] = after.split('_');
+    const at = new Date(Number(ms));
+    filter.$or = [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: new Types.ObjectId(id) } }];
+  }
+  const messages = await OutboxModel.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<OutboxMessage[]>();
+  const undelivered = messages.filter((m) => m.status !== 'sent').map((m) => m._id);
+  if (undelivered.length) {
+    await OutboxModel.updateMany({ _id: { $in: undelivered } }, { $set: { status: 'sent', sentAt: now } });
+  }
+  const last = messages[messages.length - 1];
+  return { messages, cursor: last ? `${last.createdAt.getTime()}_${last._id.toHexString()}` : (after ?? null) };
+}

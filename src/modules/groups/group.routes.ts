@@ -1,0 +1,35 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { AppDeps } from '../../http/app';
+import { notFound } from '../../http/errors';
+import { parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppState } from '../../http/types';
+import { assertRoomAccess, currentOfficer, requireOfficer, roomFilter } from '../auth';
+import { findRoom } from '../rooms/room.service';
+import { presentBindCode, presentBinding } from './group.presenter';
+import { createBindCode, listGroupBindings } from './group.service';
+
+/** /api/groups: which WeChat groups are bound to which rooms, and one-time binding codes. */
+export function groupsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/groups' });
+  router.use(requireOfficer(['admin', 'supervisor']));
+
+  router.get('/', async (ctx) => {
+    const officer = currentOfficer(ctx.state);
+    const bindings = await listGroupBindings(await roomFilter(officer));
+    ctx.body = { groups: bindings.map(presentBinding) };
+  });
+
+  router.post('/bind-codes', async (ctx) => {
+    const req = parseInput(z.object({ room: roomCodeSchema }), ctx.request.body);
+    const room = await findRoom(req.room);
+    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    const officer = await assertRoomAccess(ctx, room.code);
+    const code = await createBindCode({ room: room.code, createdBy: officer.id, now: new Date(), ttlMinutes: deps.config.BIND_CODE_TTL_MINUTES });
+    ctx.state.log.info({ room: room.code, officer: officer.username }, 'group bind code created');
+    ctx.status = 201;
+    ctx.body = { bindCode: presentBindCode(code) };
+  });
+
+  return router;
+}

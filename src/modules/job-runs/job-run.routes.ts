@@ -1,0 +1,96 @@
+import Router from '@koa/router';
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import type { AppDeps } from '../../http/app';
+import { notFound } from '../../http/errors';
+import type { AppState } from '../../http/types';
+import { parseInput } from '../../http/validate';
+import { createJobEnv } from '../../jobs/env';
+import { allJobs } from '../../jobs/registry';
+import { accessibleRoomCodes, currentOfficer, requireOfficer } from '../auth';
+import { OutboxModel } from '../outbox/outbox.model';
+import { JobDeliveryModel, JobRunModel, type JobRun } from './job-run.model';
+import { OfficerNotificationModel } from './notification.model';
+
+const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
+
+/** /api/jobs — what the scheduler will do next and what each run sent, for the officer's rooms; the officer's own notices. */
+export function jobsRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/jobs' });
+  const env = createJobEnv({ config: deps.config, logger: deps.logger });
+  const jobs = allJobs();
+  const labels = new Map(jobs.map((j) => [j.name, j.label]));
+
+  router.get('/upcoming', requireOfficer(), async (ctx) => {
+    const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) }), ctx.query);
+    const visible = visibleTo(await accessibleRoomCodes(currentOfficer(ctx.state)));
+    const now = env.now();
+    const out = [];
+    for (const job of jobs) {
+      const slots = (await job.upcoming(now, env, limit * 4)).filter((s) => visible(s.rooms ?? [])).slice(0, limit);
+      out.push({ job: job.name, label: job.label, next: slots.map((s) => ({ runKey: s.runKey, at: s.at, label: s.label ?? null, rooms: s.rooms ?? [] })) });
+    }
+    ctx.body = { now, jobs: out };
+  });
+
+  router.get('/runs', requireOfficer(), async (ctx) => {
+    const q = parseInput(z.object({ job: z.string().max(60).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }), ctx.query);
+    const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
+    const visible = visibleTo(codes);
+    const filter: Record<string, unknown> = q.job ? { job: q.job } : {};
+    if (codes !== 'all') filter.$or = [{ rooms: { $size: 0 } }, { rooms: { $in: codes } }];
+    const runs = await JobRunModel.find(filter).sort({ slotAt: -1 }).limit(q.limit).lean<JobRun[]>();
+    const deliveries = runs.length
+      ? await JobDeliveryModel.find({ $or: runs.map((r) => ({ job: r.job, runKey: r.runKey })) }).lean()
+      : [];
+    const shown = deliveries.filter((d) => visible(d.room ? [d.room] : []));
+    const messages = shown.length ? await OutboxModel.find({ key: { $in: shown.map((d) => d.key) } }, { key: 1, status: 1, sentAt: 1, nextAttemptAt: 1 }).lean() : [];
+    const byKey = new Map(messages.map((m) => [m.key, m]));
+    ctx.body = {
+      runs: runs.map((r) => ({
+        id: String(r._id),
+        job: r.job,
+        jobLabel: labels.get(r.job) ?? r.job,
+        runKey: r.runKey,
+        slotAt: r.slotAt,
+        rooms: r.rooms,
+        status: r.status,
+        attempt: r.attempt,
+        catchUp: r.catchUp,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt ?? null,
+        error: r.lastError ?? null,
+        deliveries: shown
+          .filter((d) => d.job === r.job && d.runKey === r.runKey)
+          .map((d) => {
+            const m = byKey.get(d.key);
+            return { audience: d.audience, room: d.room, recipient: d.label ?? '（未命名）', status: m?.status ?? 'pending', notBefore: m?.nextAttemptAt ?? null, sentAt: m?.sentAt ?? null };
+          }),
+      })),
+    };
+  });
+
+  router.get('/notifications', requireOfficer(), async (ctx) => {
+    const officer = currentOfficer(ctx.state);
+    const list = await OfficerNotificationModel.find({ officer: officer.id }).sort({ at: -1 }).limit(50).lean();
+    ctx.body = {
+      notifications: list.map((n) => ({ id: String(n._id), kind: n.kind, room: n.room, text: n.text, at: n.at, readAt: n.readAt ?? null })),
+      unread: list.filter((n) => !n.readAt).length,
+    };
+  });
+
+  router.post('/notifications/:id/read', requireOfficer(), async (ctx) => {
+    const officer = currentOfficer(ctx.state);
+    if (!Types.ObjectId.isValid(ctx.params.id)) throw notFound();
+    const n = await OfficerNotificationModel.findOne({ _id: ctx.params.id }).lean();
+    if (n && String(n.officer) !== officer.id) {
+      // Another officer's notice: answered as if it did not exist, but the attempt is logged.
+      ctx.state.log.warn({ officer: officer.username, path: ctx.path, method: ctx.method }, 'access refused: notification of another officer');
+    }
+    if (!n || String(n.officer) !== officer.id) throw notFound('未找到该提醒（Notification not found）');
+    if (!n.readAt) await OfficerNotificationModel.updateOne({ _id: n._id }, { $set: { readAt: new Date() } });
+    ctx.body = { ok: true };
+  });
+
+  return router;
+}

@@ -1,0 +1,88 @@
+import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
+import { badRequest, notFound } from '../../http/errors';
+import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../../jobs/recipients';
+import { RoomModel, type Room } from '../rooms/room.model';
+import { formatDate, renderFor, roomValues } from '../templates/template.service';
+import { WEEKDAY_LABELS } from '../talk-day/talk-day.rules';
+import { MobileVisitModel, type MobileVisit } from './mobile-visit.model';
+
+export interface CreateVisitProps {
+  room: string;
+  place: string;
+  start: Date;
+  end: Date;
+  note?: string;
+  targetRooms: string[];
+  targetGroups: string[];
+  createdBy: string;
+  now: Date;
+}
+
+/**
+ * Enters a stop. Targets must be in the visiting room's district: a mobile station serves the
+ * communities around it, and its officers may not message another district's groups.
+ */
+export async function createVisit(props: CreateVisitProps): Promise<MobileVisit> {
+  if (props.end <= props.start) throw badRequest('结束时间须晚于开始时间（End must be after start）', undefined, 'invalid_time_range');
+  if (props.start <= props.now) throw badRequest('停靠时间须在将来（The visit must be in the future）', undefined, 'visit_in_past');
+  if (props.targetRooms.length + props.targetGroups.length === 0) {
+    throw badRequest('请至少选择一个通知的警务室或群（Choose at least one room or group to notify）', undefined, 'no_targets');
+  }
+  const room = await RoomModel.findOne({ code: props.room, active: true }).lean<Room>();
+  if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+  const targets = await RoomModel.find({ code: { $in: props.targetRooms }, active: true }, { code: 1, district: 1 }).lean();
+  const bad = props.targetRooms.filter((c) => !targets.some((t) => t.code === c && t.district === room.district));
+  if (bad.length) throw badRequest(`以下警务室不存在或不在本辖区：${bad.join('、')}（Unknown room or another district）`, { rooms: bad }, 'invalid_target_room');
+  const groups = await boundGroupsByIds(props.targetGroups);
+  const groupRooms = await RoomModel.find({ code: { $in: groups.map((g) => g.room) } }, { code: 1, district: 1 }).lean();
+  const badGroups = props.targetGroups.filter((id) => {
+    const g = groups.find((x) => x.conversationId === id);
+    return !g || !groupRooms.some((r) => r.code === g.room && r.district === room.district);
+  });
+  if (badGroups.length) throw badRequest('有的群未绑定到本辖区的警务室（Group not bound in this district）', { groups: badGroups }, 'invalid_target_group');
+  const doc = await MobileVisitModel.create({
+    room: props.room,
+    place: props.place,
+    start: props.start,
+    end: props.end,
+    note: props.note ?? '',
+    targetRooms: [...new Set(props.targetRooms)],
+    targetGroups: [...new Set(props.targetGroups)],
+    createdBy: props.createdBy,
+    createdAt: props.now,
+    updatedAt: props.now,
+  });
+  return doc.toObject() as MobileVisit;
+}
+
+export async function findVisit(id: string): Promise<MobileVisit | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  return MobileVisitModel.findById(id).lean<MobileVisit>();
+}
+
+export async function listVisits(filter: Record<string, unknown>, since: Date): Promise<MobileVisit[]> {
+  return MobileVisitModel.find({ ...filter, end: { $gte: since } }).sort({ start: 1 }).limit(200).lean<MobileVisit[]>();
+}
+
+export async function cancelVisit(id: Types.ObjectId, by: string, now: Date): Promise<void> {
+  await MobileVisitModel.updateOne({ _id: id, cancelledAt: null }, { $set: { cancelledAt: now, cancelledBy: by } });
+}
+
+export async function visitRecipients(visit: Pick<MobileVisit, 'targetRooms' | 'targetGroups'>): Promise<BoundGroup[]> {
+  return dedupe([...(await boundGroupsOfRooms(visit.targetRooms)), ...(await boundGroupsByIds(visit.targetGroups))]);
+}
+
+export async function visitNoticeText(visit: Pick<MobileVisit, 'room' | 'place' | 'start' | 'end' | 'note'>, zone: string): Promise<string> {
+  const room = await RoomModel.findOne({ code: visit.room }).lean<Room>();
+  const start = DateTime.fromJSDate(visit.start, { zone });
+  const end = DateTime.fromJSDate(visit.end, { zone });
+  return renderFor('mobile_visit.notice', visit.room, {
+    ...roomValues(room),
+    date: formatDate(visit.start, zone),
+    weekday: WEEKDAY_LABELS[start.weekday],
+    time: `${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`,
+    place: visit.place,
+    topic: visit.note ?? '',
+  });
+}

@@ -1,0 +1,170 @@
+import type { ChannelName } from '../../channels/types';
+import type { Logger } from '../../logging/logger';
+import { insertUnique } from '../../storage/unique-insert';
+import { OutboxModel, OutboxSendModel, type OutboxMessage } from './outbox.model';
+
+/**
+ * Delivers queued outbox messages of one channel (the WeChat bot runs one per process).
+ *
+ * Exclusivity: attempt n of a message is claimed by inserting OutboxSend {message, attempt: n}
+ * (unique). Only the winner hands the message to the channel, so two senders — two bot
+ * processes, or two ticks of one — never both send the same attempt.
+ *
+ * Failure: the error is stored (`lastError`), the message goes back to `queued` with
+ * `nextAttemptAt` pushed out by exponential backoff; after `maxAttempts` it is `failed`.
+ *
+ * Crash safety: a message left in `sending` (the sender died between claiming and recording)
+ * is retried with the next attempt once its claim is older than `staleSendingMs`. If the
+ * crash happened after WeChat accepted the message, the resident gets it twice — logged as
+ * a possible duplicate. Nothing is ever lost.
+ */
+export type SendFn = (message: OutboxMessage) => Promise<void>;
+
+export interface OutboxSenderOptions {
+  channel: ChannelName;
+  /** Who is sending (bot name + pid): recorded on each claim. */
+  senderId: string;
+  /** Only messages for this account (or for any account: account null). */
+  account?: string | null;
+  send: SendFn;
+  logger: Logger;
+  now?: () => Date;
+  batchSize?: number;
+  maxAttempts?: number;
+  /** Backoff after attempt n: min(maxBackoffMs, baseBackoffMs · 2^(n-1)). */
+  baseBackoffMs?: number;
+  maxBackoffMs?: number;
+  staleSendingMs?: number;
+  /** Asked before each send; false stops this tick (e.g. the daily cap is reached, or the bot is logged out). */
+  canSend?: () => Promise<boolean> | boolean;
+}
+
+export interface TickResult {
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface OutboxSender {
+  tick(): Promise<TickResult>;
+  /** Polls every `intervalMs` (and whenever kick() is called). */
+  start(intervalMs: number): void;
+  /** Runs a tick soon (after a message was enqueued). */
+  kick(): void;
+  stop(): Promise<void>;
+}
+
+export function backoffMs(attempt: number, base = 2_000, max = 10 * 60_000): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+}
+
+export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
+  const now = options.now ?? (() => new Date());
+  const batchSize = options.batchSize ?? 20;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const staleSendingMs = options.staleSendingMs ?? 120_000;
+  const log = options.logger.child({ outbox: options.channel, sender: options.senderId });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<TickResult> | null = null;
+  let again = false;
+  let stopped = false;
+
+  async function candidates(at: Date): Promise<OutboxMessage[]> {
+    const account = options.account ? { account: { $in: [null, options.account] } } : {};
+    const queued = await OutboxModel.find({ channel: options.channel, status: 'queued', nextAttemptAt: { $lte: at }, ...account })
+      .sort({ urgent: -1, nextAttemptAt: 1 })
+      .limit(batchSize)
+      .lean<OutboxMessage[]>();
+    const stale = await OutboxModel.find({ channel: options.channel, status: 'sending', updatedAt: { $lte: new Date(at.getTime() - staleSendingMs) }, ...account })
+      .limit(batchSize)
+      .lean<OutboxMessage[]>();
+    return [...queued, ...stale];
+  }
+
+  async function deliver(message: OutboxMessage): Promise<'sent' | 'failed' | 'skipped'> {
+    const attempt = (message.attempts ?? 0) + 1;
+    const claimedAt = now();
+    const claim = await insertUnique(OutboxSendModel, { message: message._id, attempt, sender: options.senderId, claimedAt });
+    if (!claim.won) return 'skipped';
+    if (message.status === 'sending') {
+      log.warn({ message: String(message._id), attempt }, 'retrying a message left in "sending" by a crashed sender: the resident may receive it twice');
+    }
+    await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sending', attempts: attempt } });
+    try {
+      await options.send(message);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const final = attempt >= maxAttempts;
+      await OutboxModel.updateOne(
+        { _id: message._id },
+        {
+          $set: {
+            status: final ? 'failed' : 'queued',
+            lastError: reason.slice(0, 500),
+            nextAttemptAt: new Date(now().getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs)),
+          },
+        },
+      );
+      log.warn({ message: String(message._id), attempt, final, reason: reason.slice(0, 200) }, 'outbox send failed');
+      return 'failed';
+    }
+    await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
+    log.debug({ message: String(message._id), attempt, purpose: message.purpose }, 'outbox message sent');
+    return 'sent';
+  }
+
+  async function tick(): Promise<TickResult> {
+    const result: TickResult = { sent: 0, failed: 0, skipped: 0 };
+    for (const message of await candidates(now())) {
+      if (stopped) break;
+      if (options.canSend && !(await options.canSend())) break;
+      const outcome = await deliver(message);
+      result[outcome]++;
+    }
+    return result;
+  }
+
+  function runTick(): void {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = tick()
+      .catch((err) => {
+        log.error({ err }, 'outbox tick failed');
+        return { sent: 0, failed: 0, skipped: 0 };
+      })
+      .finally(() => {
+        running = null;
+        if (again && !stopped) {
+          again = false;
+          runTick();
+        }
+      });
+  }
+
+  return {
+    tick,
+    start(intervalMs) {
+      stopped = false;
+      timer = setInterval(runTick, intervalMs);
+      timer.unref?.();
+      runTick();
+    },
+    kick() {
+      setImmediate(runTick);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = null;
+      await running;
+    },
+  };
+}
+
+/** Sends claimed today by this sender name (the daily cap counts attempts, which is the conservative side). */
+export async function sendsSince(senderPrefix: string, since: Date): Promise<number> {
+  return OutboxSendModel.countDocuments({ sender: { $regex: `^${senderPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` }, claimedAt: { $gte: since } });
+}

@@ -1,0 +1,19 @@
+import mongoose from 'mongoose';
+import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
+import { ItemModel } from '../items/item.model';
+
+/**
+ * Indexes the raw-record scans of the rollups use on MongoDB (ranges on the event times).
+ * FerretDB 1.24 (SQLite) does not use secondary indexes for queries at all — they would only
+ * slow its inserts down — so nothing is created there.
+ */
+export async function ensureReportIndexes(): Promise<'created' | 'skipped'> {
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('not connected');
+  const info = (await db.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown; ferretdbFeatures?: unknown };
+  if (info.ferretdbVersion || info.ferretdbFeatures) return 'skipped';
+  for (const field of ['firstResponseAt', 'resolvedAt', 'closedAt', 'dueAt']) await ItemModel.collection.createIndex({ [field]: 1 }, { name: `reports_${field}` });
+  for (const field of ['createdAt', 'completedAt', 'noShowAt', 'cancelledAt']) await AppointmentModel.collection.createIndex({ [field]: 1 }, { name: `reports_${field}` });
+  await AppointmentEventModel.collection.createIndex({ createdAt: 1 }, { name: 'reports_createdAt' });
+  return 'created';
+}

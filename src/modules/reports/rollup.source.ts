@@ -1,0 +1,121 @@
+import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
+import { ItemModel } from '../items/item.model';
+import { RoomModel } from '../rooms/room.model';
+import { RatingModel, SurveyModel } from '../surveys/survey.model';
+import { compileBusinessClock, type BusinessClock, type OpeningPeriod } from './business-hours';
+import { RollupAccumulator, type RatingValue } from './figures';
+
+/**
+ * Reads raw records (items, appointments, surveys, ratings) for a time range into a
+ * RollupAccumulator. This is the only code that scans raw records; it runs in the rollup job,
+ * the rebuild script and for the few days not rolled up yet — never once per report row.
+ */
+export interface RoomInfo {
+  code: string;
+  name: string;
+  district: string;
+  districtName: string;
+  openingHours: OpeningPeriod[];
+}
+
+export async function loadRooms(): Promise<RoomInfo[]> {
+  const rooms = await RoomModel.find({}, { code: 1, name: 1, district: 1, districtName: 1, openingHours: 1 }).lean();
+  return rooms
+    .map((r) => ({
+      code: r.code,
+      name: r.name,
+      district: r.district,
+      districtName: r.districtName,
+      openingHours: (r.openingHours ?? []).map((p) => ({ weekday: p.weekday, open: p.open, close: p.close, breakStart: p.breakStart ?? null, breakEnd: p.breakEnd ?? null })),
+    }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+}
+
+export function businessClocks(rooms: RoomInfo[], zone: string): Map<string, BusinessClock> {
+  return new Map(rooms.map((r) => [r.code, compileBusinessClock(r.openingHours, zone)]));
+}
+
+const idOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export interface AccumulateProps {
+  from: Date;
+  to: Date;
+  zone: string;
+  rooms: RoomInfo[];
+  /** Only these room codes (live figures of one district); all rooms when absent. */
+  onlyRooms?: string[];
+  /** Scan everything once instead of filtering by range (the rebuild: one pass over each collection). */
+  fullScan?: boolean;
+}
+
+export async function accumulateRange(props: AccumulateProps): Promise<RollupAccumulator> {
+  const acc = new RollupAccumulator({ zone: props.zone, from: props.from, to: props.to, clocks: businessClocks(props.rooms, props.zone) });
+  const range = { $gte: props.from, $lt: props.to };
+  const roomFilter = props.onlyRooms ? { room: { $in: props.onlyRooms } } : {};
+  const within = (fields: string[]) => (props.fullScan ? { ...roomFilter } : { ...roomFilter, $or: fields.map((f) => ({ [f]: range })) });
+
+  const itemCursor = ItemModel.find(within(['createdAt', 'firstResponseAt', 'resolvedAt', 'closedAt', 'dueAt']), {
+    room: 1,
+    kind: 1,
+    assignee: 1,
+    createdAt: 1,
+    dueAt: 1,
+    firstResponseAt: 1,
+    resolvedAt: 1,
+    closedAt: 1,
+  })
+    .lean()
+    .cursor({ batchSize: 2000 });
+  for await (const i of itemCursor) {
+    acc.addItem({
+      room: i.room,
+      kind: i.kind,
+      assignee: idOrNull(i.assignee),
+      createdAt: i.createdAt as Date,
+      dueAt: i.dueAt ?? null,
+      firstResponseAt: i.firstResponseAt ?? null,
+      resolvedAt: i.resolvedAt ?? null,
+      closedAt: i.closedAt ?? null,
+    });
+  }
+
+  // Who completed an appointment or marked the no-show: its 'end' transition.
+  const slack = 3600_000;
+  const eventFilter: Record<string, unknown> = props.fullScan
+    ? { key: 'end', type: { $in: ['completed', 'no_show'] } }
+    : { key: 'end', type: { $in: ['completed', 'no_show'] }, createdAt: { $gte: new Date(props.from.getTime() - slack), $lt: new Date(props.to.getTime() + slack) } };
+  const endOfficer = new Map<string, string>();
+  for await (const e of AppointmentEventModel.find(eventFilter, { appointment: 1, officer: 1 }).lean().cursor({ batchSize: 2000 })) {
+    if (e.officer) endOfficer.set(String(e.appointment), String(e.officer));
+  }
+  const apptCursor = AppointmentModel.find(within(['createdAt', 'completedAt', 'noShowAt', 'cancelledAt']), {
+    room: 1,
+    createdAt: 1,
+    completedAt: 1,
+    noShowAt: 1,
+    cancelledAt: 1,
+  })
+    .lean()
+    .cursor({ batchSize: 2000 });
+  for await (const a of apptCursor) {
+    const doc = a as typeof a & { createdAt?: Date };
+    acc.addAppointment({
+      room: doc.room,
+      createdAt: doc.createdAt ?? null,
+      completedAt: doc.completedAt ?? null,
+      noShowAt: doc.noShowAt ?? null,
+      cancelledAt: doc.cancelledAt ?? null,
+      endOfficer: endOfficer.get(String(doc._id)) ?? null,
+    });
+  }
+
+  const surveyFilter = props.fullScan ? { ...roomFilter } : { ...roomFilter, sentAt: range };
+  for await (const s of SurveyModel.find(surveyFilter, { room: 1, officer: 1, sentAt: 1 }).lean().cursor({ batchSize: 2000 })) {
+    acc.addSurvey({ room: s.room, officer: s.officer ?? null, sentAt: s.sentAt });
+  }
+  const ratingFilter = props.fullScan ? { ...roomFilter } : { ...roomFilter, answeredAt: range };
+  for await (const r of RatingModel.find(ratingFilter, { room: 1, officer: 1, rating: 1, answeredAt: 1 }).lean().cursor({ batchSize: 2000 })) {
+    acc.addRating({ room: r.room, officer: r.officer ?? null, rating: r.rating as RatingValue, answeredAt: r.answeredAt });
+  }
+  return acc;
+}

@@ -1,0 +1,71 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { conflict, notFound } from '../../http/errors';
+import { parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppState } from '../../http/types';
+import { insertUnique } from '../../storage/unique-insert';
+import { currentOfficer, requireOfficer } from '../auth';
+import { recordAudit } from '../audit/audit.service';
+import { ROOM_TYPES, RoomModel, type Room } from './room.model';
+import { presentRoom } from './room.presenter';
+import { roomOfficers } from './room.service';
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
+const OpeningPeriod = z
+  .object({ weekday: z.number().int().min(1).max(7), open: hhmm, close: hhmm, breakStart: hhmm.optional(), breakEnd: hhmm.optional() })
+  .refine((p) => p.open < p.close, '开门时间须早于关门时间')
+  .refine((p) => !p.breakStart === !p.breakEnd && (!p.breakStart || (p.open < p.breakStart && p.breakStart < p.breakEnd! && p.breakEnd! < p.close)), '午休时间须在营业时间内');
+
+const RoomFields = {
+  name: z.string().trim().min(1).max(60),
+  type: z.enum(ROOM_TYPES),
+  district: z.string().trim().min(1).max(32),
+  districtName: z.string().trim().min(1).max(60),
+  address: z.string().trim().min(1).max(200),
+  phone: z.string().trim().min(1).max(40),
+  areas: z.array(z.string().trim().min(1).max(60)).max(50),
+  hoursText: z.string().trim().min(1).max(200),
+  openingHours: z.array(OpeningPeriod).max(21),
+  description: z.string().trim().max(1000),
+  active: z.boolean(),
+};
+
+const RoomCreateSchema = z.object({
+  code: roomCodeSchema,
+  ...RoomFields,
+  areas: RoomFields.areas.default([]),
+  openingHours: RoomFields.openingHours.default([]),
+  description: RoomFields.description.default(''),
+  active: RoomFields.active.default(true),
+});
+const RoomUpdateSchema = z
+  .object(RoomFields)
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, '没有要修改的内容');
+
+/** Admin management of rooms: POST /api/rooms, PUT /api/rooms/:code (the code never changes: items refer to it). */
+export function roomsAdminRouter(): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/rooms' });
+
+  router.post('/', requireOfficer(['admin']), async (ctx) => {
+    const input = parseInput(RoomCreateSchema, ctx.request.body);
+    const outcome = await insertUnique<Room>(RoomModel, input);
+    if (!outcome.won) throw conflict('警务室编号已存在（Room code already exists）', 'room_code_taken');
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'room.create', room: input.code, detail: input.name });
+    ctx.status = 201;
+    ctx.body = { room: presentRoom(outcome.doc) };
+  });
+
+  router.put('/:code', requireOfficer(['admin']), async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const input = parseInput(RoomUpdateSchema, ctx.request.body);
+    const updated = await RoomModel.findOneAndUpdate({ code }, { $set: input }, { returnDocument: 'after', runValidators: true }).lean<Room>();
+    if (!updated) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'room.update', room: code, detail: Object.keys(input).join('、') });
+    ctx.body = { room: { ...presentRoom(updated, await roomOfficers(code)), active: updated.active } };
+  });
+
+  return router;
+}

@@ -1,0 +1,14 @@
+export {
+  requestSurvey,
+  handleSurveyAnswer,
+  registerSurveyHooks,
+  configureSurveys,
+  answerSurvey,
+  findSurveyByToken,
+  surveyForResolvedItem,
+  surveyForCompletedAppointment,
+  type RequestSurveyProps,
+  type RequestSurveyResult,
+} from './survey.service';
+export { surveysRouter } from './survey.routes';
+export { RATING_LABELS, RATING_VALUES, type RatingValue } from './survey.model';

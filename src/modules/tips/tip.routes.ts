@@ -1,0 +1,103 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import { notFound } from '../../http/errors';
+import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppContext, AppState } from '../../http/types';
+import { recordAudit } from '../audit/audit.service';
+import { imageUpload, uploadedFile } from '../attachments/attachment.upload';
+import { storeAttachment } from '../attachments/attachment.service';
+import { createRateLimiter } from '../rate-limits/rate-limit';
+import { rateLimitByIp } from '../rate-limits/rate-limit.middleware';
+import { RoomModel } from '../rooms/room.model';
+import { presentTipForTipster } from './tip.presenter';
+import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from './tip.service';
+
+const SubmitTipSchema = z.object({
+  room: roomCodeSchema,
+  text: humanText(2000),
+  anonymous: z.boolean(),
+  contact: z
+    .object({
+      name: z.string().trim().max(40).optional(),
+      phone: z
+        .string()
+        .trim()
+        .regex(/^[0-9+\-\s]{5,20}$/, '电话号码格式不正确')
+        .optional()
+        .or(z.literal('')),
+    })
+    .optional()
+    .nullable(),
+});
+export type SubmitTipReq = z.infer<typeof SubmitTipSchema>;
+
+const TipMessageSchema = z.object({ text: humanText(2000) });
+
+/** One answer for "no such code" and "wrong secret". */
+const tipNotFound = () => notFound('查询编号或查询密码不正确（Unknown code or wrong secret）', 'tip_not_found');
+
+/**
+ * Residents' tip line (no login): submit, then come back with code + secret
+ * (X-Tip-Secret header) to read replies, write again and add images.
+ * Limits are per IP and shared by all instances (stored in MongoDB): submissions are rare,
+ * look-ups a little more frequent.
+ */
+export function tipsRouter(config: Config): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/tips' });
+  const submitLimiter = createRateLimiter({ name: 'tip-submit', points: config.TIP_RATE_SUBMIT_PER_HOUR, windowMs: 3600_000 });
+  const lookupLimiter = createRateLimiter({ name: 'tip-lookup', points: config.TIP_RATE_LOOKUP_PER_10MIN, windowMs: 600_000 });
+  const maxBytes = config.ATTACHMENT_MAX_KB * 1024;
+
+  async function loadTip(ctx: AppContext) {
+    const item = await openTip(String(ctx.params.code ?? ''), ctx.get('x-tip-secret'));
+    if (!item) throw tipNotFound();
+    return item;
+  }
+
+  router.post('/', rateLimitByIp(submitLimiter), async (ctx) => {
+    const input = parseInput(SubmitTipSchema, ctx.request.body);
+    const result = await submitTip({
+      room: input.room,
+      text: input.text,
+      anonymous: input.anonymous,
+      contact: input.anonymous ? null : { name: input.contact?.name, phone: input.contact?.phone || undefined },
+      origin: null,
+      slaMinutes: config.SLA_MINUTES,
+    });
+    ctx.status = 201;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { code: result.code, secret: result.secret, message: TIP_RECEIPT_MESSAGE };
+  });
+
+  router.get('/:code', rateLimitByIp(lookupLimiter), async (ctx) => {
+    const item = await loadTip(ctx);
+    const [room, thread] = await Promise.all([RoomModel.findOne({ code: item.room }, { name: 1 }).lean(), tipsterThread(item)]);
+    await recordAudit({ actor: { kind: 'tipster' }, action: 'tip.tipster_view', item });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { tip: presentTipForTipster(item, room?.name ?? null, thread) };
+  });
+
+  router.post('/:code/messages', rateLimitByIp(lookupLimiter), async (ctx) => {
+    const input = parseInput(TipMessageSchema, ctx.request.body);
+    const item = await loadTip(ctx);
+    const { message } = await addTipsterMessage({ item, text: input.text, leaseMinutes: config.CLAIM_LEASE_MINUTES });
+    ctx.status = 201;
+    ctx.body = { message: { id: String(message._id), from: 'you', text: message.text, images: 0, at: message.at } };
+  });
+
+  router.post('/:code/attachments', rateLimitByIp(lookupLimiter), async (ctx, next) => {
+    // Check the code and secret before reading the upload.
+    ctx.state.tip = await loadTip(ctx);
+    await next();
+  }, imageUpload(maxBytes), async (ctx) => {
+    const item = ctx.state.tip as Awaited<ReturnType<typeof loadTip>>;
+    const attachment = await storeAttachment({ dataDir: config.DATA_DIR, maxBytes, item, buffer: uploadedFile(ctx), source: 'web', uploadedBy: 'tipster' });
+    const { message } = await addTipsterMessage({ item, text: '[图片]', attachments: [String(attachment._id)], leaseMinutes: config.CLAIM_LEASE_MINUTES });
+    await recordAudit({ actor: { kind: 'tipster' }, action: 'attachment.upload', item, detail: `${attachment.mime} ${attachment.size} 字节` });
+    ctx.status = 201;
+    ctx.body = { message: { id: String(message._id), from: 'you', text: message.text, images: 1, at: message.at } };
+  });
+
+  return router;
+}

@@ -1,0 +1,245 @@
+// Residents' booking page: room → service → day → slot → name + mobile → materials → confirm,
+// and look-up / cancel / reschedule by code + mobile. All text from the server goes through textContent.
+const $ = (id) => document.getElementById(id);
+const state = { room: null, service: null, date: null, slot: null, days: [], found: null };
+const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+
+async function api(method, path, body) {
+  const res = await fetch(path, {
+    method,
+    headers: body ? { 'Content-Type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+    credentials: 'same-origin',
+  });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (!res.ok) {
+    const err = new Error(data?.error?.message ?? `请求失败（${res.status}）`);
+    err.code = data?.error?.code;
+    err.detail = data?.error?.detail;
+    throw err;
+  }
+  return data;
+}
+
+function showError(message) {
+  const el = $('error');
+  el.textContent = message || '';
+  el.classList.toggle('hidden', !message);
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+function choice(container, label, sub, onClick) {
+  const b = el('button');
+  b.type = 'button';
+  b.append(document.createTextNode(label));
+  if (sub) b.append(el('span', sub, 'sub'));
+  b.addEventListener('click', () => {
+    for (const other of container.querySelectorAll('button')) other.classList.remove('selected');
+    b.classList.add('selected');
+    onClick();
+  });
+  container.append(b);
+  return b;
+}
+
+const hhmm = (iso) => iso.slice(11, 16);
+function dayText(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  const js = new Date(Date.UTC(y, m - 1, d)).getUTCDay(); // a calendar date: no time zone involved
+  return `${m}月${d}日 ${WEEKDAYS[js === 0 ? 7 : js]}`;
+}
+function when(a) {
+  return `${a.start.slice(0, 10)} ${hhmm(a.start)}–${hhmm(a.end)}`;
+}
+function showSteps(upTo) {
+  const order = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact'];
+  order.forEach((id, i) => $(id).classList.toggle('hidden', i > order.indexOf(upTo)));
+  $('done').classList.add('hidden');
+}
+
+// ------------------------------------------------------------------ booking
+async function loadRooms() {
+  const { rooms } = await api('GET', '/api/rooms');
+  const box = $('rooms');
+  box.replaceChildren();
+  const wanted = new URLSearchParams(location.search).get('room');
+  for (const r of rooms) {
+    const b = choice(box, r.name, r.hoursText, () => pickRoom(r));
+    if (wanted && wanted.toUpperCase() === r.code) b.click();
+  }
+}
+
+async function pickRoom(room) {
+  state.room = room;
+  showError('');
+  const { services } = await api('GET', '/api/services');
+  const box = $('services');
+  box.replaceChildren();
+  for (const s of services.filter((x) => x.bookable)) choice(box, s.name, s.modeText, () => pickService(s));
+  showSteps('step-service');
+}
+
+async function pickService(service) {
+  state.service = service;
+  showError('');
+  try {
+    const data = await api('GET', `/api/rooms/${encodeURIComponent(state.room.code)}/slots?service=${encodeURIComponent(service.key)}`);
+    state.days = data.days.filter((d) => d.slots.some((s) => s.remaining > 0));
+    const box = $('days');
+    box.replaceChildren();
+    if (state.days.length === 0) box.append(el('p', '近期没有可预约的时段，可直接到警务室现场办理。', 'muted'));
+    for (const d of state.days) {
+      const free = d.slots.reduce((n, s) => n + s.remaining, 0);
+      choice(box, dayText(d.date), `${d.label ? `${d.label} · ` : ''}余 ${free}`, () => pickDay(d));
+    }
+    showSteps('step-day');
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function pickDay(day) {
+  state.date = day.date;
+  const box = $('slots');
+  box.replaceChildren();
+  for (const s of day.slots.filter((x) => x.remaining > 0)) choice(box, `${hhmm(s.start)}–${hhmm(s.end)}`, `余 ${s.remaining}`, () => pickSlot(s));
+  showSteps('step-slot');
+}
+
+function pickSlot(slot) {
+  state.slot = slot;
+  const list = $('materials');
+  list.replaceChildren(...(state.service.materials.length ? state.service.materials : ['无需特别材料']).map((m) => el('li', m)));
+  $('summary').textContent = `${state.room.name}（${state.room.address}）\n${state.service.name}\n${dayText(state.date)} ${hhmm(slot.start)}–${hhmm(slot.end)}`;
+  showSteps('step-contact');
+}
+
+$('step-contact').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  showError('');
+  if (!$('materials-ok').checked) return showError('请先确认已备齐所需材料。');
+  $('confirm').disabled = true;
+  try {
+    const appt = await api('POST', '/api/appointments', {
+      room: state.room.code,
+      service: state.service.key,
+      start: state.slot.start,
+      name: $('name').value.trim(),
+      phone: $('phone').value.trim(),
+      materialsConfirmed: true,
+    });
+    showDone(appt);
+  } catch (err) {
+    if (err.code === 'slot_full') {
+      const next = err.detail?.nextSlots ?? [];
+      showError(`${err.message}${next.length ? ` 最近可约：${next.map((s) => `${s.start.slice(5, 10)} ${hhmm(s.start)}`).join('、')}` : ''}`);
+      await pickService(state.service);
+    } else showError(err.message);
+  } finally {
+    $('confirm').disabled = false;
+  }
+});
+
+function details(dl, a) {
+  const rows = [
+    ['事项', a.serviceName],
+    ['时间', when(a)],
+    ['地点', `${a.room.name}，${a.room.address}`],
+    ['电话', a.room.phone],
+    ['状态', a.statusText],
+    ['预约人', `${a.name ?? ''} ${a.phone ?? ''}`],
+  ];
+  dl.replaceChildren();
+  for (const [k, v] of rows) dl.append(el('dt', k), el('dd', v));
+  if (a.materials?.length) dl.append(el('dt', '请携带'), el('dd', a.materials.join('；')));
+}
+
+function showDone(appt) {
+  for (const id of ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact']) $(id).classList.add('hidden');
+  $('done').classList.remove('hidden');
+  $('done-code').textContent = appt.code;
+  details($('done-details'), appt);
+  $('done-ics').href = appt.icsUrl;
+  $('done-cancel').textContent = `如需取消或改约，请在 ${appt.cancelUntil.slice(0, 16).replace('T', ' ')} 前点上方“查询/取消/改约”，凭预约号和手机号办理。`;
+}
+
+// ------------------------------------------------------------------ manage
+$('lookup').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  showError('');
+  try {
+    const code = $('m-code').value.trim().toUpperCase();
+    const phone = $('m-phone').value.trim();
+    state.found = { ...(await api('GET', `/api/appointments/${encodeURIComponent(code)}?phone=${encodeURIComponent(phone)}`)), typedPhone: phone };
+    renderFound();
+  } catch (err) {
+    $('found').classList.add('hidden');
+    showError(err.message);
+  }
+});
+
+function renderFound() {
+  const a = state.found;
+  $('found').classList.remove('hidden');
+  details($('found-details'), a);
+  $('found-actions').classList.toggle('hidden', !a.canCancel);
+  $('re-days').replaceChildren();
+  $('re-slots').replaceChildren();
+}
+
+$('do-cancel').addEventListener('click', async () => {
+  if (!confirm('确认取消这个预约吗？')) return;
+  try {
+    const a = await api('POST', `/api/appointments/${encodeURIComponent(state.found.code)}/cancel`, { phone: state.found.typedPhone });
+    state.found = { ...a, typedPhone: state.found.typedPhone };
+    renderFound();
+  } catch (err) {
+    showError(err.message);
+  }
+});
+
+$('do-reschedule').addEventListener('click', async () => {
+  try {
+    const a = state.found;
+    const data = await api('GET', `/api/rooms/${encodeURIComponent(a.room.code)}/slots?service=${encodeURIComponent(a.service)}`);
+    const box = $('re-days');
+    box.replaceChildren();
+    for (const d of data.days.filter((x) => x.slots.some((s) => s.remaining > 0))) {
+      choice(box, dayText(d.date), null, () => {
+        const slots = $('re-slots');
+        slots.replaceChildren();
+        for (const s of d.slots.filter((x) => x.remaining > 0)) {
+          choice(slots, `${hhmm(s.start)}–${hhmm(s.end)}`, `余 ${s.remaining}`, async () => {
+            try {
+              const moved = await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/reschedule`, { phone: a.typedPhone, start: s.start });
+              state.found = { ...moved, typedPhone: a.typedPhone };
+              renderFound();
+              showError('');
+            } catch (err) {
+              showError(err.message);
+            }
+          });
+        }
+      });
+    }
+  } catch (err) {
+    showError(err.message);
+  }
+});
+
+// ------------------------------------------------------------------ tabs
+function tab(which) {
+  $('book-view').classList.toggle('hidden', which !== 'book');
+  $('manage-view').classList.toggle('hidden', which !== 'manage');
+  showError('');
+}
+$('tab-book').addEventListener('click', () => tab('book'));
+$('tab-manage').addEventListener('click', () => tab('manage'));
+
+loadRooms().catch((err) => showError(err.message));

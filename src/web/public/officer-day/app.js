@@ -1,0 +1,177 @@
+// Officers' day view per room: bookings by slot; check-in, completed, no-show, notes; walk-in entry.
+// Everything residents typed is shown with textContent only.
+const $ = (id) => document.getElementById(id);
+const state = { csrf: null, officer: null };
+const STATUS_BADGE = { booked: '', checked_in: 'amber', completed: 'green', no_show: 'red', cancelled: 'red' };
+
+async function api(method, path, body) {
+  const headers = {};
+  if (body) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
+  const data = res.status === 204 ? null : await res.json().catch(() => null);
+  if (res.status === 401 && path !== '/api/auth/login') showLogin();
+  if (!res.ok) throw new Error(data?.error?.message ?? `请求失败（${res.status}）`);
+  return data;
+}
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+function showError(message) {
+  $('error').textContent = message || '';
+  $('error').classList.toggle('hidden', !message);
+}
+function showLogin() {
+  $('login-view').classList.remove('hidden');
+  $('day-view').classList.add('hidden');
+}
+const hhmm = (iso) => (iso ? iso.slice(11, 16) : '');
+function today() {
+  // The room's calendar day (Asia/Shanghai), whatever this computer's zone.
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const data = await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
+    $('login-password').value = '';
+    await start(data.officer, data.csrfToken);
+  } catch (err) {
+    showError(err.message);
+  }
+});
+
+async function start(officer, csrf) {
+  state.officer = officer;
+  state.csrf = csrf;
+  $('who').textContent = officer.name;
+  $('login-view').classList.add('hidden');
+  $('day-view').classList.remove('hidden');
+  const { rooms } = await api('GET', '/api/rooms');
+  const mine = officer.role === 'officer' ? rooms.filter((r) => officer.rooms.includes(r.code)) : rooms;
+  $('room').replaceChildren(...mine.map((r) => Object.assign(el('option', r.name), { value: r.code })));
+  const wanted = new URLSearchParams(location.search).get('room');
+  if (wanted && mine.some((r) => r.code === wanted.toUpperCase())) $('room').value = wanted.toUpperCase();
+  const { services } = await api('GET', '/api/services');
+  $('walkin-service').replaceChildren(...services.map((s) => Object.assign(el('option', s.name), { value: s.key })));
+  if (!$('date').value) $('date').value = today();
+  await load();
+}
+
+let loadSeq = 0;
+async function load() {
+  showError('');
+  const seq = ++loadSeq;
+  try {
+    const day = await api('GET', `/api/rooms/${encodeURIComponent($('room').value)}/day?date=${encodeURIComponent($('date').value)}`);
+    if (seq !== loadSeq) return; // a newer request (other room or date) is under way
+    render(day);
+  } catch (err) {
+    showError(err.message);
+  }
+}
+
+function render(day) {
+  $('day-label').textContent = day.open ? (day.label ?? '') : `不办公（${day.label ?? (day.reason === 'holiday' ? '节假日' : '无排班')}）`;
+  const box = $('slots');
+  box.replaceChildren();
+  const groups = [...day.slots];
+  if (day.offGrid.length) groups.push({ start: null, end: null, capacity: null, held: day.offGrid.length, appointments: day.offGrid });
+  for (const s of groups) {
+    if (s.appointments.length === 0 && s.start) {
+      const empty = el('div', null, 'card slot');
+      empty.append(el('span', `${hhmm(s.start)}–${hhmm(s.end)} · 空闲（${s.capacity} 个名额）`, 'muted'));
+      box.append(empty);
+      continue;
+    }
+    const card = el('section', null, `card slot${s.capacity && s.held >= s.capacity ? ' full' : ''}`);
+    const head = el('header');
+    head.append(el('strong', s.start ? `${hhmm(s.start)}–${hhmm(s.end)}` : '其他时段（排班调整前的预约）'), el('span', s.capacity ? `已占 ${s.held}/${s.capacity}` : '', 'muted'));
+    card.append(head);
+    for (const a of s.appointments) card.append(renderAppt(a));
+    box.append(card);
+  }
+}
+
+function renderAppt(a) {
+  const row = el('div', null, `appt ${a.status}`);
+  const line = el('div');
+  line.append(
+    el('span', a.statusText, `badge ${STATUS_BADGE[a.status] ?? ''}`),
+    document.createTextNode(` ${a.serviceName} · ${a.name ?? '（未留姓名）'} · ${a.phone ?? ''} · `),
+    el('span', `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}`, 'muted'),
+  );
+  row.append(line);
+  if (a.notes.length) {
+    const notes = el('ul', null, 'notes');
+    for (const n of a.notes) notes.append(el('li', `${n.officerName ?? ''}：${n.text}`));
+    row.append(notes);
+  }
+  const actions = el('div', null, 'actions');
+  const act = (label, path, cls) => {
+    const b = el('button', label, cls);
+    b.type = 'button';
+    b.addEventListener('click', async () => {
+      try {
+        await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/${path}`);
+        await load();
+      } catch (err) {
+        showError(err.message);
+      }
+    });
+    actions.append(b);
+  };
+  if (a.status === 'booked') act('签到', 'check-in');
+  if (a.status === 'booked' || a.status === 'checked_in') act('办结', 'complete', 'secondary');
+  if (a.status === 'booked') act('未到', 'no-show', 'danger');
+  const note = el('button', '备注', 'secondary');
+  note.type = 'button';
+  note.addEventListener('click', async () => {
+    const text = window.prompt('备注内容（群众看不到）');
+    if (!text) return;
+    try {
+      await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/notes`, { text });
+      await load();
+    } catch (err) {
+      showError(err.message);
+    }
+  });
+  actions.append(note);
+  row.append(actions);
+  return row;
+}
+
+$('walkin').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    await api('POST', `/api/rooms/${encodeURIComponent($('room').value)}/walk-ins`, {
+      service: $('walkin-service').value,
+      name: $('walkin-name').value.trim() || null,
+      phone: $('walkin-phone').value.trim() || null,
+    });
+    $('walkin-name').value = '';
+    $('walkin-phone').value = '';
+    await load();
+  } catch (err) {
+    showError(err.message);
+  }
+});
+$('reload').addEventListener('click', load);
+$('room').addEventListener('change', load);
+$('date').addEventListener('change', load);
+
+(async () => {
+  try {
+    const res = await fetch('/api/me', { credentials: 'same-origin' });
+    if (!res.ok) return showLogin();
+    const data = await res.json();
+    await start(data.officer, data.csrfToken);
+  } catch {
+    showLogin();
+  }
+})();

@@ -1,0 +1,207 @@
+// The monthly assessment page: district overview, room page, officer page (?month=&room=&officer=).
+import { api, duration, el, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
+
+const $ = (id) => document.getElementById(id);
+let csrf = null;
+let scope = null;
+
+function params() {
+  const q = new URLSearchParams(location.search);
+  return { month: q.get('month') || '', room: q.get('room') || '', officer: q.get('officer') || '' };
+}
+
+function show(view) {
+  $('login-view').classList.toggle('hidden', view !== 'login');
+  $('report-view').classList.toggle('hidden', view !== 'report');
+}
+
+async function start() {
+  try {
+    const me = await api('GET', '/api/me');
+    csrf = me.csrfToken;
+    $('who').textContent = `${me.officer.name}（${me.officer.roleLabel || me.officer.role}）`;
+    $('logout').classList.remove('hidden');
+    scope = await api('GET', '/api/reports/scope');
+    fillFilters();
+    show('report');
+    await load();
+  } catch (err) {
+    if (err.status === 401) {
+      show('login');
+      $('login-username').focus();
+    } else {
+      setStatus(err.message, true);
+    }
+  }
+}
+
+function fillFilters() {
+  const p = params();
+  $('f-month').value = p.month || scope.month;
+  $('f-month').max = scope.month;
+  const room = $('f-room');
+  room.replaceChildren(el('option', scope.officer.role === 'officer' ? '我的警务室（总览）' : '全部（总览）', { value: '' }));
+  for (const r of scope.rooms) room.append(el('option', `${r.name}（${r.code}）`, { value: r.code }));
+  room.value = p.room;
+  const officer = $('f-officer');
+  officer.replaceChildren(el('option', '—', { value: '' }));
+  for (const o of scope.officers) officer.append(el('option', o.name, { value: o.id }));
+  officer.value = p.officer;
+}
+
+function setStatus(text, error = false) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', error);
+}
+
+async function load() {
+  const p = params();
+  const query = queryString({ month: p.month || scope.month, room: p.room, officer: p.officer });
+  setStatus('正在加载……');
+  let report;
+  try {
+    report = await api('GET', `/api/reports/monthly?${query}`);
+  } catch (err) {
+    setStatus(err.message, true);
+    return;
+  }
+  setStatus('');
+  render(report, query);
+}
+
+function kpi(key, label, value, sub, flagged) {
+  const box = el('div', null, { class: `kpi${flagged ? ' flagged' : ''}`, 'data-kpi': key });
+  box.append(el('div', label, { class: 'kpi-label' }), el('div', value, { class: 'kpi-value', 'data-kpi-value': key }));
+  if (sub) box.append(el('div', sub, { class: 'kpi-sub' }));
+  return box;
+}
+
+function render(r, query) {
+  document.title = `${r.scope.label} ${monthLabel(r.month)} 考核 · 网上警务室`;
+  $('title').textContent = `${r.scope.label} · ${monthLabel(r.month)}考核`;
+  const c = r.coverage;
+  $('coverage').textContent = [
+    c.complete ? '本月已结束。' : '本月进行中，数据截至当前。',
+    c.rolledUpThrough ? `日汇总截至 ${c.rolledUpThrough}` : '暂无日汇总，全部实时计算',
+    c.liveFrom ? `；${c.liveFrom} 起为实时数据${c.liveAsOf ? `（${new Date(c.liveAsOf).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })} 更新）` : ''}` : '',
+  ].join('');
+  const t = r.totals;
+  const flagged = t.satisfaction.flagged;
+  $('flag').classList.toggle('hidden', !flagged);
+  $('flag').textContent = flagged ? `满意率 ${percent(t.satisfaction.percent)}，低于 ${r.targetPercent}% 考核线。` : '';
+  $('kpis').replaceChildren(
+    kpi('received', '受理', t.items.received, `办结 ${t.items.resolved}`),
+    kpi('satisfaction', '满意率', percent(t.satisfaction.percent), `评价 ${t.surveys.answered} / 回访 ${t.surveys.sent}`, flagged),
+    kpi('frt', '首次响应（中位）', duration(t.firstResponse.calendar.median), `P90 ${duration(t.firstResponse.calendar.p90)} · 工作时 ${duration(t.firstResponse.business.median)}`),
+    kpi('res', '办结时长（中位）', duration(t.resolution.calendar.median), `P90 ${duration(t.resolution.calendar.p90)} · 工作时 ${duration(t.resolution.business.median)}`),
+    kpi('sla', '超时未响应', t.sla.breached, `应响应 ${t.sla.due} · ${rate(t.sla.breachRate)}`, t.sla.breached > 0),
+    kpi('appointments', '预约办结', t.appointments.completed, `预约 ${t.appointments.booked} · 爽约 ${t.appointments.noShow}`),
+    kpi('tips', '线索', t.tips.received, `办结 ${t.tips.resolved}`),
+    kpi('yearly', '近12个月满意率', percent(r.yearly.percent), `评价 ${r.yearly.answers}`, r.yearly.flagged),
+  );
+
+  const chartQuery = query;
+  const overview = r.scope.type === 'overview';
+  $('ranking-card').classList.toggle('hidden', r.scope.type === 'officer');
+  $('daily-card').classList.toggle('hidden', r.scope.type === 'officer');
+  $('chart-ranking').classList.toggle('hidden', !overview);
+  if (overview) $('chart-ranking').src = `/api/reports/chart/ranking.svg?${chartQuery}`;
+  $('chart-trend').src = `/api/reports/chart/trend.svg?${chartQuery}`;
+  if (r.scope.type !== 'officer') $('chart-daily').src = `/api/reports/chart/daily.svg?${chartQuery}`;
+  for (const a of document.querySelectorAll('a.csv')) a.href = `/api/reports/monthly.csv?${chartQuery}&table=${a.dataset.table}`;
+  $('print-link').href = `bulletin.html?${chartQuery}`;
+
+  const month = r.month;
+  fillTable(
+    $('rooms-table'),
+    ['排名', '警务室', '受理', '办结', '首响中位', '超时', '预约办结', '评价数', '满意率'],
+    r.rooms.map((room) => {
+      const link = el('a', room.name, { href: `?${queryString({ month, room: room.code })}` });
+      return {
+        attrs: { 'data-room': room.code, class: room.satisfaction.flagged ? 'flagged' : '' },
+        cells: [
+          room.rank ?? '—',
+          { node: link },
+          { text: room.items.received, attrs: { 'data-col': 'received' } },
+          { text: room.items.resolved, attrs: { 'data-col': 'resolved' } },
+          duration(room.firstResponse.calendar.median),
+          { text: room.sla.breached, attrs: { 'data-col': 'breached' } },
+          room.appointments.completed,
+          { text: room.surveys.answered, attrs: { 'data-col': 'answers' } },
+          { text: percent(room.satisfaction.percent) + (room.satisfaction.flagged ? ' ⚠' : ''), attrs: { 'data-col': 'satisfaction' } },
+        ],
+      };
+    }),
+  );
+  $('officers-card').classList.toggle('hidden', r.officers.length === 0);
+  fillTable(
+    $('officers-table'),
+    ['民警', '警务室', '受理', '办结', '首响中位', '办结中位', '超时', '评价数', '满意率'],
+    r.officers.map((o) => ({
+      attrs: { 'data-officer': o.id, class: o.satisfaction.flagged ? 'flagged' : '' },
+      cells: [
+        { node: el('a', o.name, { href: `?${queryString({ month, officer: o.id })}` }) },
+        o.rooms.join('、'),
+        { text: o.items.received, attrs: { 'data-col': 'received' } },
+        o.items.resolved,
+        duration(o.firstResponse.calendar.median),
+        duration(o.resolution.calendar.median),
+        o.sla.breached,
+        o.surveys.answered,
+        { text: percent(o.satisfaction.percent) + (o.satisfaction.flagged ? ' ⚠' : ''), attrs: { 'data-col': 'satisfaction' } },
+      ],
+    })),
+  );
+  fillTable(
+    $('trend-table'),
+    ['月份', '受理', '办结', '评价数', '满意率'],
+    r.trend.map((m) => ({
+      attrs: { class: m.flagged ? 'flagged' : '', 'data-month': m.month },
+      cells: [monthLabel(m.month) + (m.complete ? '' : '（不完整）'), m.received, m.resolved, m.answers, percent(m.percent) + (m.flagged ? ' ⚠' : '')],
+    })),
+  );
+  fillTable(
+    $('kinds-table'),
+    ['类别', '受理', '办结'],
+    Object.keys(KIND_LABELS).map((k) => ({ cells: [KIND_LABELS[k], t.items.receivedByKind[k], t.items.resolvedByKind[k]] })),
+  );
+  $('precision').textContent = r.precision.text;
+}
+
+$('filters').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const next = queryString({ month: $('f-month').value, room: $('f-room').value, officer: $('f-room').value ? '' : $('f-officer').value });
+  history.pushState(null, '', `?${next}`);
+  load();
+});
+$('f-room').addEventListener('change', () => {
+  if ($('f-room').value) $('f-officer').value = '';
+});
+$('f-officer').addEventListener('change', () => {
+  if ($('f-officer').value) $('f-room').value = '';
+});
+window.addEventListener('popstate', () => {
+  fillFilters();
+  load();
+});
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const error = $('login-error');
+  error.classList.add('hidden');
+  try {
+    await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
+    $('login-password').value = '';
+    await start();
+  } catch (err) {
+    error.textContent = err.message;
+    error.classList.remove('hidden');
+  }
+});
+
+$('logout').addEventListener('click', async () => {
+  await api('POST', '/api/auth/logout', undefined, csrf).catch(() => undefined);
+  location.reload();
+});
+
+start();

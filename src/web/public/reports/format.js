@@ -1,0 +1,85 @@
+// Shared formatting of the report pages (plain ES module, no dependencies).
+
+export const KIND_LABELS = { question: '咨询', tip: '线索举报', dispute: '矛盾纠纷', complaint: '投诉', emergency: '紧急警情', followup: '回访跟进' };
+
+/** Seconds → "35分钟" / "5.5小时" / "2.3天"; "—" for no value. */
+export function duration(seconds) {
+  if (seconds === null || seconds === undefined) return '—';
+  const minutes = seconds / 60;
+  if (minutes < 90) return `${Math.round(minutes)}分钟`;
+  const hours = minutes / 60;
+  if (hours < 48) return `${(Math.round(hours * 10) / 10).toFixed(1)}小时`;
+  return `${(Math.round((hours / 24) * 10) / 10).toFixed(1)}天`;
+}
+
+export function percent(value) {
+  return value === null || value === undefined ? '—' : `${value}%`;
+}
+
+export function rate(value) {
+  return value === null || value === undefined ? '—' : `${Math.round(value * 1000) / 10}%`;
+}
+
+export function monthLabel(month) {
+  const [y, m] = month.split('-');
+  return `${y}年${Number(m)}月`;
+}
+
+/** Creates an element with text (never HTML) and attributes. */
+export function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k.startsWith('data-')) node.setAttribute(k, String(v));
+    else node.setAttribute(k, String(v));
+  }
+  return node;
+}
+
+/** Fills a <table> with a header row and body rows; each cell is {text, attrs} or a plain value. */
+export function fillTable(table, headers, rows) {
+  table.replaceChildren();
+  const thead = el('thead');
+  const tr = el('tr');
+  for (const h of headers) tr.append(el('th', h, { scope: 'col' }));
+  thead.append(tr);
+  const tbody = el('tbody');
+  for (const row of rows) {
+    const r = el('tr', null, row.attrs || {});
+    for (const cell of row.cells) {
+      const td = el('td');
+      if (cell && typeof cell === 'object' && 'node' in cell) td.append(cell.node);
+      else if (cell && typeof cell === 'object' && 'text' in cell) {
+        td.textContent = cell.text;
+        for (const [k, v] of Object.entries(cell.attrs || {})) if (v !== undefined && v !== null) td.setAttribute(k === 'class' ? 'class' : k, String(v));
+      } else td.textContent = cell === null || cell === undefined ? '—' : String(cell);
+      r.append(td);
+    }
+    tbody.append(r);
+  }
+  table.append(thead, tbody);
+}
+
+export function queryString(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  return q.toString();
+}
+
+export async function api(method, path, body, csrf) {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) {
+    const err = new Error((data.error && data.error.message) || `请求失败（${res.status}）`);
+    err.status = res.status;
+    throw err;
+  }
+  return data;
+}

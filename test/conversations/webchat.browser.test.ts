@@ -1,0 +1,61 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { seedAll } from '../../src/modules/seed/seed.service';
+import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
+import { buildTestApp } from '../helpers/app';
+import { startTestDatabase, type TestDatabase } from '../helpers/db';
+
+/** The resident web chat in a real browser: pick a room by link, ask, get the answer, see an officer's reply arrive. */
+let db: TestDatabase;
+let server: Server;
+let browser: BrowserContext;
+let dir: string;
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  await seedAll({ demo: true });
+  const { app } = buildTestApp();
+  server = app.listen(0);
+  // The first message builds the understanding index (seconds on a loaded machine): do it before timing the page.
+  const { port } = server.address() as AddressInfo;
+  await fetch(`http://127.0.0.1:${port}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room: 'HPL', text: '你好' }) });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'chat-browser-'));
+  browser = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 390, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+  rmSync(dir, { recursive: true, force: true });
+  await db.stop();
+});
+
+it('chats with the room from a /?room=HPL link and shows an officer reply', async () => {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
+  const { port } = server.address() as AddressInfo;
+  await page.goto(`http://127.0.0.1:${port}/?room=HPL`);
+  await page.getByText('和平里社区警务室').first().waitFor();
+  await page.fill('#text', '身份证丢了怎么办');
+  await page.click('#send');
+  await page.locator('.msg-bot .bubble', { hasText: '身份证补领' }).first().waitFor({ timeout: 20_000 });
+  await page.locator('.options button', { hasText: '办事指南' }).first().click();
+  await page.locator('.options button', { hasText: '出生登记' }).first().waitFor();
+  const conversationId = await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['conv:HPL']);
+  expect(conversationId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  await enqueueMessage({ key: 'browser:reply', to: { channel: 'web', conversationId, isGroup: false }, text: '您好，我是民警李娜，补领身份证请带户口簿。' });
+  await page.locator('.msg-officer .bubble', { hasText: '民警李娜' }).waitFor({ timeout: 10_000 });
+  mkdirSync('test-artifacts', { recursive: true });
+  await page.screenshot({ path: 'test-artifacts/webchat.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
