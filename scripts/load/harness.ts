@@ -25,9 +25,14 @@ export interface ChildServer {
 }
 
 /** Starts a TypeScript entry point as a child process and waits until `readyPath` answers 200. */
-export async function startServer(entry: string, env: Record<string, string>, readyPath = '/healthz'): Promise<ChildServer> {
+export async function startServer(
+  entry: string,
+  env: Record<string, string>,
+  readyPath = '/healthz',
+  nodeArgs: string[] = [],
+): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...nodeArgs, entry], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -65,11 +70,29 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Responses per HTTP status code. */
+  statuses: Record<string, number>;
+  requests: number;
+}
+
+/** One request template for autocannon: build the request per call, see each response. */
+export interface LoadRequest {
+  setupRequest?: (req: Record<string, unknown>, context: Record<string, unknown>) => Record<string, unknown>;
+  onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
 }
 
 export async function runLoad(
   name: string,
-  options: { url: string; connections: number; duration: number; method?: string; body?: () => string; headers?: Record<string, string> },
+  options: {
+    url: string;
+    connections: number;
+    duration: number;
+    method?: string;
+    body?: () => string;
+    headers?: Record<string, string>;
+    /** Overrides `body`: full control over each request and its response. */
+    requests?: LoadRequest[];
+  },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: options.url,
@@ -77,8 +100,12 @@ export async function runLoad(
     duration: options.duration,
     method: (options.method ?? 'GET') as 'GET',
     headers: { 'content-type': 'application/json', ...(options.headers ?? {}) },
-    requests: options.body ? [{ setupRequest: (req) => ({ ...req, body: options.body!() }) }] : undefined,
+    requests: (options.requests ??
+      (options.body ? [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.body!() }) }] : undefined)) as never,
   });
+  const statuses: Record<string, number> = {};
+  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  for (const [code, s] of Object.entries(stats)) statuses[code] = s.count;
   return {
     name,
     connections: options.connections,
@@ -87,6 +114,8 @@ export async function runLoad(
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    statuses,
+    requests: result.requests.total,
   };
 }
 
@@ -105,4 +134,18 @@ export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const m = /VmRSS:\s+(\d+) kB/.exec(status);
   return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** CPU time (user + system) of a process in milliseconds, from /proc (Linux). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[11] = utime, fields[12] = stime (clock ticks; 100 per second on Linux)
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** The process id of the embedded database server, or null (external MONGODB_URI). */
+export function databasePid(embedded: EmbeddedDatabase | null): number | null {
+  const child = (embedded as unknown as { child?: ChildProcess | null } | null)?.child;
+  return child?.pid ?? null;
 }

@@ -7,9 +7,12 @@ import mongoose, { type Connection } from 'mongoose';
  */
 export async function connectDatabase(uri: string, options: { dbName?: string } = {}): Promise<Connection> {
   mongoose.set('strictQuery', true);
-  // Queries wait for a connection for at most this long instead of buffering forever.
-  mongoose.set('bufferTimeoutMS', 3000);
   await mongoose.connect(uri, {
+    // No mongoose-level queue: every operation goes straight to the driver, which selects a
+    // server within serverSelectionTimeoutMS (a quick 503 while the database is down) and
+    // reconnects by itself. Mongoose's own buffer depends on its connection-state bookkeeping,
+    // which once stayed "disconnected" after a FerretDB restart and held queries forever.
+    bufferCommands: false,
     dbName: options.dbName,
     serverSelectionTimeoutMS: 3000,
     socketTimeoutMS: 20000,
@@ -31,10 +34,12 @@ export async function syncIndexes(): Promise<void> {
 }
 
 export async function isDatabaseReady(): Promise<boolean> {
-  if (mongoose.connection.readyState !== 1 || !mongoose.connection.db) return false;
+  // Asks the driver, not mongoose's readyState (see bufferCommands above).
+  const db = mongoose.connection.db;
+  if (!db) return false;
   try {
     await Promise.race([
-      mongoose.connection.db.admin().command({ ping: 1 }),
+      db.admin().command({ ping: 1 }),
       new Promise((_, reject) => setTimeout(() => reject(new Error('ping timeout')), 1500)),
     ]);
     return true;

@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { setSchedule } from './helpers';
+import { chromiumOptions } from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
@@ -28,11 +29,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(path.join(os.tmpdir(), 'book-browser-'));
   mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions());
 });
 afterAll(async () => {
   await browser?.close();

@@ -8,6 +8,7 @@ import { seedAll } from '../../src/modules/seed/seed.service';
 import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
 import { buildTestApp } from '../helpers/app';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { chromiumOptions } from '../helpers/browser';
 
 /** The resident web chat in a real browser: pick a room by link, ask, get the answer, see an officer's reply arrive. */
 let db: TestDatabase;
@@ -24,12 +25,7 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   await fetch(`http://127.0.0.1:${port}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room: 'HPL', text: '你好' }) });
   dir = mkdtempSync(path.join(os.tmpdir(), 'chat-browser-'));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 390, height: 800 }));
 });
 afterAll(async () => {
   await browser?.close();

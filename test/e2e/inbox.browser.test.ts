@@ -12,6 +12,7 @@ import { createOfficer } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { startMockWechat, type MockWechat } from '../helpers/mock-wechat';
 import { projectRoot } from '../../src/lib/project-root';
+import { chromiumOptions } from '../helpers/browser';
 
 /**
  * The officers' inbox in a real headless Chromium, end to end: sign in, see a resident's new
@@ -34,12 +35,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   wx = await startMockWechat();
   dir = mkdtempSync(path.join(os.tmpdir(), 'inbox-browser-'));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 1280, height: 800 }));
 }, 120_000);
 
 afterAll(async () => {

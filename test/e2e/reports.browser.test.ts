@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/app';
 import { createOfficer, login } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildFixture } from '../reports/fixture';
+import { chromiumOptions } from '../helpers/browser';
 
 /** The report pages in a real Chromium: sign in, read the district overview, compare with the API, print the bulletin. */
 let db: TestDatabase;
@@ -30,12 +31,7 @@ beforeAll(async () => {
   server = app.listen(0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(path.join(os.tmpdir(), 'reports-browser-'));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 390, height: 844 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 390, height: 844 }));
 });
 
 afterAll(async () => {

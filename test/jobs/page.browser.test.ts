@@ -10,6 +10,7 @@ import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { bindGroup } from './helpers';
+import { chromiumOptions } from '../helpers/browser';
 
 /** The officers' jobs page in a real Chromium: sign in, set the talk day, send a broadcast, see it delivered per group. */
 let db: TestDatabase;
@@ -28,12 +29,7 @@ beforeAll(async () => {
   server = app.listen(0);
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   dir = mkdtempSync(path.join(os.tmpdir(), 'jobs-browser-'));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1200, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 1200, height: 900 }));
 });
 
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { chromiumOptions } from '../helpers/browser';
 
 /**
  * Resident text carrying HTML and script, submitted the ways residents submit it (web chat,
@@ -73,12 +74,7 @@ beforeAll(async () => {
   ids.wechat = String(wechat._id);
 
   dir = mkdtempSync(path.join(os.tmpdir(), 'xss-browser-'));
-  browser = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 1280, height: 900 }));
 }, 120_000);
 
 afterAll(async () => {

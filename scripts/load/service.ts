@@ -1,0 +1,34 @@
+/**
+ * Starts the service (src/main.ts, web only) as a child process on loopback for load scripts:
+ * warn-level logs, the demo data, a known admin password and the chat rate limits raised so
+ * that the load generator (one IP) is not throttled.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServer, type ChildServer } from './harness';
+
+export const ADMIN_PASSWORD = 'load-test-admin-Pw1!';
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export function startService(uri: string, options: { nodeArgs?: string[]; env?: Record<string, string> } = {}): Promise<ChildServer> {
+  return startServer(
+    path.join(ROOT, 'src', 'main.ts'),
+    {
+      MONGODB_URI: uri,
+      SERVICES: 'web',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'development',
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'load-service-')),
+      SEED_DEMO_DATA: 'true',
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD,
+      OPENAI_API_KEY: '',
+      CHAT_RATE_CONVERSATION_PER_MIN: '1000000',
+      CHAT_RATE_IP_PER_MIN: '1000000',
+      ...(options.env ?? {}),
+    },
+    '/readyz',
+    options.nodeArgs ?? [],
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * The database stops under load and comes back (issue 8). The CI variant of
+ * scripts/faults/db-outage.ts (30 s there, ~5 s here, 4 clients): one service instance (child
+ * process, src/main.ts) on an embedded database that is stopped and started again with the
+ * same port and data; an in-process outbox sender with a fake WeChat transport keeps ticking.
+ */
+import { runDbOutage, type OutageFigures } from '../../scripts/faults/db-outage';
+
+jest.setTimeout(150_000);
+
+let figures: OutageFigures;
+
+beforeAll(async () => {
+  figures = await runDbOutage({ outageMs: 5000, concurrency: 4, warmupMs: 2500, afterMs: 3000 });
+  const { instanceOutputTail: _tail, ...shown } = figures;
+  process.stderr.write(`db outage figures: ${JSON.stringify(shown)}\n`);
+}, 150_000);
+
+it('accepts messages before the outage', () => {
+  expect(figures.phases.before.requests).toBeGreaterThan(0);
+  expect(figures.phases.before.byStatus).toEqual({ '200': figures.phases.before.requests });
+});
+
+it('answers quickly while the database is down: 503, never a hanging request, never a 500', () => {
+  expect(figures.hanging).toBe(0);
+  expect(figures.phases.outage.requests).toBeGreaterThan(0);
+  expect(figures.phases.outage.byStatus['503']).toBeGreaterThan(0);
+  // 200s: requests that waited (≤ 3 s, mongoose's buffer) and were served once the database was
+  // back, or answered while it was still shutting down.
+  for (const phase of ['stopping', 'outage'] as const) {
+    for (const status of Object.keys(figures.phases[phase].byStatus)) expect(['200', '503']).toContain(status);
+  }
+  expect(figures.phases.outage.maxMs).toBeLessThan(5000);
+  // While FerretDB shuts down it holds open requests until EmbeddedDatabase.stop() kills it (5 s).
+  expect(figures.maxOutageLatencyMs).toBeLessThan(6500);
+  expect(figures.serviceErrors).toEqual([]);
+});
+
+it('recovers on its own when the database is back', () => {
+  expect(figures.recoveryMs).not.toBeNull();
+  expect(figures.recoveryMs!).toBeLessThan(15_000);
+  const after = figures.phases.after;
+  expect(after.byStatus['200'] ?? 0).toBeGreaterThan(0);
+});
+
+it('loses no accepted message: every emergency answered with an item code is stored with its text', () => {
+  expect(figures.accepted).toBeGreaterThan(0);
+  expect(figures.lost).toEqual([]);
+  expect(figures.stored).toBe(figures.accepted);
+});
+
+it('the outbox resumes: a message queued when the database stopped is delivered after it is back', () => {
+  expect(figures.outboxDeliveredBeforeOutage).toBe(true);
+  expect(figures.outboxDeliveredAfterRestartMs).not.toBeNull();
+  expect(figures.outboxMessageStatus).toBe('sent');
+});
