@@ -82,13 +82,3 @@ describe('bind commands and backoff', () => {
   });
 });
 
-describe('rate limiter seat order', () => {
-  it('tries free seats first, never repeats one, and stays bounded', async () => {
-    const { seatCandidates } = await import('../../src/modules/rate-limits/rate-limit');
-    const seats = seatCandidates(2, 5, () => 0.99);
-    expect(new Set(seats).size).toBe(seats.length);
-    expect(seats.slice(0, 3).every((s) => s > 2)).toBe(true);
-    expect([...seats].sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(seatCandidates(0, 100000).length).toBeLessThanOrEqual(64);
-  });
-});

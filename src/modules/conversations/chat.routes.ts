@@ -4,7 +4,6 @@ import { notFound, tooManyRequests } from '../../http/errors';
 import { parseInput } from '../../http/validate';
 import type { AppContext, AppState } from '../../http/types';
 import { createGroundedAnswerer } from '../../ai/grounded-answer';
-import { findRoom } from '../rooms/room.service';
 import { presentFeedMessage, presentReply } from './chat.presenter';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
 import { findWebConversation, openWebConversation, readFeed } from './chat.service';
@@ -43,7 +42,7 @@ export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> =
     const req = parseInput(ChatMessageSchema, ctx.request.body);
     const now = core.now?.() ?? new Date();
     await limit(ctx, perIp, ctx.ip || 'unknown', now);
-    const room = await findRoom(req.room);
+    const room = await core.knowledge.room(req.room); // cached briefly: every message names its room
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const conv = await openWebConversation(room.code, req.conversationId, now);
     await limit(ctx, perConversation, conv.cid, now);

@@ -12,7 +12,7 @@ export function newConversationId(): string {
 /** The web conversation for this request: the given one (same room), or a new one. */
 export async function openWebConversation(room: string, conversationId: string | undefined, now: Date): Promise<WebConversation> {
   if (conversationId) {
-    const existing = await WebConversationModel.findOne({ cid: conversationId }).lean<WebConversation>();
+    const existing = await WebConversationModel.findById(conversationId).lean<WebConversation>();
     if (!existing) throw notFound('会话不存在或已过期，请刷新页面重新开始（Conversation not found）', 'conversation_not_found');
     if (existing.room === room) {
       if (now.getTime() - existing.lastActivityAt.getTime() > 60_000) {
@@ -23,13 +23,14 @@ export async function openWebConversation(room: string, conversationId: string |
     // Another room: a conversation belongs to one room, so this starts a new one.
   }
   for (;;) {
-    const outcome = await insertUnique<WebConversation>(WebConversationModel, { cid: newConversationId(), room, lastActivityAt: now });
+    const cid = newConversationId();
+    const outcome = await insertUnique<WebConversation>(WebConversationModel, { _id: cid, cid, room, lastActivityAt: now });
     if (outcome.won) return outcome.doc;
   }
 }
 
 export async function findWebConversation(cid: string): Promise<WebConversation> {
-  const conv = await WebConversationModel.findOne({ cid }).lean<WebConversation>();
+  const conv = await WebConversationModel.findById(cid).lean<WebConversation>();
   if (!conv) throw notFound('会话不存在（Conversation not found）', 'conversation_not_found');
   return conv;
 }

@@ -15,7 +15,9 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  */
 const conversationStateSchema = new Schema(
   {
-    /** `${channel}:${conversationId}:${senderId}` */
+    /** `${channel}:${conversationId}:${senderId}` — also the `_id`, since on FerretDB 1.24 only
+     *  `_id` lookups and updates avoid reading the whole collection. */
+    _id: { type: String, required: true },
     key: { type: String, required: true, maxlength: 400 },
     channel: { type: String, required: true, enum: ['wechat', 'web'] },
     conversationId: { type: String, required: true, maxlength: 200 },
@@ -32,8 +34,7 @@ const conversationStateSchema = new Schema(
   { timestamps: false, minimize: false },
 );
 
-conversationStateSchema.index({ key: 1 }, { unique: true });
 conversationStateSchema.index({ lastActivityAt: 1 });
 
-export type ConversationState = InferSchemaType<typeof conversationStateSchema> & { _id: Types.ObjectId };
+export type ConversationState = InferSchemaType<typeof conversationStateSchema> & { _id: string };
 export const ConversationStateModel = model('ConversationState', conversationStateSchema);

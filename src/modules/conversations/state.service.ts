@@ -26,7 +26,7 @@ export function isFlowState(v: unknown): v is FlowState {
 
 /** Reads the memory of a conversation + sender; a flow idle for longer than `idleMinutes` counts as ended. */
 export async function loadMemory(key: string, now: Date, idleMinutes: number): Promise<ConversationMemory> {
-  const doc = await ConversationStateModel.findOne({ key }).lean();
+  const doc = await ConversationStateModel.findById(key).lean();
   if (!doc) return { key, room: null, flow: null, openItem: null, exists: false, lastActivityAt: null };
   const fresh = doc.flowUpdatedAt && now.getTime() - doc.flowUpdatedAt.getTime() <= idleMinutes * 60_000;
   return {
@@ -58,12 +58,12 @@ export async function saveMemory(
     $set.flowUpdatedAt = update.flow ? now : null;
   }
   if (update.openItem !== undefined) $set.openItem = update.openItem;
-  const $setOnInsert = { channel: ids.channel, conversationId: ids.conversationId, senderId: ids.senderId };
+  const $setOnInsert = { key: ids.key, channel: ids.channel, conversationId: ids.conversationId, senderId: ids.senderId };
   try {
-    await ConversationStateModel.updateOne({ key: ids.key }, { $set, $setOnInsert }, { upsert: true });
+    await ConversationStateModel.updateOne({ _id: ids.key }, { $set, $setOnInsert }, { upsert: true });
   } catch (err) {
     if (!isDuplicateKeyError(err)) throw err;
-    await ConversationStateModel.updateOne({ key: ids.key }, { $set });
+    await ConversationStateModel.updateOne({ _id: ids.key }, { $set });
   }
 }
 
