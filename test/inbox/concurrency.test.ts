@@ -49,11 +49,14 @@ it(`${OFFICERS} officers calling "next" in parallel over ${ITEMS} items claim ev
   for (let i = 0; i < OFFICERS; i++) sessions.push(await signIn(app, `conc_${i}`, { username: `conc_${i}`, rooms: ['HPL'] }));
 
   const claimedBy = new Map<string, string[]>();
+  let busyRetries = 0;
   const started = Date.now();
   await Promise.all(
     sessions.map(async (s) => {
       for (;;) {
         const res = await s.agent.post('/api/inbox/next').set('X-CSRF-Token', s.csrf).send({});
+        // 503 = the embedded database was busy (retryable by design); an officer's page retries too.
+        if (res.status === 503 && busyRetries++ < 50) continue;
         if (res.status !== 200) throw new Error(`next failed: ${res.status} ${JSON.stringify(res.body)}`);
         if (!res.body.item) return;
         const list = claimedBy.get(res.body.item.id) ?? [];

@@ -24,7 +24,9 @@ function isDatabaseDown(err: unknown): boolean {
   // mongoose's "Operation `x.find()` buffering timed out after 3000ms"; Node's EPIPE when the
   // driver writes to a socket the database closed while shutting down, and FerretDB's "context
   // canceled" for a command cut off by its shutdown (both seen as 500s before).
-  return /buffering timed out|connection .* closed|ECONNREFUSED|socket has been ended by the other party|\] context canceled$/i.test(err.message);
+  // SQLite's "database is locked" (SQLITE_BUSY) is FerretDB waiting out its 10 s busy timeout
+  // under extreme write contention: transient, so a retryable 503 rather than a 500.
+  return /buffering timed out|connection .* closed|ECONNREFUSED|socket has been ended by the other party|\] context canceled$|database is locked|SQLITE_BUSY/i.test(err.message);
 }
 
 /** Maps anything thrown below it onto the stable error shape; only 4xx messages are shown as-is. */
