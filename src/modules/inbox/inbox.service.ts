@@ -200,69 +200,56 @@ function assertHolderOrForce(item: Item, actor: Actor, force: boolean | undefine
   throw notHolder();
 }
 
-/** Gives the item back to the queue. Holder only (supervisors/admins with force). */
-export async function releaseItem(props: HolderActionProps): Promise<Item> {
+/**
+ * The shape every plain officer action shares: one exclusive transition whose patch `decide`
+ * computes from the loaded item, then the thread line, audit entry and live event.
+ */
+async function officerTransition(
+  props: Omit<HolderActionProps, 'force'>,
+  action: 'release' | 'resolve' | 'reopen',
+  decide: (item: Item, now: Date) => ItemPatch,
+): Promise<Item> {
   const { actor, settings } = props;
   const now = settings.now();
-  const result = await transitionItem({
-    itemId: props.itemId,
-    action: 'release',
-    officerId: actor.id,
-    now,
-    decide(item) {
-      if (item.status === 'resolved' || item.status === 'closed') throw itemClosed();
-      assertHolderOrForce(item, actor, props.force);
-      return { status: 'new', assignee: null, leaseUntil: null, lastActivityAt: now };
-    },
-  });
-  await afterChange({ result, action: 'release', actor: officerActor(actor), now, threadText: ACTION_TEXT.release(actor.name) });
+  const result = await transitionItem({ itemId: props.itemId, action, officerId: actor.id, now, decide: (item) => decide(item, now) });
+  await afterChange({ result, action, actor: officerActor(actor), now, threadText: ACTION_TEXT[action](actor.name) });
   return result.after;
+}
+
+/** Gives the item back to the queue. Holder only (supervisors/admins with force). */
+export function releaseItem(props: HolderActionProps): Promise<Item> {
+  return officerTransition(props, 'release', (item, now) => {
+    if (item.status === 'resolved' || item.status === 'closed') throw itemClosed();
+    assertHolderOrForce(item, props.actor, props.force);
+    return { status: 'new', assignee: null, leaseUntil: null, lastActivityAt: now };
+  });
 }
 
 /** Marks the item resolved and then runs the onItemResolved hooks. Holder only (supervisors/admins with force). */
 export async function resolveItem(props: HolderActionProps): Promise<Item> {
-  const { actor, settings } = props;
-  const now = settings.now();
-  const result = await transitionItem({
-    itemId: props.itemId,
-    action: 'resolve',
-    officerId: actor.id,
-    now,
-    decide(item) {
-      if (item.status === 'resolved' || item.status === 'closed') throw conflict('该事项已办结（Already resolved）', 'already_resolved');
-      assertHolderOrForce(item, actor, props.force);
-      return { status: 'resolved', resolvedAt: now, leaseUntil: null, lastActivityAt: now };
-    },
+  const after = await officerTransition(props, 'resolve', (item, now) => {
+    if (item.status === 'resolved' || item.status === 'closed') throw conflict('该事项已办结（Already resolved）', 'already_resolved');
+    assertHolderOrForce(item, props.actor, props.force);
+    return { status: 'resolved', resolvedAt: now, leaseUntil: null, lastActivityAt: now };
   });
-  await afterChange({ result, action: 'resolve', actor: officerActor(actor), now, threadText: ACTION_TEXT.resolve(actor.name) });
-  await emitItemResolved(result.after, settings.logger);
-  return result.after;
+  await emitItemResolved(after, props.settings.logger);
+  return after;
 }
 
 /** Reopens a resolved or closed item; the officer who reopens it holds it. */
-export async function reopenItem(props: Omit<HolderActionProps, 'force'>): Promise<Item> {
-  const { actor, settings } = props;
-  const now = settings.now();
-  const result = await transitionItem({
-    itemId: props.itemId,
-    action: 'reopen',
-    officerId: actor.id,
-    now,
-    decide(item) {
-      if (item.status !== 'resolved' && item.status !== 'closed') throw conflict('该事项尚未办结，无需重新打开（The item is still open）', 'not_resolved');
-      return {
-        status: 'claimed',
-        assignee: new Types.ObjectId(actor.id),
-        leaseUntil: leaseFrom(now, settings),
-        resolvedAt: null,
-        closedAt: null,
-        reopenCount: (item.reopenCount ?? 0) + 1,
-        lastActivityAt: now,
-      };
-    },
+export function reopenItem(props: Omit<HolderActionProps, 'force'>): Promise<Item> {
+  return officerTransition(props, 'reopen', (item, now) => {
+    if (item.status !== 'resolved' && item.status !== 'closed') throw conflict('该事项尚未办结，无需重新打开（The item is still open）', 'not_resolved');
+    return {
+      status: 'claimed',
+      assignee: new Types.ObjectId(props.actor.id),
+      leaseUntil: leaseFrom(now, props.settings),
+      resolvedAt: null,
+      closedAt: null,
+      reopenCount: (item.reopenCount ?? 0) + 1,
+      lastActivityAt: now,
+    };
   });
-  await afterChange({ result, action: 'reopen', actor: officerActor(actor), now, threadText: ACTION_TEXT.reopen(actor.name) });
-  return result.after;
 }
 
 export interface TransferProps extends HolderActionProps {
