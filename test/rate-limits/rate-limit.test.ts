@@ -22,6 +22,16 @@ describe('database-backed rate limiter', () => {
     expect(results.find((r) => !r.allowed)!.retryAfterMs).toBe(59_000);
   });
 
+  it('counts seats another instance took earlier in the window, however many hits arrive at once', async () => {
+    const other = createRateLimiter({ name: 'chat-ip', points: 10, windowMs: 60_000 });
+    for (let i = 0; i < 3; i++) expect((await other.consume('5.6.7.8', at(0))).allowed).toBe(true);
+    // A freshly started instance knows nothing of those 3 seats; 25 hits arrive at once.
+    const fresh = createRateLimiter({ name: 'chat-ip', points: 10, windowMs: 60_000 });
+    const results = await Promise.all(Array.from({ length: 25 }, () => fresh.consume('5.6.7.8', at(500))));
+    expect(results.filter((r) => r.allowed)).toHaveLength(7);
+    expect((await other.consume('5.6.7.8', at(600))).allowed).toBe(false);
+  });
+
   it('keeps keys apart and opens a new window after the old one ends', async () => {
     const limiter = createRateLimiter({ name: 'tip', points: 2, windowMs: 60_000 });
     expect((await limiter.consume('x', at(0))).allowed).toBe(true);
