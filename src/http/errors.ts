@@ -10,6 +10,8 @@ export class AppError extends Error {
     public readonly code: string,
     message: string,
     public readonly detail?: unknown,
+    /** Sent as Retry-After (seconds) with 429/503, so clients know when to try again. */
+    public readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'AppError';

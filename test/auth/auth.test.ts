@@ -5,6 +5,7 @@ import { createOfficer, login } from '../helpers/auth';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { SessionModel } from '../../src/modules/auth/session.model';
 import { accessibleRoomCodes } from '../../src/modules/auth';
+import { login as loginService } from '../../src/modules/auth/auth.service';
 
 let db: TestDatabase;
 const { app } = buildTestApp();
@@ -54,6 +55,22 @@ describe('login and sessions', () => {
     }
     const locked = await request(app.callback()).post('/api/auth/login').send({ username: 'victim', password: 'password-123' }).expect(429);
     expect(locked.body.error.code).toBe('account_locked');
+    // The lock lifts 15 minutes after the first of the 5 failures: the client is told when.
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(850);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(900);
+    expect(locked.body.error.message).toContain('请15分钟后再试');
+  });
+
+  it('lifts the lock 15 minutes after the oldest of the failures, not 15 minutes after the last attempt', async () => {
+    await createOfficer({ username: 'slow_guesser' });
+    const t0 = Date.UTC(2026, 10, 29, 1, 0, 0);
+    const attempt = (minute: number, password: string) => loginService({ username: 'slow_guesser', password, now: new Date(t0 + minute * 60_000) });
+    for (let minute = 0; minute < 5; minute++) await expect(attempt(minute, 'wrong-guess')).rejects.toMatchObject({ status: 401 });
+    // At minute 5 the failures of minutes 0–4 count: locked until minute 15, i.e. 10 more minutes.
+    await expect(attempt(5, 'password-123')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 600 });
+    await expect(attempt(14.5, 'password-123')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 30 });
+    // At minute 15 the first failure has left the window: 4 remain, so the right password works.
+    await expect(attempt(15, 'password-123')).resolves.toMatchObject({ officer: { username: 'slow_guesser' } });
   });
 
   it('requires the CSRF token on state-changing requests', async () => {

@@ -73,7 +73,8 @@ export function errorHandler(): Middleware<AppState> {
       if (appError.status >= 500) body.error.requestId = ctx.state.requestId;
       ctx.status = appError.status;
       ctx.body = body;
-      if (appError.status === 503) ctx.set('Retry-After', '5');
+      if (appError.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(Math.max(1, Math.ceil(appError.retryAfterSeconds))));
+      else if (appError.status === 503) ctx.set('Retry-After', '5');
     }
   };
 }

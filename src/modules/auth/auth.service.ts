@@ -27,16 +27,34 @@ export interface LoginResult {
   officer: SessionOfficer;
 }
 
+/**
+ * How long a lock still lasts: with `max` or more failures in the window, it lifts when enough
+ * of the oldest ones leave the window that fewer than `max` remain. 0 when not locked.
+ */
+function lockRemainingMs(failures: Array<{ at: Date }>, max: number, now: Date): number {
+  if (failures.length < max) return 0;
+  const times = failures.map((f) => f.at.getTime()).sort((a, b) => a - b);
+  return times[times.length - max] + LOCKOUT_WINDOW_MS - now.getTime();
+}
+
 /** Checks the password, enforces lockout, and opens a server-side session. */
 export async function login(props: { username: string; password: string; ip?: string; now?: Date }): Promise<LoginResult> {
   const now = props.now ?? new Date();
   const since = new Date(now.getTime() - LOCKOUT_WINDOW_MS);
   const [userFailures, ipFailures] = await Promise.all([
-    LoginFailureModel.countDocuments({ username: props.username, at: { $gte: since } }),
-    props.ip ? LoginFailureModel.countDocuments({ ip: props.ip, at: { $gte: since } }) : Promise.resolve(0),
+    LoginFailureModel.find({ username: props.username, at: { $gte: since } }, { at: 1 }).lean(),
+    props.ip ? LoginFailureModel.find({ ip: props.ip, at: { $gte: since } }, { at: 1 }).lean() : Promise.resolve([]),
   ]);
-  if (userFailures >= MAX_FAILURES_PER_USER || ipFailures >= MAX_FAILURES_PER_IP) {
-    throw new AppError(429, 'account_locked', '登录失败次数过多，账号已临时锁定，请15分钟后再试（Too many failed logins; try again in 15 minutes）');
+  const lockedFor = Math.max(lockRemainingMs(userFailures, MAX_FAILURES_PER_USER, now), lockRemainingMs(ipFailures, MAX_FAILURES_PER_IP, now));
+  if (lockedFor > 0) {
+    const minutes = Math.max(1, Math.ceil(lockedFor / 60_000));
+    throw new AppError(
+      429,
+      'account_locked',
+      `登录失败次数过多，账号已临时锁定，请${minutes}分钟后再试（Too many failed logins; try again in ${minutes} min）`,
+      undefined,
+      lockedFor / 1000,
+    );
   }
   const officer = await OfficerModel.findOne({ username: props.username, active: true }).select('+passwordHash').lean();
   let passwordOk = false;
