@@ -9,8 +9,7 @@ import { createGroundedAnswerer } from '../../src/ai/grounded-answer';
 import { heartbeat, recordBotState } from '../../src/modules/bot-status/bot-status.service';
 import type { ConversationDeps } from '../../src/modules/conversations/conversation.service';
 import { createKnowledge, type Knowledge } from '../../src/modules/conversations/knowledge';
-import { createRateLimiter, purgeRateSeats } from '../../src/modules/rate-limits/rate-limit';
-import { purgeIdleConversationStates } from '../../src/modules/conversations/state.service';
+import { createRateLimiter } from '../../src/modules/rate-limits/rate-limit';
 import { findGroupBinding } from '../../src/modules/groups/group.service';
 import type { OutboxMessage } from '../../src/modules/outbox/outbox.model';
 import { createOutboxSender, sendsSince, type OutboxSenderOptions } from '../../src/modules/outbox/outbox.sender';
@@ -63,7 +62,6 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
   let reconnectTimer: NodeJS.Timeout | null = null;
   let reconnectDelay = 1_000;
   let stopping = false;
-  let lastPurge = 0;
   let capCache: { day: number; at: number; sent: number } | null = null;
 
   const core: ConversationDeps = {
@@ -179,11 +177,6 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
     const at = now();
     await heartbeat(botKey, at);
     if (!bot.isLoggedIn && !stopping) scheduleReconnect('not logged in at heartbeat');
-    if (at.getTime() - lastPurge > 3_600_000) {
-      lastPurge = at.getTime();
-      await purgeIdleConversationStates(at);
-      await purgeRateSeats(at);
-    }
   }
 
   return {

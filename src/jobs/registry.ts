@@ -1,6 +1,7 @@
 import { eveningReminderJob, hourReminderJob } from './appointment-reminder.job';
 import { broadcastJob } from './broadcast.job';
 import { dailyDigestJob } from './daily-digest.job';
+import { housekeepingJob } from './housekeeping.job';
 import { mobileVisitJob } from './mobile-visit.job';
 import { slaEscalationJob } from './sla-escalation.job';
 import { talkDayJob } from './talk-day.job';
@@ -13,7 +14,7 @@ import type { JobDefinition } from './types';
  * scheduler handles claiming, leases, resumption and catch-up for all of them.
  */
 export function allJobs(): JobDefinition[] {
-  return [...messageJobs(), reportRollupJob(), reportLiveJob()];
+  return [...messageJobs(), reportRollupJob(), reportLiveJob(), housekeepingJob()];
 }
 
 /** The jobs that send messages (notices, reminders, escalations, broadcasts). */

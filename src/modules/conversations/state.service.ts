@@ -67,7 +67,7 @@ export async function saveMemory(
   }
 }
 
-/** Deletes conversation memory idle for longer than `olderThanDays` (run from the bot heartbeat or a job). */
+/** Deletes conversation memory idle for longer than `olderThanDays` (run nightly by the housekeeping job). */
 export async function purgeIdleConversationStates(now: Date, olderThanDays = 30): Promise<number> {
   const res = await ConversationStateModel.deleteMany({ lastActivityAt: { $lt: new Date(now.getTime() - olderThanDays * 86_400_000) } });
   return res.deletedCount ?? 0;

@@ -1,0 +1,39 @@
+import { LoginFailureModel, SessionModel } from '../modules/auth/session.model';
+import { purgeIdleConversationStates } from '../modules/conversations/state.service';
+import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
+import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
+import type { JobDefinition } from './types';
+
+/**
+ * Nightly clean-up of short-lived records, since FerretDB has no TTL indexes: conversation
+ * memory idle for 30 days, rate-limit seats of ended windows, expired sessions and failed
+ * logins older than a week (the lockout looks back 15 minutes; a week keeps them for review).
+ * Every step is an idempotent deleteMany, so a resumed run is harmless. It runs wherever the
+ * scheduler runs, so web-only and bot deployments are covered alike.
+ */
+export const HOUSEKEEPING_JOB = 'housekeeping';
+const spec: ScheduleSpec = { kind: 'daily', times: ['03:40'] };
+const CONVERSATION_MEMORY_DAYS = 30;
+const LOGIN_FAILURE_DAYS = 7;
+const label = '夜间清理过期数据';
+
+export function housekeepingJob(): JobDefinition {
+  return {
+    name: HOUSEKEEPING_JOB,
+    label: '夜间数据清理',
+    async slotsBetween(from, to, env) {
+      return slotsBetween(spec, from, to, env.zone).map((at) => ({ runKey: slotKey(at, env.zone), at, label }));
+    },
+    async upcoming(after, env, limit) {
+      return nextSlots(spec, after, Math.min(limit, 2), env.zone).map((at) => ({ runKey: slotKey(at, env.zone), at, label }));
+    },
+    async run(ctx) {
+      const now = ctx.env.now();
+      const conversations = await purgeIdleConversationStates(now, CONVERSATION_MEMORY_DAYS);
+      await purgeRateSeats(now);
+      const sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
+      const failures = (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000) } })).deletedCount ?? 0;
+      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures }, 'housekeeping finished');
+    },
+  };
+}
