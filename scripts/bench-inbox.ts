@@ -4,7 +4,8 @@
  *   npx tsx scripts/bench-inbox.ts [--items 100000] [--open 2000] [--runs 50] [--data DIR]
  *
  * 1. Inserts --items items with insertMany (batches of 5,000) over the demo district's four
- *    rooms: --open of them open (new), the rest resolved over the past year.
+ *    rooms: --open of them open (new), the rest resolved over the past year; each item gets a thread
+ *    of 3 messages (the resident's message; for resolved items an officer's reply and a status event).
  * 2. Signs an officer of room HPL in (the real HTTP stack, in process, via supertest) and
  *    times, --runs times each: GET /api/inbox (default: open), GET /api/inbox?status=all,
  *    GET /api/inbox?breached=true, GET /api/inbox/:id, POST /api/inbox/:id/claim on distinct
@@ -20,7 +21,7 @@ import { loadConfig } from '../src/config';
 import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logging/logger';
 import { CODE_ALPHABET } from '../src/lib/codes';
-import { ItemModel, type ItemKind } from '../src/modules/items/item.model';
+import { ItemMessageModel, ItemModel, type ItemKind } from '../src/modules/items/item.model';
 import { OfficerModel } from '../src/modules/officers/officer.model';
 import { seedAll } from '../src/modules/seed/seed.service';
 import { connectDatabase, disconnectDatabase } from '../src/storage/connection';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
       const now = Date.now();
       for (let start = existing; start < ITEMS; start += BATCH) {
         const docs = [];
+        const messages = [];
         for (let i = start; i < Math.min(ITEMS, start + BATCH); i++) {
           const open = i >= ITEMS - OPEN;
           const kind = KINDS[Math.floor(rand() * KINDS.length)];
@@ -108,12 +110,19 @@ async function main(): Promise<void> {
             resolvedAt: open ? null : new Date(createdAt.getTime() + 3600_000),
             firstResponseAt: open ? null : new Date(createdAt.getTime() + 600_000),
           });
+          const item = docs[docs.length - 1]._id;
+          messages.push({ item, author: 'resident', kind: 'message', text: `孩子刚出生怎么上户口？（${i}）`, at: createdAt });
+          if (!open) {
+            messages.push({ item, author: 'officer', kind: 'reply', text: '请携带出生医学证明到警务室办理。', at: new Date(createdAt.getTime() + 600_000) });
+            messages.push({ item, author: 'system', kind: 'event', text: '已办结', at: new Date(createdAt.getTime() + 3600_000) });
+          }
         }
         await ItemModel.insertMany(docs, { ordered: false, lean: true });
+        await ItemMessageModel.insertMany(messages, { ordered: false, lean: true });
       }
       console.log(`inserted ${ITEMS - existing} items in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
-    console.log(`items in database: ${await ItemModel.estimatedDocumentCount()} (${await ItemModel.countDocuments({ status: 'new' })} new)`);
+    console.log(`items in database: ${await ItemModel.estimatedDocumentCount()} (${await ItemModel.countDocuments({ status: 'new' })} new), thread messages: ${await ItemMessageModel.estimatedDocumentCount()}`);
 
     await OfficerModel.deleteOne({ username: 'bench_officer' });
     await OfficerModel.create({ username: 'bench_officer', name: '压测民警', role: 'officer', rooms: ['HPL'], passwordHash: await hash('bench-password-1') });

@@ -18,7 +18,7 @@ const DAY = 86_400_000;
 
 async function conversation(key: string, lastActivityAt: Date) {
   const [channel, conversationId, senderId] = key.split(':');
-  await ConversationStateModel.create({ _id: key, key, channel, conversationId, senderId, lastActivityAt });
+  await ConversationStateModel.create({ _id: key, key, channel: channel as 'web' | 'wechat', conversationId, senderId, lastActivityAt });
 }
 
 describe('nightly housekeeping job', () => {
