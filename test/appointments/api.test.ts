@@ -8,26 +8,21 @@ import { appointmentStatusText } from '../../src/modules/appointments/appointmen
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer, login } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { startDemoServer, type DemoServer } from '../helpers/server';
 import { mobile, setSchedule, ZONE } from './helpers';
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
+let rig: DemoServer;
 let server: Server;
 const built = buildTestApp();
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
+  rig = await startDemoServer(built.app);
+  server = rig.server;
   await setSchedule('HPL', { capacity: 3, walkInShare: 0.34, bookingOpensDays: 14 });
-  server = built.app.listen(0);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await db.stop();
-});
+afterAll(() => rig?.stop());
 
 interface Slot {
   start: string;
@@ -185,7 +180,7 @@ describe('a resident books, looks up, reschedules and cancels', () => {
 
 describe('officers run the day', () => {
   it('day view, check-in, notes, complete (hook), no-show, walk-ins using the same capacity', async () => {
-    await db.clear();
+    await rig.db.clear();
     await seedAll({ demo: true });
     await setSchedule('HPL', { capacity: 2, walkInShare: 0.5, bookingOpensDays: 14, bookingClosesMinutes: 0 });
     const zw = await createOfficer({ username: 'zw-appt', rooms: ['HPL'], district: 'XH' });
@@ -289,7 +284,7 @@ describe('officers run the day', () => {
 
 describe('reminders query', () => {
   it('returns booked appointments in a window with the reply address of chat bookings', async () => {
-    await db.clear();
+    await rig.db.clear();
     await seedAll({ demo: true });
     await setSchedule('HPL', { capacity: 2, walkInShare: 0 });
     const [slot] = await firstSlots();

@@ -1,11 +1,9 @@
-import { loadConfig } from '../../src/config';
 import type { InboundMessage } from '../../src/channels/types';
 import { AppointmentModel, SeatModel } from '../../src/modules/appointments/appointment.model';
-import { handleInbound, type ConversationDeps } from '../../src/modules/conversations/conversation.service';
-import { createKnowledge } from '../../src/modules/conversations/knowledge';
+import { handleInbound } from '../../src/modules/conversations/conversation.service';
 import { bookingFlowInternals } from '../../src/modules/conversations/flows/booking.flow';
 import { seedAll } from '../../src/modules/seed/seed.service';
-import { testLogger } from '../helpers/app';
+import { conversationDeps } from '../helpers/conversation';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { setSchedule } from './helpers';
 
@@ -14,13 +12,7 @@ jest.setTimeout(120_000);
 let db: TestDatabase;
 // Monday 2026-11-30 09:00 in Shanghai (01:00 UTC): an injected clock, whatever the server's TZ.
 const clock = new Date('2026-11-30T01:00:00Z');
-const deps: ConversationDeps = {
-  config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'https://jw.example.cn' }),
-  logger: testLogger(),
-  knowledge: createKnowledge(),
-  ai: null,
-  now: () => clock,
-};
+const deps = conversationDeps(() => clock, { PUBLIC_URL: 'https://jw.example.cn' });
 
 beforeAll(async () => {
   db = await startTestDatabase();

@@ -4,25 +4,20 @@ import request from 'supertest';
 import { AppointmentModel, BookingTokenModel, SeatModel } from '../../src/modules/appointments/appointment.model';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { startDemoServer, type DemoServer } from '../helpers/server';
 import { mobile, setSchedule, ZONE } from './helpers';
 
 // Real database, 2 shared cores: these runs take a while.
 jest.setTimeout(300_000);
 
-let db: TestDatabase;
+let rig: DemoServer;
 let server: Server;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
-  server = buildTestApp().app.listen(0);
+  rig = await startDemoServer(buildTestApp().app);
+  server = rig.server;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await db.stop();
-});
+afterAll(() => rig?.stop());
 
 interface Slot {
   start: string;
@@ -98,7 +93,7 @@ describe('capacity never overbooks (real FerretDB, through the HTTP API)', () =>
   });
 
   it('1,000 bookings spread over a month: no slot above capacity', async () => {
-    await db.clear();
+    await rig.db.clear();
     await seedAll({ demo: true });
     await setSchedule('HPL', { capacity: 2, walkInShare: 0 });
     const days = await slotsFor('hukou_item_change');
@@ -130,7 +125,7 @@ describe('capacity never overbooks (real FerretDB, through the HTTP API)', () =>
   });
 
   it('one mobile cannot exceed the active-booking cap even when its requests race', async () => {
-    await db.clear();
+    await rig.db.clear();
     await seedAll({ demo: true });
     await setSchedule('HPL', { capacity: 4, walkInShare: 0 });
     const slots = (await slotsFor('hukou_item_change')).flatMap((d) => d.slots).slice(0, 12);

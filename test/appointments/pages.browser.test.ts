@@ -1,52 +1,29 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
 import { AppointmentModel } from '../../src/modules/appointments/appointment.model';
-import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { collectPageErrors, signInOnPage, startBrowserTest, type BrowserTest } from '../helpers/browser';
 import { setSchedule } from './helpers';
-import { chromiumOptions } from '../helpers/browser';
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
-let server: Server;
-let browser: BrowserContext;
-let dir: string;
-let base: string;
+let rig: BrowserTest;
 const artifacts = path.join(__dirname, '..', '..', 'test-artifacts');
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
+  rig = await startBrowserTest(buildTestApp().app, 'book');
   await setSchedule('HPL', { capacity: 2, walkInShare: 0 });
-  server = buildTestApp().app.listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'book-browser-'));
   mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launchPersistentContext(dir, chromiumOptions());
 });
-afterAll(async () => {
-  await browser?.close();
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await db.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.stop());
 
 describe('booking page and officers day view in a browser', () => {
   it('a resident books on /book/, then an officer checks the booking in on /officer-day/', async () => {
-    const page = await browser.newPage();
+    const page = await rig.browser.newPage();
     await page.setViewportSize({ width: 390, height: 844 });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-    await page.goto(`${base}/book/?room=HPL`);
+    const errors = collectPageErrors(page);
+    await page.goto(`${rig.base}/book/?room=HPL`);
     await page.locator('#services button', { hasText: '身份证换领' }).click();
     await page.locator('#days button').first().click();
     await page.locator('#slots button').first().click();
@@ -64,15 +41,11 @@ describe('booking page and officers day view in a browser', () => {
 
     // Look it up and cancel by code + mobile is covered by the API tests; here: the officer's day.
     const officer = await createOfficer({ username: 'day-officer', rooms: ['HPL'], district: 'XH' });
-    const day = await browser.newPage();
+    const day = await rig.browser.newPage();
     await day.setViewportSize({ width: 1100, height: 900 });
-    day.on('pageerror', (e) => errors.push(e.message));
     // /api/me answers 401 before the officer signs in: expected.
-    day.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && !r.url().endsWith('/api/me') && errors.push(`${r.status()} ${r.url()}`));
-    await day.goto(`${base}/officer-day/?room=HPL`);
-    await day.fill('#login-username', officer.username);
-    await day.fill('#login-password', officer.password);
-    await day.click('#login-form button[type=submit]');
+    const dayErrors = collectPageErrors(day, (_status, url) => url.endsWith('/api/me'));
+    await signInOnPage(day, `${rig.base}/officer-day/?room=HPL`, officer.username, officer.password);
     await day.waitForSelector('#day-view:not(.hidden)');
     await day.waitForFunction(() => (document.getElementById('date') as HTMLInputElement).value !== ''); // start() has run
     const local = new Date(appt!.start.getTime() + 8 * 3600_000).toISOString().slice(0, 10); // Shanghai date
@@ -85,5 +58,6 @@ describe('booking page and officers day view in a browser', () => {
     await day.screenshot({ path: path.join(artifacts, 'officer-day.png'), fullPage: true });
     expect((await AppointmentModel.findById(code).lean())!.status).toBe('checked_in');
     expect(errors).toEqual([]);
+    expect(dayErrors).toEqual([]);
   });
 });

@@ -1,23 +1,15 @@
-import { loadConfig } from '../../src/config';
 import type { InboundMessage } from '../../src/channels/types';
-import { handleInbound, type ConversationDeps } from '../../src/modules/conversations/conversation.service';
+import { handleInbound } from '../../src/modules/conversations/conversation.service';
 import { ConversationStateModel } from '../../src/modules/conversations/conversation-state.model';
-import { createKnowledge } from '../../src/modules/conversations/knowledge';
 import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { containsPersonalData } from '../../src/lib/mask';
-import { testLogger } from '../helpers/app';
+import { conversationDeps } from '../helpers/conversation';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 
 let db: TestDatabase;
 let clock = new Date('2025-03-03T02:00:00Z');
-const deps: ConversationDeps = {
-  config: loadConfig({ NODE_ENV: 'test', CONVERSATION_IDLE_MINUTES: '30', ITEM_REOPEN_HOURS: '72' }),
-  logger: testLogger(),
-  knowledge: createKnowledge(),
-  ai: null,
-  now: () => clock,
-};
+const deps = conversationDeps(() => clock, { CONVERSATION_IDLE_MINUTES: '30', ITEM_REOPEN_HOURS: '72' });
 
 beforeAll(async () => {
   db = await startTestDatabase();

@@ -1,46 +1,22 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
-import { seedAll } from '../../src/modules/seed/seed.service';
+import { mkdirSync } from 'node:fs';
 import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
 import { buildTestApp } from '../helpers/app';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
-import { chromiumOptions } from '../helpers/browser';
+import { collectPageErrors, startBrowserTest, type BrowserTest } from '../helpers/browser';
 
 /** The resident web chat in a real browser: pick a room by link, ask, get the answer, see an officer's reply arrive. */
-let db: TestDatabase;
-let server: Server;
-let browser: BrowserContext;
-let dir: string;
+let rig: BrowserTest;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
-  const { app } = buildTestApp();
-  server = app.listen(0);
+  rig = await startBrowserTest(buildTestApp().app, 'chat', { width: 390, height: 800 });
   // The first message builds the understanding index (seconds on a loaded machine): do it before timing the page.
-  const { port } = server.address() as AddressInfo;
-  await fetch(`http://127.0.0.1:${port}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room: 'HPL', text: '你好' }) });
-  dir = mkdtempSync(path.join(os.tmpdir(), 'chat-browser-'));
-  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 390, height: 800 }));
+  await fetch(`${rig.base}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ room: 'HPL', text: '你好' }) });
 });
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  rmSync(dir, { recursive: true, force: true });
-  await db.stop();
-});
+afterAll(() => rig?.stop());
 
 it('chats with the room from a /?room=HPL link and shows an officer reply', async () => {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-  const { port } = server.address() as AddressInfo;
-  await page.goto(`http://127.0.0.1:${port}/?room=HPL`);
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page);
+  await page.goto(`${rig.base}/?room=HPL`);
   await page.getByText('和平里社区警务室').first().waitFor();
   await page.fill('#text', '身份证丢了怎么办');
   await page.click('#send');

@@ -1,66 +1,32 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import request from 'supertest';
-import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer, login } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { collectPageErrors, isSignedOutRefusal, signInOnPage, startBrowserTest, type BrowserTest } from '../helpers/browser';
 import { buildFixture } from '../reports/fixture';
-import { chromiumOptions } from '../helpers/browser';
 
 /** The report pages in a real Chromium: sign in, read the district overview, compare with the API, print the bulletin. */
-let db: TestDatabase;
-let server: Server;
-let browser: BrowserContext;
-let dir: string;
-let base: string;
-let app: ReturnType<typeof buildTestApp>['app'];
+const { app } = buildTestApp();
+let rig: BrowserTest;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
+  rig = await startBrowserTest(app, 'reports', { width: 390, height: 844 });
   const o1 = await createOfficer({ username: 'zw_hpl', name: '张伟', rooms: ['HPL'], district: 'XH' });
   const o2 = await createOfficer({ username: 'wq_lsc', name: '王强', rooms: ['LSC'], district: 'XH' });
   await createOfficer({ username: 'chen_xh', name: '陈杰', role: 'supervisor', district: 'XH', password: 'password-123' });
   await buildFixture({ o1: o1.id, o2: o2.id });
-  app = buildTestApp().app;
-  server = app.listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'reports-browser-'));
-  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 390, height: 844 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  rmSync(dir, { recursive: true, force: true });
-  await db.stop();
-});
-
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  // Failed loads are checked on the responses themselves (the favicon's 404 and the 401 before sign-in are expected).
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-  page.on('response', (r) => r.status() >= 400 && r.status() !== 401 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-  return errors;
-}
+afterAll(() => rig?.stop());
 
 it('shows the district overview with the same numbers as the API, readable on a phone', async () => {
   const { agent } = await login(app, 'chen_xh');
   const api = (await agent.get('/api/reports/monthly?month=2024-05')).body;
   expect(api.rooms).toHaveLength(4);
 
-  const page = await browser.newPage();
-  const errors = watch(page);
-  await page.goto(`${base}/reports/?month=2024-05`);
-  await page.fill('#login-username', 'chen_xh');
-  await page.fill('#login-password', 'password-123');
-  await page.click('#login-form button[type=submit]');
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await signInOnPage(page, `${rig.base}/reports/?month=2024-05`, 'chen_xh', 'password-123');
   await page.locator('#title', { hasText: '2024年5月' }).waitFor({ timeout: 15_000 });
   await page.locator('#rooms-table tbody tr').first().waitFor();
 
@@ -101,10 +67,10 @@ it('shows the district overview with the same numbers as the API, readable on a 
 });
 
 it('prints the monthly bulletin on A4', async () => {
-  const page = await browser.newPage();
+  const page = await rig.browser.newPage();
   await page.setViewportSize({ width: 900, height: 1200 });
-  const errors = watch(page);
-  await page.goto(`${base}/reports/bulletin.html?month=2024-05`);
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await page.goto(`${rig.base}/reports/bulletin.html?month=2024-05`);
   await page.locator('#b-title', { hasText: '2024年5月' }).waitFor({ timeout: 15_000 });
   expect(await page.locator('#b-flagged').textContent()).toContain('柳树村警务室（80%）');
   expect(await page.locator('#b-rooms tr.flagged').count()).toBe(1);

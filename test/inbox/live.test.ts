@@ -1,16 +1,13 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
-import { seedAll } from '../../src/modules/seed/seed.service';
+import { startDemoServer, type DemoServer } from '../helpers/server';
 import { LiveEventModel } from '../../src/modules/live/live-event.model';
 import { LiveHub, type LiveMessage } from '../../src/modules/live/live.hub';
 import { testLogger } from '../helpers/app';
 import { buildClockedApp, makeItem, signIn } from './fixtures';
 
-let db: TestDatabase;
+let rig: DemoServer;
 let app: Koa;
-let server: http.Server;
 let base: string;
 const clock = {
   get now() {
@@ -19,17 +16,11 @@ const clock = {
 };
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
   app = buildClockedApp(clock, { LIVE_POLL_MS: '200' });
-  server = app.listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  rig = await startDemoServer(app);
+  base = rig.base;
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await db.stop();
-});
+afterAll(() => rig?.stop());
 
 /** Opens the SSE stream with a session cookie and collects "item" events. */
 function subscribe(cookie: string) {

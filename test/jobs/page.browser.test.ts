@@ -1,60 +1,27 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { seedAll } from '../../src/modules/seed/seed.service';
+import { mkdirSync } from 'node:fs';
 import { OutboxModel } from '../../src/modules/outbox/outbox.model';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { collectPageErrors, isSignedOutRefusal, signInOnPage, startBrowserTest, type BrowserTest } from '../helpers/browser';
 import { bindGroup } from './helpers';
-import { chromiumOptions } from '../helpers/browser';
 
 /** The officers' jobs page in a real Chromium: sign in, set the talk day, send a broadcast, see it delivered per group. */
-let db: TestDatabase;
-let server: Server;
-let browser: BrowserContext;
-let dir: string;
-let base: string;
+let rig: BrowserTest;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
+  rig = await startBrowserTest(buildTestApp().app, 'jobs', { width: 1200, height: 900 });
   await createOfficer({ username: 'zw_hpl', name: '张伟', rooms: ['HPL'], district: 'XH' });
   await bindGroup('g-hpl-1', 'HPL', '和平里1号楼居民群');
   await bindGroup('g-lsc-1', 'LSC', '柳树村村民群');
-  const { app } = buildTestApp();
-  server = app.listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  dir = mkdtempSync(path.join(os.tmpdir(), 'jobs-browser-'));
-  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 1200, height: 900 }));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-  rmSync(dir, { recursive: true, force: true });
-  await db.stop();
-});
-
-function watch(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()));
-  page.on('response', (r) => r.status() >= 400 && r.status() !== 401 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`));
-  return errors;
-}
+afterAll(() => rig?.stop());
 
 it('signs in, saves the talk day, sends a prevention tip to a bound group and shows its delivery', async () => {
-  const page = await browser.newPage();
-  const errors = watch(page);
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
   page.on('dialog', (d) => void d.accept());
-  await page.goto(`${base}/jobs/`);
-  await page.fill('#login-username', 'zw_hpl');
-  await page.fill('#login-password', 'password-123');
-  await page.click('#login-form button[type=submit]');
+  await signInOnPage(page, `${rig.base}/jobs/`, 'zw_hpl', 'password-123');
   await page.waitForSelector('#app-view:not(.hidden)');
   await page.waitForFunction(() => document.querySelectorAll('#upcoming tr').length > 0);
   // Every panel has loaded (they load in parallel).

@@ -2,13 +2,10 @@ import http from 'node:http';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { createItem } from '../../src/modules/items/item.service';
-import { seedAll } from '../../src/modules/seed/seed.service';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildCapturingApp, errorShapeProblem, nextRequestId } from './helpers';
 import {
   allEndpoints,
   bodyFor,
-  buildWorld,
   fillPath,
   key,
   PASSWORD,
@@ -17,7 +14,9 @@ import {
   SCOPED_ENDPOINTS,
   send,
   signIn,
+  startSecurityWorld,
   type Endpoint,
+  type SecurityWorld,
   type Session,
   type World,
 } from './fixture';
@@ -38,7 +37,7 @@ import {
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
+let rig: SecurityWorld;
 let server: Server;
 let world: World;
 const { app, config, logger, logs } = buildCapturingApp({ LIVE_POLL_MS: '200' });
@@ -46,17 +45,11 @@ const endpoints = allEndpoints(config, logger);
 const officerEndpoints = endpoints.filter((e) => !(key(e) in PUBLIC_ENDPOINTS));
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
-  server = app.listen(0);
-  world = await buildWorld(server);
+  rig = await startSecurityWorld(app);
+  ({ server, world } = rig);
 }, 120_000);
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await db?.stop();
-});
+afterAll(() => rig?.stop());
 
 /** Reads an event stream for `ms` and returns what arrived (status and text). */
 function readStream(path: string, cookie: string | undefined, ms: number): Promise<{ status: number; type: string; text: string }> {

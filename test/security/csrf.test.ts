@@ -1,9 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { seedAll } from '../../src/modules/seed/seed.service';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { buildCapturingApp, errorShapeProblem, nextRequestId } from './helpers';
-import { allEndpoints, bodyFor, buildWorld, fillPath, key, PUBLIC_ENDPOINTS, queriesFor, send, snapshot, type World } from './fixture';
+import { allEndpoints, bodyFor, fillPath, key, PUBLIC_ENDPOINTS, queriesFor, send, snapshot, startSecurityWorld, type SecurityWorld, type World } from './fixture';
 
 /**
  * CSRF on every state-changing officer request (enumerated from the routers): signed in as
@@ -14,7 +12,7 @@ import { allEndpoints, bodyFor, buildWorld, fillPath, key, PUBLIC_ENDPOINTS, que
 
 jest.setTimeout(120_000);
 
-let db: TestDatabase;
+let rig: SecurityWorld;
 let server: Server;
 let world: World;
 const { app, config, logger, logs } = buildCapturingApp();
@@ -24,17 +22,11 @@ const ADMIN_ONLY = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/offi
 const SUPERVISOR_ONLY = /^POST \/api\/groups\/bind-codes$/;
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
-  server = app.listen(0);
-  world = await buildWorld(server);
+  rig = await startSecurityWorld(app);
+  ({ server, world } = rig);
 }, 120_000);
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await db?.stop();
-});
+afterAll(() => rig?.stop());
 
 it('covers every state-changing officer endpoint', () => {
   expect(targets.length).toBeGreaterThan(35);

@@ -13,6 +13,7 @@ import { OfficerNotificationModel } from '../../src/modules/job-runs/notificatio
 import { RoomModel } from '../../src/modules/rooms/room.model';
 import { TEMPLATE_DEFINITIONS } from '../../src/modules/templates/template.defaults';
 import { createOfficer } from '../helpers/auth';
+import { startDemoServer, type DemoServer, type HttpApp } from '../helpers/server';
 
 /** An endpoint as the routers declare it. */
 export interface Endpoint {
@@ -390,4 +391,20 @@ export async function snapshot(): Promise<Record<string, string>> {
     out[name] = `${createHash('sha256').update(JSON.stringify(docs)).digest('hex')}:${docs.length}`;
   }
   return out;
+}
+
+/** The demo server with buildWorld's officers, sessions and HPL records in it. */
+export interface SecurityWorld extends DemoServer {
+  world: World;
+}
+
+// The access-matrix and CSRF suites attack the same world: demo data, the app on a real port, then buildWorld.
+export async function startSecurityWorld(app: HttpApp): Promise<SecurityWorld> {
+  const demo = await startDemoServer(app);
+  try {
+    return { ...demo, world: await buildWorld(demo.server) };
+  } catch (err) {
+    await demo.stop();
+    throw err;
+  }
 }

@@ -1,8 +1,7 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { seedAll } from '../../src/modules/seed/seed.service';
 import { createOfficer } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { startDemoServer, type DemoServer } from '../helpers/server';
 import { buildCapturingApp } from './helpers';
 
 /**
@@ -25,24 +24,19 @@ const WRONG_PASSWORDS = ['Wrong-guess-one-111', 'Wrong-guess-two-222'];
 const NEW_PASSWORD = 'Brand-new-pass-2026';
 const CREATED_PASSWORD = 'Created-pass-3030';
 
-let db: TestDatabase;
+let rig: DemoServer;
 let server: Server;
 const { app, logs } = buildCapturingApp({ LOG_LEVEL: 'trace' });
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
-  server = app.listen(0);
+  rig = await startDemoServer(app);
+  server = rig.server;
   await createOfficer({ username: 'logs_hpl', rooms: ['HPL'], district: 'XH', password: OFFICER_PASSWORD });
   await createOfficer({ username: 'logs_admin', role: 'admin', password: OFFICER_PASSWORD });
 }, 120_000);
 
-afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await db?.stop();
-});
+afterAll(() => rig?.stop());
 
 const api = () => request(server);
 

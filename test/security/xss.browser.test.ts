@@ -1,18 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { projectRoot } from '../../src/lib/project-root';
 import { createItem } from '../../src/modules/items/item.service';
 import { ItemModel } from '../../src/modules/items/item.model';
-import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
-import { startTestDatabase, type TestDatabase } from '../helpers/db';
-import { chromiumOptions } from '../helpers/browser';
+import { signInOnPage, startBrowserTest, type BrowserTest } from '../helpers/browser';
 
 /**
  * Resident text carrying HTML and script, submitted the ways residents submit it (web chat,
@@ -27,24 +22,16 @@ const IMG = '<img src=x onerror="window.__xss=1">';
 const SCRIPT = '<script>window.__xss=1</script>';
 const SVG = '"><svg onload="window.__xss=1"></svg>';
 
-let db: TestDatabase;
-let server: Server;
-let browser: BrowserContext;
-let dir: string;
-let base: string;
+let rig: BrowserTest;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  db = await startTestDatabase();
-  await seedAll({ demo: true });
+  rig = await startBrowserTest(buildTestApp().app, 'xss', { width: 1280, height: 900 });
   await createOfficer({ username: 'xss_hpl', name: '和平里民警', rooms: ['HPL'], district: 'XH', password: 'Xss-officer-2025' });
-  const { app } = buildTestApp();
-  server = app.listen(0);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // 1. The web chat: a dispute over several turns, hostile text in each turn, then a follow-up into its thread.
   const say = async (text: string, conversationId?: string) => {
-    const res = await request(server).post('/api/chat/messages').send({ room: 'HPL', text, ...(conversationId ? { conversationId } : {}) });
+    const res = await request(rig.server).post('/api/chat/messages').send({ room: 'HPL', text, ...(conversationId ? { conversationId } : {}) });
     expect(res.status).toBe(200);
     return res.body as { conversationId: string; replies: Array<{ text: string }> };
   };
@@ -60,7 +47,7 @@ beforeAll(async () => {
   await say(`今天晚上又开始了，十一点多还在剁 ${SVG}`, cid);
 
   // 2. A named tip through the tip form: hostile text and a hostile contact name.
-  const tip = await request(server).post('/api/tips').send({ room: 'HPL', text: `地下车库有人聚赌 ${SCRIPT} ${IMG}`, anonymous: false, contact: { name: `<b onmouseover="window.__xss=1">李四</b>` } });
+  const tip = await request(rig.server).post('/api/tips').send({ room: 'HPL', text: `地下车库有人聚赌 ${SCRIPT} ${IMG}`, anonymous: false, contact: { name: `<b onmouseover="window.__xss=1">李四</b>` } });
   expect(tip.status).toBe(201);
   ids.tip = String((await ItemModel.findOne({ code: tip.body.code }).lean())!._id);
 
@@ -72,18 +59,9 @@ beforeAll(async () => {
     origin: { channel: 'wechat', conversationId: 'wx-xss-1', senderId: 'wx-xss-1', senderName: `<img src=x onerror="window.__xss=1">王`, isGroup: false },
   });
   ids.wechat = String(wechat._id);
-
-  dir = mkdtempSync(path.join(os.tmpdir(), 'xss-browser-'));
-  browser = await chromium.launchPersistentContext(dir, chromiumOptions({ width: 1280, height: 900 }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  await db?.stop();
-});
+afterAll(() => rig?.stop());
 
 /** Fails the test if anything tries to run: the flag, a dialog, or an injected element. */
 async function assertInert(page: Page) {
@@ -98,16 +76,13 @@ async function assertInert(page: Page) {
 }
 
 it('the inbox list and threads show the hostile text literally and run none of it', async () => {
-  const page = await browser.newPage();
+  const page = await rig.browser.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  await page.goto(`${base}/inbox/`);
-  await page.fill('#login-username', 'xss_hpl');
-  await page.fill('#login-password', 'Xss-officer-2025');
-  await page.click('#login-form button[type=submit]');
+  await signInOnPage(page, `${rig.base}/inbox/`, 'xss_hpl', 'Xss-officer-2025');
   await page.waitForSelector('#app-view:not(.hidden)');
 
   for (const id of [ids.chat, ids.tip, ids.wechat]) await page.locator(`.item-row[data-id="${id}"]`).waitFor({ timeout: 10_000 });
@@ -147,13 +122,13 @@ it('the inbox list and threads show the hostile text literally and run none of i
 });
 
 it('the reports pages (which show figures and names, no resident text) stay inert with those items counted', async () => {
-  const page = await browser.newPage();
-  await page.goto(`${base}/reports/`);
+  const page = await rig.browser.newPage();
+  await page.goto(`${rig.base}/reports/`);
   await page.waitForFunction(() => document.querySelector('#title')?.textContent?.includes('考核'), undefined, { timeout: 15_000 });
   await assertInert(page);
   const text = await page.locator('body').innerText();
   expect(text).not.toContain('__xss');
-  await page.goto(`${base}/reports/bulletin.html`);
+  await page.goto(`${rig.base}/reports/bulletin.html`);
   await page.waitForLoadState('networkidle');
   await assertInert(page);
   await page.close();
