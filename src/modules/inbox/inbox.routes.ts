@@ -11,7 +11,8 @@ import { recordAudit } from '../audit/audit.service';
 import { AttachmentModel, type Attachment } from '../attachments/attachment.model';
 import { storeAttachment } from '../attachments/attachment.service';
 import { imageUpload, uploadedFile } from '../attachments/attachment.upload';
-import { ItemMessageModel, type Item } from '../items/item.model';
+import { type Item } from '../items/item.model';
+import { appendMessage } from '../items/thread';
 import { LiveHub } from '../live/live.hub';
 import { publishLiveEvent } from '../live/live.service';
 import { RoomModel } from '../rooms/room.model';
@@ -293,14 +294,14 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
         now,
       });
       // Officers' images are internal (the outbox carries text only): they join the thread as a note.
-      const note = await ItemMessageModel.create({ item: item._id, author: 'officer', kind: 'note', officer: actor.id, text: '[图片]', attachments: [String(attachment._id)], at: now });
+      const note = await appendMessage({ item: item._id, author: 'officer', kind: 'note', officer: actor.id, text: '[图片]', attachments: [String(attachment._id)], at: now });
       await Promise.all([
         recordAudit({ actor: { kind: 'officer', id: actor.id, name: actor.name, username: actor.username }, action: 'attachment.upload', item, at: now, detail: `${attachment.mime} ${attachment.size} 字节` }),
         publishLiveEvent({ type: 'item.message', item, action: 'attachment', at: now }),
       ]);
       const names = await officerNames([actor.id]);
       ctx.status = 201;
-      ctx.body = { message: presentThreadMessage(note.toObject(), names, new Map([[String(attachment._id), attachment]])) };
+      ctx.body = { message: presentThreadMessage(note, names, new Map([[String(attachment._id), attachment]])) };
     },
   );
 

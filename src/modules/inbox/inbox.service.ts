@@ -3,7 +3,8 @@ import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { containsPersonalData } from '../../lib/mask';
 import { canAccessRoom } from '../auth';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
-import { ITEM_STATUS_LABELS, ItemMessageModel, ItemModel, type Item, type ItemKind, type ItemMessage, type ItemStatus } from '../items/item.model';
+import { appendMessage } from '../items/thread';
+import { ITEM_STATUS_LABELS, ItemModel, type Item, type ItemKind, type ItemMessage, type ItemStatus } from '../items/item.model';
 import { publishLiveEvent } from '../live/live.service';
 import { OfficerModel } from '../officers/officer.model';
 import { enqueueMessage } from '../outbox/outbox.service';
@@ -79,7 +80,7 @@ async function afterChange(props: AfterChange): Promise<void> {
   const actorOfficer = props.actor.kind === 'officer' ? props.actor.id : null;
   await Promise.all([
     props.threadText
-      ? ItemMessageModel.create({ item: item._id, author: 'system', kind: 'event', officer: actorOfficer, text: props.threadText, at: now })
+      ? appendMessage({ item: item._id, author: 'system', kind: 'event', officer: actorOfficer, text: props.threadText, at: now })
       : Promise.resolve(),
     recordAudit({
       actor: props.actor,
@@ -370,8 +371,7 @@ export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId 
       };
     },
   });
-  const created = await ItemMessageModel.create({ item: loaded._id, author: 'officer', kind: 'reply', officer: actor.id, text: props.text, at: now });
-  const message = created.toObject() as ItemMessage;
+  const message = await appendMessage({ item: loaded._id, author: 'officer', kind: 'reply', officer: actor.id, text: props.text, at: now });
   let outbox: OutboxMessage | null = null;
   if (target !== 'thread' && loaded.origin) {
     const origin = loaded.origin;
@@ -400,12 +400,12 @@ export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId 
 /** An internal note: stays in the thread for officers, never sent. */
 export async function addNote(props: { actor: Actor; item: Item; text: string; settings: InboxSettings }): Promise<ItemMessage> {
   const now = props.settings.now();
-  const created = await ItemMessageModel.create({ item: props.item._id, author: 'officer', kind: 'note', officer: props.actor.id, text: props.text, at: now });
+  const created = await appendMessage({ item: props.item._id, author: 'officer', kind: 'note', officer: props.actor.id, text: props.text, at: now });
   await Promise.all([
     recordAudit({ actor: officerActor(props.actor), action: 'item.note', item: props.item, at: now }),
     publishLiveEvent({ type: 'item.message', item: props.item, action: 'note', at: now }),
   ]);
-  return created.toObject() as ItemMessage;
+  return created;
 }
 
 export interface ResidentMessageProps {
@@ -427,8 +427,8 @@ export interface ResidentMessageProps {
 export async function addResidentMessage(props: ResidentMessageProps): Promise<{ item: Item; message: ItemMessage }> {
   const now = props.now ?? new Date();
   const leaseMinutes = props.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
-  const created = await ItemMessageModel.create({
-    item: props.itemId,
+  const created = await appendMessage({
+    item: typeof props.itemId === 'string' ? new Types.ObjectId(props.itemId) : props.itemId,
     author: 'resident',
     kind: 'message',
     text: props.text.slice(0, 4000),
@@ -456,7 +456,7 @@ export async function addResidentMessage(props: ResidentMessageProps): Promise<{
   const reopened = result.before.status === 'resolved' && result.after.status === 'new';
   await Promise.all([
     reopened
-      ? ItemMessageModel.create({ item: result.after._id, author: 'system', kind: 'event', text: '群众追加了消息，事项已重新打开', at: now })
+      ? appendMessage({ item: result.after._id, author: 'system', kind: 'event', text: '群众追加了消息，事项已重新打开', at: now })
       : Promise.resolve(),
     result.before.status !== result.after.status
       ? recordAudit({
@@ -469,7 +469,7 @@ export async function addResidentMessage(props: ResidentMessageProps): Promise<{
       : Promise.resolve(),
     publishLiveEvent({ type: 'item.message', item: result.after, action: 'resident_message', at: now }),
   ]);
-  return { item: result.after, message: created.toObject() as ItemMessage };
+  return { item: result.after, message: created };
 }
 
 // ---------------------------------------------------------------- queries
@@ -528,9 +528,7 @@ export async function loadItem(id: string, options: { withContact?: boolean } = 
   return item;
 }
 
-export async function loadThread(itemId: Types.ObjectId): Promise<ItemMessage[]> {
-  return ItemMessageModel.find({ item: itemId }).sort({ at: 1, _id: 1 }).limit(2000).lean<ItemMessage[]>();
-}
+export { loadThread } from '../items/thread';
 
 /** Officers' display names by id, for presenters. */
 export async function officerNames(ids: Array<Types.ObjectId | string | null | undefined>): Promise<Map<string, { name: string; badge: string | null }>> {

@@ -8,7 +8,7 @@ import { SERVICE_KEYS } from '../services/catalog';
  * Concurrency: fields here are only ever `$set` as a whole by the one actor that holds the
  * item (see item claims in the inbox module). The thread lives in its own insert-only
  * collection (ItemMessage) because `$push` on FerretDB 1.24 is a read-then-write that
- * loses entries under concurrency.
+ * loses entries under concurrency; thread.ts numbers its messages (`_id` "item:n").
  */
 export const ITEM_KINDS = ['question', 'tip', 'dispute', 'complaint', 'emergency', 'followup'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
@@ -110,6 +110,10 @@ export const ITEM_MESSAGE_KINDS = ['message', 'reply', 'note', 'event'] as const
 
 const itemMessageSchema = new Schema(
   {
+    /** "<item id>:<seq>", written only by appendMessage() in thread.ts. */
+    _id: { type: String, required: true },
+    /** Position in the thread, from 1. */
+    seq: { type: Number, required: true },
     item: { type: Types.ObjectId, ref: 'Item', required: true },
     author: { type: String, required: true, enum: ITEM_MESSAGE_AUTHORS },
     /** message: from the resident; reply: officer → resident; note: internal, never sent; event: status change. */
@@ -124,5 +128,5 @@ const itemMessageSchema = new Schema(
 
 itemMessageSchema.index({ item: 1, at: 1 });
 
-export type ItemMessage = InferSchemaType<typeof itemMessageSchema> & { _id: Types.ObjectId };
+export type ItemMessage = InferSchemaType<typeof itemMessageSchema> & { _id: string };
 export const ItemMessageModel = model('ItemMessage', itemMessageSchema);

@@ -3,7 +3,8 @@ import { maskPersonalData } from '../../lib/mask';
 import { insertUnique } from '../../storage/unique-insert';
 import { publishLiveEvent } from '../live/live.service';
 import type { ServiceKey } from '../services/catalog';
-import { DEFAULT_PRIORITY, ItemMessageModel, ItemModel, type Item, type ItemKind } from './item.model';
+import { DEFAULT_PRIORITY, ItemModel, type Item, type ItemKind } from './item.model';
+import { appendMessage } from './thread';
 
 /** Default minutes before an item of each kind is overdue; config SLA_MINUTES overrides. */
 export const DEFAULT_SLA_MINUTES: Record<ItemKind, number> = {
@@ -71,7 +72,7 @@ export async function createItem(props: CreateItemProps): Promise<Item> {
       createdAt: now,
     });
     if (outcome.won) {
-      await ItemMessageModel.create({ item: outcome.doc._id, author: 'resident', kind: 'message', text: props.text.slice(0, 4000), at: now });
+      await appendMessage({ item: outcome.doc._id, author: 'resident', kind: 'message', text: props.text.slice(0, 4000), at: now }, { first: true });
       // Every new item is announced: the inbox queue and the officers' live pages learn of it
       // from this event (best effort: the queue's periodic full pass repairs a lost one).
       await publishLiveEvent({ type: 'item.created', item: outcome.doc, action: 'create', at: now }).catch(() => undefined);

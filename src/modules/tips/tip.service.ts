@@ -1,7 +1,8 @@
 import { badRequest } from '../../http/errors';
 import { normalizeCode } from '../../lib/codes';
 import { recordAudit } from '../audit/audit.service';
-import { ItemMessageModel, ItemModel, type Item, type ItemMessage } from '../items/item.model';
+import { ItemModel, type Item, type ItemMessage } from '../items/item.model';
+import { loadThread } from '../items/thread';
 import { createItem } from '../items/item.service';
 import { addResidentMessage } from '../inbox/inbox.service';
 import { applyToQueue } from '../inbox/queue.service';
@@ -105,10 +106,7 @@ export async function openTip(codeInput: string, secret: string | undefined | nu
 
 /** What a tipster sees of the thread: their own messages and officers' replies (never notes or internal events). */
 export async function tipsterThread(item: Pick<Item, '_id'>): Promise<ItemMessage[]> {
-  return ItemMessageModel.find({ item: item._id, kind: { $in: ['message', 'reply'] } })
-    .sort({ at: 1, _id: 1 })
-    .limit(500)
-    .lean<ItemMessage[]>();
+  return (await loadThread(item._id)).filter((m) => m.kind === 'message' || m.kind === 'reply').slice(-500);
 }
 
 /** The tipster writes again (web page or bot, after openTip). */
