@@ -22,6 +22,7 @@ import { createApp } from '../src/http/app';
 import { createLogger } from '../src/logging/logger';
 import { CODE_ALPHABET } from '../src/lib/codes';
 import { ItemMessageModel, ItemModel, type ItemKind } from '../src/modules/items/item.model';
+import { threadMessageId } from '../src/modules/items/thread';
 import { OfficerModel } from '../src/modules/officers/officer.model';
 import { seedAll } from '../src/modules/seed/seed.service';
 import { connectDatabase, disconnectDatabase } from '../src/storage/connection';
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
       const now = Date.now();
       for (let start = existing; start < ITEMS; start += BATCH) {
         const docs = [];
-        const messages = [];
+        const messages: Array<Record<string, unknown>> = [];
         for (let i = start; i < Math.min(ITEMS, start + BATCH); i++) {
           const open = i >= ITEMS - OPEN;
           const kind = KINDS[Math.floor(rand() * KINDS.length)];
@@ -111,10 +112,12 @@ async function main(): Promise<void> {
             firstResponseAt: open ? null : new Date(createdAt.getTime() + 600_000),
           });
           const item = docs[docs.length - 1]._id;
-          messages.push({ item, author: 'resident', kind: 'message', text: `孩子刚出生怎么上户口？（${i}）`, at: createdAt });
+          // Numbered as appendMessage() numbers them (src/modules/items/thread.ts).
+          const message = (seq: number, m: Record<string, unknown>) => messages.push({ _id: threadMessageId(item, seq), seq, item, attachments: [], officer: null, ...m });
+          message(1, { author: 'resident', kind: 'message', text: `孩子刚出生怎么上户口？（${i}）`, at: createdAt });
           if (!open) {
-            messages.push({ item, author: 'officer', kind: 'reply', text: '请携带出生医学证明到警务室办理。', at: new Date(createdAt.getTime() + 600_000) });
-            messages.push({ item, author: 'system', kind: 'event', text: '已办结', at: new Date(createdAt.getTime() + 3600_000) });
+            message(2, { author: 'officer', kind: 'reply', text: '请携带出生医学证明到警务室办理。', at: new Date(createdAt.getTime() + 600_000) });
+            message(3, { author: 'system', kind: 'event', text: '已办结', at: new Date(createdAt.getTime() + 3600_000) });
           }
         }
         await ItemModel.insertMany(docs, { ordered: false, lean: true });
