@@ -1,5 +1,6 @@
 // 民警工作台: the officers' inbox. Plain ES module, no build step, no CDN.
 // Everything residents wrote is inserted with textContent only: resident text is hostile.
+import { boot, createApi, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/api.js';
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -28,34 +29,7 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.error?.message || `请求失败（${status}）`);
-    this.status = status;
-    this.code = body?.error?.code;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  const options = { method, headers, credentials: 'same-origin' };
-  if (method !== 'GET') {
-    if (state.csrf) headers['X-CSRF-Token'] = state.csrf;
-    if (body instanceof FormData) options.body = body;
-    else {
-      headers['Content-Type'] = 'application/json';
-      options.body = JSON.stringify(body ?? {});
-    }
-  }
-  const res = await fetch(path, options);
-  const data = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
-  if (res.status === 401 && path !== '/api/auth/login') {
-    showLogin('登录已过期，请重新登录。');
-    throw new ApiError(401, data);
-  }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
-}
+const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin(SESSION_EXPIRED) });
 
 const fmtTime = (iso) => {
   if (!iso) return '';
@@ -103,24 +77,11 @@ async function start(me, csrf) {
   if (me.role === 'admin') watchBot();
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const button = e.submitter || $('login-form').querySelector('button');
-  button.disabled = true;
-  try {
-    const data = await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
-    $('login-password').value = '';
-    await start(data.officer, data.csrfToken);
-  } catch (err) {
-    showLogin(err.message);
-  } finally {
-    button.disabled = false;
-  }
-});
+handleLoginForm(api, { onSignedIn: start, onError: (err) => showLogin(err.message) });
 
 $('logout').addEventListener('click', async () => {
   try {
-    await api('POST', '/api/auth/logout');
+    await signOut(api);
   } finally {
     showLogin('已退出登录。');
   }
@@ -486,13 +447,4 @@ document.addEventListener('keydown', (e) => {
 
 // ------------------------------------------------------------------ boot
 
-(async function boot() {
-  try {
-    const res = await fetch('/api/me', { credentials: 'same-origin' });
-    if (!res.ok) return showLogin();
-    const data = await res.json();
-    await start(data.officer, data.csrfToken);
-  } catch {
-    showLogin();
-  }
-})();
+boot({ start, showLogin });

@@ -1,6 +1,7 @@
 // 通知与计划任务: upcoming jobs and what each run sent, talk-day settings, mobile visits,
 // broadcasts with per-group delivery, message templates. Plain ES module, no build step.
 // All text from the server is inserted with textContent only.
+import { boot, createApi, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/api.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { me: null, csrf: null, room: null, rooms: [], groups: [], templates: [], talkday: null };
@@ -25,27 +26,7 @@ function el(tag, props = {}, children = []) {
   return node;
 }
 
-class ApiError extends Error {
-  constructor(status, body) {
-    super(body?.error?.message || `请求失败（${status}）`);
-    this.status = status;
-    this.code = body?.error?.code;
-  }
-}
-
-async function api(method, path, body) {
-  const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await res.json().catch(() => null);
-  if (res.status === 401 && path !== '/api/auth/login') {
-    showLogin('登录已过期，请重新登录。');
-    throw new ApiError(401, data);
-  }
-  if (!res.ok) throw new ApiError(res.status, data);
-  return data;
-}
+const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin(SESSION_EXPIRED) });
 
 const fmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit', hour12: false });
 const when = (iso) => (iso ? fmt.format(new Date(iso)) : '—');
@@ -85,21 +66,10 @@ function showLogin(message) {
   err.classList.toggle('hidden', !message);
 }
 
-$('login-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  guarded(async () => {
-    try {
-      const data = await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
-      $('login-password').value = '';
-      await start(data.officer, data.csrfToken);
-    } catch (err) {
-      showLogin(err.message);
-    }
-  });
-});
+handleLoginForm(api, { onSignedIn: start, onError: (err) => showLogin(err.message) });
 
 $('logout').addEventListener('click', () => guarded(async () => {
-  await api('POST', '/api/auth/logout');
+  await signOut(api);
   showLogin();
 }));
 
@@ -417,13 +387,4 @@ async function loadNotices() {
 
 // ------------------------------------------------------------------ boot
 
-(async () => {
-  try {
-    const res = await fetch('/api/me', { credentials: 'same-origin' });
-    if (!res.ok) return showLogin();
-    const data = await res.json();
-    await start(data.officer, data.csrfToken);
-  } catch {
-    showLogin();
-  }
-})();
+boot({ start, showLogin });

@@ -1,19 +1,12 @@
 // Officers' day view per room: bookings by slot; check-in, completed, no-show, notes; walk-in entry.
 // Everything residents typed is shown with textContent only.
+import { boot, createApi, handleLoginForm } from '/shared/api.js';
+
 const $ = (id) => document.getElementById(id);
 const state = { csrf: null, officer: null };
 const STATUS_BADGE = { booked: '', checked_in: 'amber', completed: 'green', no_show: 'red', cancelled: 'red' };
 
-async function api(method, path, body) {
-  const headers = {};
-  if (body) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
-  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (res.status === 401 && path !== '/api/auth/login') showLogin();
-  if (!res.ok) throw new Error(data?.error?.message ?? `请求失败（${res.status}）`);
-  return data;
-}
+const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin() });
 
 function el(tag, text, cls) {
   const node = document.createElement(tag);
@@ -35,16 +28,7 @@ function today() {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  try {
-    const data = await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
-    $('login-password').value = '';
-    await start(data.officer, data.csrfToken);
-  } catch (err) {
-    showError(err.message);
-  }
-});
+handleLoginForm(api, { onSignedIn: start, onError: (err) => showError(err.message) });
 
 async function start(officer, csrf) {
   state.officer = officer;
@@ -165,13 +149,4 @@ $('reload').addEventListener('click', load);
 $('room').addEventListener('change', load);
 $('date').addEventListener('change', load);
 
-(async () => {
-  try {
-    const res = await fetch('/api/me', { credentials: 'same-origin' });
-    if (!res.ok) return showLogin();
-    const data = await res.json();
-    await start(data.officer, data.csrfToken);
-  } catch {
-    showLogin();
-  }
-})();
+boot({ start, showLogin });

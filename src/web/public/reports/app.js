@@ -1,9 +1,12 @@
 // The monthly assessment page: district overview, room page, officer page (?month=&room=&officer=).
-import { api, duration, el, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
+import { createApi, handleLoginForm, signOut } from '/shared/api.js';
+import { duration, el, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 let csrf = null;
 let scope = null;
+// No onUnauthorized: start() shows the login form itself when /api/me answers 401.
+const api = createApi({ csrfToken: () => csrf });
 
 function params() {
   const q = new URLSearchParams(location.search);
@@ -185,22 +188,16 @@ window.addEventListener('popstate', () => {
   load();
 });
 
-$('login-form').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const error = $('login-error');
-  error.classList.add('hidden');
-  try {
-    await api('POST', '/api/auth/login', { username: $('login-username').value.trim(), password: $('login-password').value });
-    $('login-password').value = '';
-    await start();
-  } catch (err) {
-    error.textContent = err.message;
-    error.classList.remove('hidden');
-  }
+handleLoginForm(api, {
+  onSignedIn: () => start(),
+  onError: (err) => {
+    $('login-error').textContent = err.message;
+    $('login-error').classList.remove('hidden');
+  },
 });
 
 $('logout').addEventListener('click', async () => {
-  await api('POST', '/api/auth/logout', undefined, csrf).catch(() => undefined);
+  await signOut(api).catch(() => undefined);
   location.reload();
 });
 

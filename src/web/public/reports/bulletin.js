@@ -1,7 +1,9 @@
 // The printable monthly bulletin (通报): same data as the report page, laid out for A4.
-import { api, duration, fillTable, monthLabel, percent, queryString } from './format.js';
+import { createApi } from '/shared/api.js';
+import { duration, fillTable, monthLabel, percent, queryString } from './format.js';
 
 const $ = (id) => document.getElementById(id);
+const api = createApi();
 
 async function start() {
   const q = new URLSearchParams(location.search);

@@ -67,19 +67,3 @@ export function queryString(params) {
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   return q.toString();
 }
-
-export async function api(method, path, body, csrf) {
-  const res = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: { Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}), ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const err = new Error((data.error && data.error.message) || `请求失败（${res.status}）`);
-    err.status = res.status;
-    throw err;
-  }
-  return data;
-}
