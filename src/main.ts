@@ -6,6 +6,7 @@ import { allJobs, createScheduler } from './jobs';
 import { createLogger, type Logger } from './logging/logger';
 import { ensureReportIndexes } from './modules/reports';
 import { ensureAdmin, seedIfEmpty } from './modules/seed/seed.service';
+import { ensureItemCodes } from './modules/items/item.service';
 import { NoDatabaseError } from './storage/embedded';
 import { openDatabase, type OpenDatabase } from './storage/database';
 
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
   await ensureAdmin({ username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD, logger });
   // Range indexes for the live part of reports on MongoDB (a no-op on FerretDB, where they only slow inserts).
   await ensureReportIndexes();
+  const codesAdded = await ensureItemCodes();
+  if (codesAdded) logger.info({ codesAdded }, 'follow-up codes indexed for older items');
 
   const stops: Array<() => Promise<void>> = [];
   if (config.SERVICES.includes('web')) {

@@ -1,10 +1,12 @@
 import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
-import { insertUnique } from '../../storage/unique-insert';
+import { Types } from 'mongoose';
+import { insertUnique, isDuplicateKeyError } from '../../storage/unique-insert';
 import { publishLiveEvent } from '../live/live.service';
 import type { ServiceKey } from '../services/catalog';
 import { DEFAULT_PRIORITY, ItemModel, type Item, type ItemKind } from './item.model';
 import { appendMessage } from './thread';
+import { ItemCodeModel } from './item-code.model';
 
 /** Default minutes before an item of each kind is overdue; config SLA_MINUTES overrides. */
 export const DEFAULT_SLA_MINUTES: Record<ItemKind, number> = {
@@ -42,8 +44,8 @@ export interface CreateItemProps {
 }
 
 /**
- * Creates an item with a fresh follow-up code. The code's uniqueness is the unique index:
- * on the (rare) collision we draw another code.
+ * Creates an item with a fresh follow-up code. The code is taken first, by unique insert into
+ * ItemCode (its `_id`); on the (rare) collision we draw another code.
  */
 export async function createItem(props: CreateItemProps): Promise<Item> {
   const now = props.now ?? new Date();
@@ -52,8 +54,12 @@ export async function createItem(props: CreateItemProps): Promise<Item> {
   const summary = maskPersonalData(summarySource.replace(/\s+/g, ' ').trim()).slice(0, 80);
   const codeKind = props.codeKind ?? (props.kind === 'tip' ? 'tip' : 'item');
   for (let attempt = 0; attempt < 8; attempt++) {
+    const _id = new Types.ObjectId();
+    const code = generateCode(codeKind);
+    if (!(await insertUnique(ItemCodeModel, { _id: code, item: _id })).won) continue;
     const outcome = await insertUnique<Item>(ItemModel, {
-      code: generateCode(codeKind),
+      _id,
+      code,
       room: props.room,
       kind: props.kind,
       status: 'new',
@@ -82,8 +88,30 @@ export async function createItem(props: CreateItemProps): Promise<Item> {
   throw new Error('could not allocate a unique item code');
 }
 
-export async function findItemByCode(code: string): Promise<Item | null> {
-  return ItemModel.findOne({ code }).lean<Item>();
+/** The item behind a follow-up code (two lookups by `_id`), or null. */
+export async function findItemByCode(code: string, options: { withSecret?: boolean } = {}): Promise<Item | null> {
+  const ref = await ItemCodeModel.findById(code).lean();
+  if (!ref) return null;
+  const query = ItemModel.findById(ref.item);
+  if (options.withSecret) query.select('+secretHash');
+  return query.lean<Item>();
+}
+
+/**
+ * Adds the code → item references that items stored without one lack (items created before
+ * ItemCode existed, or imported by hand). Run at start-up; cheap when the counts agree.
+ */
+export async function ensureItemCodes(): Promise<number> {
+  const [items, codes] = await Promise.all([ItemModel.estimatedDocumentCount(), ItemCodeModel.estimatedDocumentCount()]);
+  if (codes >= items) return 0;
+  const known = new Set((await ItemCodeModel.find({}, { _id: 1 }).lean()).map((c) => c._id));
+  const missing = (await ItemModel.find({}, { code: 1 }).lean()).filter((i) => !known.has(i.code)).map((i) => ({ _id: i.code, item: i._id }));
+  for (let k = 0; k < missing.length; k += 1000) {
+    await ItemCodeModel.insertMany(missing.slice(k, k + 1000), { ordered: false }).catch((err: unknown) => {
+      if (!isDuplicateKeyError(err)) throw err; // another instance added the same ones
+    });
+  }
+  return missing.length;
 }
 
 /** The open item of a conversation, if any — a resident's further messages join its thread. */

@@ -1,9 +1,9 @@
 import { badRequest } from '../../http/errors';
 import { normalizeCode } from '../../lib/codes';
 import { recordAudit } from '../audit/audit.service';
-import { ItemModel, type Item, type ItemMessage } from '../items/item.model';
+import { type Item, type ItemMessage } from '../items/item.model';
 import { loadThread } from '../items/thread';
-import { createItem } from '../items/item.service';
+import { createItem, findItemByCode } from '../items/item.service';
 import { addResidentMessage } from '../inbox/inbox.service';
 import { applyToQueue } from '../inbox/queue.service';
 import { RoomModel } from '../rooms/room.model';
@@ -97,7 +97,8 @@ function cleanContact(contact: SubmitTipProps['contact']): { name?: string; phon
  */
 export async function openTip(codeInput: string, secret: string | undefined | null): Promise<Item | null> {
   const code = normalizeCode(codeInput ?? '');
-  const item = code?.startsWith('J') ? await ItemModel.findOne({ code, kind: 'tip' }).select('+secretHash').lean<Item>() : null;
+  const found = code?.startsWith('J') ? await findItemByCode(code, { withSecret: true }) : null;
+  const item = found?.kind === 'tip' ? found : null;
   const ok = await verifyTipSecret(item?.secretHash, secret);
   if (!ok || !item) return null;
   delete (item as Partial<Item>).secretHash;
