@@ -18,6 +18,11 @@ export interface InboundMessage {
   /** Police room the conversation is bound to (web: chosen by the resident; WeChat group: bound by an officer). */
   room: string | null;
   receivedAt: Date;
+  /**
+   * This message created its conversation (web chat, no id sent): nothing can be stored for it
+   * yet, so the core skips reading conversation memory and pending surveys.
+   */
+  newConversation?: boolean;
 }
 
 export interface ReplyOption {

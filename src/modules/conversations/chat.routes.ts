@@ -46,7 +46,8 @@ export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> =
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const conv = await openWebConversation(room.code, req.conversationId, now);
     await limit(ctx, perConversation, conv.cid, now);
-    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now }), core);
+    const newConversation = conv.cid !== req.conversationId;
+    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation }), core);
     ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
     ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
   });

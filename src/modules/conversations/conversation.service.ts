@@ -16,7 +16,7 @@ import { loadSurveyHook } from './integrations';
 import { appendResidentMessage, findJoinableItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
 import * as say from './replies';
-import { loadMemory, saveMemory, stateKey, type ConversationMemory, type MemoryUpdate } from './state.service';
+import { emptyMemory, loadMemory, saveMemory, stateKey, type ConversationMemory, type MemoryUpdate } from './state.service';
 
 /**
  * The channel-agnostic conversation core. One inbound message in, the replies out (the
@@ -97,20 +97,21 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
   const emergency = detectEmergencyWithNet(text);
   const key = stateKey(msg.channel, msg.conversationId, msg.senderId);
   const ids = { key, channel: msg.channel, conversationId: msg.conversationId, senderId: msg.senderId };
+  const remembered = () => (msg.newConversation ? Promise.resolve(emptyMemory(key)) : loadMemory(key, now, deps.config.CONVERSATION_IDLE_MINUTES));
   if (emergency) {
-    const memory = await loadMemory(key, now, deps.config.CONVERSATION_IDLE_MINUTES).catch(() => null);
+    const memory = await remembered().catch(() => null);
     return handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps, now, log);
   }
 
   // HOOK: SURVEYS — satisfaction survey answers (src/modules/surveys/survey.service.ts,
   // handleSurveyAnswer) are recognised here: after the emergency check, before anything else.
-  const survey = loadSurveyHook();
+  const survey = msg.newConversation ? null : loadSurveyHook();
   if (survey) {
     const replies = await survey(msg);
     if (replies) return { replies, room: msg.room, route: 'survey' };
   }
 
-  const memory = await loadMemory(key, now, deps.config.CONVERSATION_IDLE_MINUTES);
+  const memory = await remembered();
   const roomCode = msg.room ?? memory.room;
   const room = await deps.knowledge.room(roomCode);
   const turn = new Turn(msg, deps, memory, room, now, log);

@@ -25,9 +25,12 @@ export function isFlowState(v: unknown): v is FlowState {
 }
 
 /** Reads the memory of a conversation + sender; a flow idle for longer than `idleMinutes` counts as ended. */
+/** What a conversation with nothing stored remembers. */
+export const emptyMemory = (key: string): ConversationMemory => ({ key, room: null, flow: null, openItem: null, exists: false, lastActivityAt: null });
+
 export async function loadMemory(key: string, now: Date, idleMinutes: number): Promise<ConversationMemory> {
   const doc = await ConversationStateModel.findById(key).lean();
-  if (!doc) return { key, room: null, flow: null, openItem: null, exists: false, lastActivityAt: null };
+  if (!doc) return emptyMemory(key);
   const fresh = doc.flowUpdatedAt && now.getTime() - doc.flowUpdatedAt.getTime() <= idleMinutes * 60_000;
   return {
     key,
