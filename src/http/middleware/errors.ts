@@ -65,7 +65,11 @@ export function errorHandler(): Middleware<AppState> {
       }
     } catch (err) {
       const appError = toAppError(err);
-      if (appError.status >= 500) {
+      if (appError.code === 'database_unavailable') {
+        // Expected while the database is down (readiness and the driver's reconnects report the
+        // outage itself): one warning per refused request, not an error each.
+        ctx.state.log?.warn({ err: (err as Error)?.message }, 'request refused: database unavailable');
+      } else if (appError.status >= 500) {
         ctx.state.log?.error({ err }, 'request failed');
       }
       const body: ErrorBody = { error: { code: appError.code, message: appError.message } };
