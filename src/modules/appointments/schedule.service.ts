@@ -5,7 +5,7 @@ import { RoomModel, type Room } from '../rooms/room.model';
 import holidayData from './data/cn-public-holidays.json';
 import type { AppointmentPolicy } from './appointment.policy';
 import { CalendarEntryModel, CalendarSeedModel, RoomScheduleModel, type CalendarEntryDoc } from './schedule.model';
-import type { CalendarEntry, ScheduleSpec, ServiceRule, WeeklyPeriod } from './slots';
+import type { CalendarEntry, ScheduleSpec } from './slots';
 import { toMinutes } from './slots';
 
 /**
@@ -69,18 +69,8 @@ export async function loadScheduleSpec(room: Pick<Room, 'code' | 'openingHours'>
   };
 }
 
-export interface ScheduleInput {
-  slotMinutes: number;
-  capacity: number;
-  walkInShare: number;
-  bookingOpensDays: number;
-  bookingClosesMinutes: number;
-  weekly: WeeklyPeriod[];
-  services: ServiceRule[];
-}
-
 /** Checks what zod cannot: periods in order, breaks inside them, service slots on the base grid. */
-export function checkSchedule(input: ScheduleInput): void {
+export function checkSchedule(input: ScheduleSpec): void {
   for (const p of input.weekly) {
     const open = toMinutes(p.open);
     const close = toMinutes(p.close);
@@ -99,7 +89,7 @@ export function checkSchedule(input: ScheduleInput): void {
   }
 }
 
-export async function saveSchedule(room: string, input: ScheduleInput, updatedBy: string | null): Promise<void> {
+export async function saveSchedule(room: string, input: ScheduleSpec, updatedBy: string | null): Promise<void> {
   checkSchedule(input);
   const doc = { room, ...input, updatedBy };
   // A deliberate edit by one person: replace the whole document (upsert); last writer wins.
