@@ -1,6 +1,5 @@
-import dotenv from 'dotenv';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config';
+import { loadConfigOrExit, type Config } from './config';
 import { createApp } from './http/app';
 import { allJobs, createScheduler } from './jobs';
 import { createLogger, type Logger } from './logging/logger';
@@ -16,17 +15,7 @@ import { openDatabase, type OpenDatabase } from './storage/database';
  * on SIGTERM/SIGINT.
  */
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL });
 
   let db: OpenDatabase;

@@ -1,5 +1,4 @@
-import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type Config } from '../../src/config';
+import { loadConfigOrExit } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { NoDatabaseError } from '../../src/storage/embedded';
 import { openDatabase, type OpenDatabase } from '../../src/storage/database';
@@ -11,17 +10,7 @@ import { BotStartError, createPoliceRoomBot } from './bot';
  * non-zero with a message that says what to fix.
  */
 async function main(): Promise<void> {
-  dotenv.config({ quiet: true });
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'police-room-bot' });
   let db: OpenDatabase;
   try {

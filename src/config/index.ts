@@ -1,3 +1,4 @@
+import dotenv from 'dotenv';
 import { z } from 'zod';
 
 /**
@@ -163,4 +164,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   return result.data;
+}
+
+/**
+ * For the entry points (service and bot): reads `.env` into the environment, then the config;
+ * an invalid config prints what to fix and exits 78 (EX_CONFIG) instead of a stack trace.
+ */
+export function loadConfigOrExit(): Config {
+  dotenv.config({ quiet: true });
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
 }
