@@ -263,6 +263,20 @@ interface HeldSeat {
  * base slot has no free seat among `seatNumbers` (anything already taken is given back).
  */
 /** Which of the seats in question are held: primary-key reads only (one per seat). */
+/** What every appointment record holds about its slot: code (also `_id`), room, service, times and seats. */
+function heldSlotFields(setting: Setting, slot: ServiceSlot, code: string, seats: HeldSeat[]) {
+  return {
+    _id: code,
+    code,
+    room: setting.room.code,
+    service: setting.service.key,
+    serviceName: setting.service.name,
+    start: new Date(slot.start),
+    end: new Date(slot.end),
+    seats,
+  };
+}
+
 async function takenSeats(room: string, slot: ServiceSlot, seatNumbers: number[]): Promise<Array<{ slotStart: Date; seat: number }>> {
   const probes = slot.baseStarts.flatMap((b) => seatNumbers.map((seat) => ({ b, seat })));
   const found = await Promise.all(probes.map((p) => SeatModel.findById(seatId(room, p.b, p.seat), { _id: 1 }).lean()));
@@ -429,14 +443,7 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
     seats = await claimSeats(setting.room.code, slot, seatNumbers, code, false, true, hint);
     if (!seats) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
     const created = await AppointmentModel.create({
-      _id: code,
-      code,
-      room: setting.room.code,
-      service: setting.service.key,
-      serviceName: setting.service.name,
-      start: new Date(slot.start),
-      end: new Date(slot.end),
-      seats,
+      ...heldSlotFields(setting, slot, code, seats),
       bookingToken: token,
       status: 'booked',
       name: props.name,
@@ -646,14 +653,7 @@ export async function registerWalkIn(props: WalkInProps): Promise<Appointment> {
   if (!seats) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
   try {
     const created = await AppointmentModel.create({
-      _id: code,
-      code,
-      room: setting.room.code,
-      service: setting.service.key,
-      serviceName: setting.service.name,
-      start: new Date(slot.start),
-      end: new Date(slot.end),
-      seats,
+      ...heldSlotFields(setting, slot, code, seats),
       status: 'checked_in',
       walkIn: true,
       name: props.name ?? null,
