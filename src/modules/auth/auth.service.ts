@@ -68,8 +68,6 @@ export async function login(props: { username: string; password: string; ip?: st
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   const session = await SessionModel.create({ tokenHash: sha256(token), officer: officer._id, csrfToken, expiresAt, lastSeenAt: now, ip: props.ip });
-  // Lazy clean-up of expired sessions, no TTL index needed.
-  void SessionModel.deleteMany({ expiresAt: { $lt: now } }).catch(() => undefined);
   return {
     token,
     expiresAt,

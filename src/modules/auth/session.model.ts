@@ -3,7 +3,7 @@ import { Schema, model, Types } from 'mongoose';
 /**
  * Server-side sessions. The cookie carries a random token; only its SHA-256 is stored, so a
  * database dump cannot be replayed as a login. Expiry is checked by the app (no TTL index:
- * FerretDB 1.24 has none); old sessions are deleted lazily.
+ * FerretDB 1.24 has none); expired sessions are deleted by the nightly housekeeping job.
  */
 const sessionSchema = new Schema(
   {
