@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { conflict } from '../../http/errors';
-import { insertUnique } from '../../storage/unique-insert';
+import { claimFirstFree } from '../../storage/unique-insert';
 import { ItemMessageModel, type ItemMessage } from './item.model';
 
 /**
@@ -90,9 +90,14 @@ export async function appendMessage(message: NewItemMessage, options: { first?: 
     const legacy = await ItemMessageModel.countDocuments({ item: message.item });
     if (legacy > 0) seq = legacy + 1;
   }
-  for (let attempt = 0; attempt < 100; attempt++, seq++) {
-    const outcome = await insertUnique<ItemMessage>(ItemMessageModel, { attachments: [], officer: null, ...message, _id: threadMessageId(message.item, seq), seq });
-    if (outcome.won) return outcome.doc;
-  }
-  throw conflict('消息写入冲突，请重试（The thread is busy; try again）', 'thread_busy');
+  // Writers that lose a number to another one move on to the next, in order (no spreading).
+  const numbers = Array.from({ length: 100 }, (_, k) => seq + k);
+  const claimed = await claimFirstFree<ItemMessage, number>(
+    ItemMessageModel,
+    numbers,
+    (n) => ({ attachments: [], officer: null, ...message, _id: threadMessageId(message.item, n), seq: n }),
+    { spread: false },
+  );
+  if (!claimed) throw conflict('消息写入冲突，请重试（The thread is busy; try again）', 'thread_busy');
+  return claimed.doc;
 }
