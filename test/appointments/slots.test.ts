@@ -2,9 +2,12 @@ import { DateTime } from 'luxon';
 import holidayData from '../../src/modules/appointments/data/cn-public-holidays.json';
 import {
   bookableSeatNumbers,
+  addDays,
   bookingWindowProblem,
+  dayClock,
   effectiveRule,
   isoLocal,
+  isoWeekday,
   locateSlot,
   planDay,
   remainingForSlot,
@@ -188,5 +191,51 @@ describe('booking window with an injected clock (Asia/Shanghai, whatever the ser
       expect(d.plus({ days: 1 }).diff(d, 'hours').hours).toBe(24);
       expect(d.offset).toBe(480);
     }
+  });
+});
+
+describe('calendar and clock helpers', () => {
+  it('count days and weekdays across month, year and leap-day boundaries like luxon', () => {
+    for (let i = 0; i < 800; i += 3) {
+      const day = DateTime.fromISO('2027-12-20', { zone: ZONE }).plus({ days: i - 400 });
+      expect(addDays('2027-12-20', i - 400)).toBe(day.toISODate());
+      expect(isoWeekday(day.toISODate() as string)).toBe(day.weekday);
+    }
+  });
+
+  it('turns wall-clock minutes into the instants luxon gives, on DST days too', () => {
+    for (const zone of ['Asia/Shanghai', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'UTC']) {
+      for (const date of ['2026-03-08', '2026-03-29', '2026-04-05', '2026-10-04', '2026-10-25', '2026-11-01', '2026-12-01']) {
+        const at = dayClock(date, zone);
+        const midnight = DateTime.fromISO(date, { zone }).startOf('day');
+        for (const minutes of [0, 9 * 60, 14 * 60 + 30]) {
+          expect([zone, date, minutes, at(minutes)]).toEqual([zone, date, minutes, midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis()]);
+        }
+      }
+    }
+  });
+});
+
+describe('isoLocal', () => {
+  it('writes the same text as luxon in every zone, across DST changes and with milliseconds', () => {
+    const zones = ['Asia/Shanghai', 'Asia/Kolkata', 'America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'UTC', 'Etc/UTC'];
+    // Every 7 minutes (and some milliseconds) for two days around each 2026 DST change of
+    // New York, Berlin and Lord Howe (a half-hour change).
+    const starts = [[2, 7], [2, 28], [3, 4], [9, 3], [9, 24], [9, 31]].map(([month, day]) => Date.UTC(2026, month, day));
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const zone of zones) {
+      for (const start of starts) {
+        for (let ms = start; ms < start + 2 * 86_400_000; ms += 7 * 60_000 + 13) {
+          const expected = DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true });
+          for (const got of [isoLocal(ms, zone), isoLocal(new Date(ms), zone)]) {
+            checked++;
+            if (got !== expected) wrong.push(`${zone} ${ms}: ${got} ≠ ${expected}`);
+          }
+        }
+      }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(20_000);
   });
 });

@@ -1,5 +1,5 @@
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
-import { createRateLimiter, purgeRateSeats, RateSeatModel } from '../../src/modules/rate-limits/rate-limit';
+import { blockSizeFor, createRateLimiter, purgeRateSeats, RateSeatModel } from '../../src/modules/rate-limits/rate-limit';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -30,6 +30,46 @@ describe('database-backed rate limiter', () => {
     const results = await Promise.all(Array.from({ length: 25 }, () => fresh.consume('5.6.7.8', at(500))));
     expect(results.filter((r) => r.allowed)).toHaveLength(7);
     expect((await other.consume('5.6.7.8', at(600))).allowed).toBe(false);
+  });
+
+  it('takes larger limits in blocks: never more than `points` across instances, one insert per block', async () => {
+    expect([blockSizeFor(10), blockSizeFor(20), blockSizeFor(60), blockSizeFor(1_000_000)]).toEqual([1, 2, 6, 10]);
+    const instances = [0, 1, 2].map(() => createRateLimiter({ name: 'chat-ip', points: 60, windowMs: 60_000 }));
+    // 200 hits at once, spread over three instances: exactly 60 pass, in 10 blocks of 6.
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => instances[i % 3].consume('9.9.9.9', at(100))));
+    expect(results.filter((r) => r.allowed)).toHaveLength(60);
+    expect(await RateSeatModel.countDocuments()).toBe(10);
+    // One instance alone uses every seat of its blocks: 60 hits one after another, 60 pass.
+    const alone = createRateLimiter({ name: 'chat-ip', points: 60, windowMs: 60_000 });
+    let passed = 0;
+    for (let i = 0; i < 70; i++) if ((await alone.consume('8.8.8.8', at(200))).allowed) passed++;
+    expect(passed).toBe(60);
+    expect(await RateSeatModel.countDocuments()).toBe(20);
+  });
+
+  it('refuses early rather than too much when the database fails mid-window', async () => {
+    const limiter = createRateLimiter({ name: 'chat-ip', points: 60, windowMs: 60_000 });
+    for (let i = 0; i < 3; i++) expect((await limiter.consume('7.7.7.7', at(0))).allowed).toBe(true);
+    await db.embedded.stop();
+    try {
+      // Seats 4..6 are in the block this instance holds; the 7th needs a new block and fails.
+      for (let i = 0; i < 3; i++) expect((await limiter.consume('7.7.7.7', at(1))).allowed).toBe(true);
+      await expect(limiter.consume('7.7.7.7', at(2))).rejects.toThrow();
+    } finally {
+      await db.embedded.start();
+    }
+    // After the failure the instance starts over; the block it held counts as taken (retry
+    // while the driver reconnects).
+    let passed = 0;
+    for (let i = 0; i < 70; ) {
+      try {
+        if ((await limiter.consume('7.7.7.7', at(3))).allowed) passed++;
+        i++;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    expect(passed).toBe(54);
   });
 
   it('keeps keys apart and opens a new window after the old one ends', async () => {

@@ -30,6 +30,7 @@ import {
   dateRange,
   effectiveRule,
   isoLocal,
+  isoWeekday,
   lastBookableDate,
   locateSlot,
   planDay,
@@ -156,7 +157,7 @@ async function slotsForDays(setting: Setting, dates: string[], policy: Appointme
     const slots = serviceSlots(plan, spec, rule, zone)
       .filter((s) => windowProblemAt(s.start, window) === null)
       .map((s) => ({ start: isoLocal(s.start, zone), end: isoLocal(s.end, zone), capacity: bookable.length, remaining: remainingForSlot(s, held, bookable) }));
-    return { date, weekday: DateTime.fromISO(date, { zone }).weekday, open: plan.open, label: plan.label, slots };
+    return { date, weekday: isoWeekday(date), open: plan.open, label: plan.label, slots };
   });
 }
 
@@ -194,7 +195,7 @@ async function nextFreeIn(setting: Setting, props: Clocked & { after?: Date; cou
     const days = Math.round(chunkEnd.diff(day, 'days').days) + 1;
     const views = await slotsForDays(setting, dateRange(day.toISODate() as string, days, zone), props.policy, props.now);
     for (const s of views.flatMap((d) => d.slots)) {
-      if (s.remaining > 0 && DateTime.fromISO(s.start).toMillis() > after) found.push(s);
+      if (s.remaining > 0 && Date.parse(s.start) > after) found.push(s);
       if (found.length >= count) break;
     }
     day = chunkEnd.plus({ days: 1 });

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * Slot arithmetic: pure functions, no I/O, no ambient clock. Every function takes the time
@@ -155,10 +155,10 @@ function subtract(intervals: Array<[Minutes, Minutes]>, hole: [Minutes, Minutes]
 }
 
 /** What a calendar day looks like for a room: open intervals, or why it is closed. */
-export function planDay(date: string, room: string, spec: ScheduleSpec, calendar: CalendarEntry[], zone: string): DayPlan {
-  const day = DateTime.fromISO(date, { zone });
+// `_zone`: a calendar day's plan needs no zone (dayClock turns its minutes into instants).
+export function planDay(date: string, room: string, spec: ScheduleSpec, calendar: CalendarEntry[], _zone?: string): DayPlan {
   const { entry, closures } = calendarFor(date, room, calendar);
-  let weekday = day.weekday;
+  let weekday = isoWeekday(date);
   const closed = (reason: DayPlan['reason'], label: string | null): DayPlan => ({ date, open: false, scheduleWeekday: weekday, intervals: [], reason, label });
   if (entry?.kind === 'holiday') return closed('holiday', entry.name ?? '节假日');
   if (entry?.kind === 'workday' && (weekday === 6 || weekday === 7 || entry.followsWeekday)) weekday = entry.followsWeekday ?? 1;
@@ -183,6 +183,8 @@ export function planDay(date: string, room: string, spec: ScheduleSpec, calendar
  * unless the zone changes offset that day (DST zones; Asia/Shanghai never does).
  */
 export function dayClock(date: string, zone: string): (minutes: Minutes) => number {
+  const base = localMidnight(date, zone);
+  if (base !== null) return (minutes) => base + minutes * 60_000;
   const midnight = DateTime.fromISO(date, { zone }).startOf('day');
   const end = midnight.plus({ hours: 23, minutes: 59 });
   if (midnight.offset === end.offset) {
@@ -296,12 +298,82 @@ export function locateSlot(
 
 /** ISO 8601 with the zone's offset, no milliseconds: "2026-12-01T09:00:00+08:00". */
 export function isoLocal(t: DateTime | number | Date, zone: string): string {
+  if (typeof t === 'number' || t instanceof Date) {
+    const ms = typeof t === 'number' ? t : t.getTime();
+    const offset = zoneOffsetMinutes(ms, zone);
+    if (offset !== null) return formatWithOffset(ms, offset);
+  }
   const dt = typeof t === 'number' ? DateTime.fromMillis(t, { zone }) : t instanceof Date ? DateTime.fromJSDate(t, { zone }) : t.setZone(zone);
   return dt.toISO({ suppressMilliseconds: true }) as string;
 }
 
-/** Dates (yyyy-MM-dd) from `from` for `days` days. */
-export function dateRange(from: string, days: number, zone: string): string[] {
-  const start = DateTime.fromISO(from, { zone });
-  return Array.from({ length: days }, (_, i) => start.plus({ days: i }).toISODate() as string);
+/**
+ * A zone's UTC offset at an instant, cached per zone and hour. A slot list formats hundreds of
+ * instants, and luxon asks Intl for the offset of each one (the biggest cost of a chat message
+ * that lists free slots). An hour is cached only when its offset is the same at both ends, so
+ * an hour with a transition in it is always computed exactly. Null for zones luxon writes
+ * differently ('UTC' becomes "Z"): those take the luxon path.
+ */
+const offsets = new Map<string, number>();
+const HOUR = 3_600_000;
+function zoneOffsetMinutes(ms: number, zone: string): number | null {
+  if (!formattable(zone)) return null;
+  const hour = Math.floor(ms / HOUR);
+  const key = `${zone}|${hour}`;
+  const cached = offsets.get(key);
+  if (cached !== undefined) return cached;
+  const iana = IANAZone.create(zone);
+  const offset = iana.offset(ms);
+  if (iana.offset(hour * HOUR) === offset && iana.offset((hour + 1) * HOUR - 1) === offset) {
+    if (offsets.size >= 20_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const zoneFormattable = new Map<string, boolean>();
+/** Whether `zone` is an IANA zone that luxon writes with a numeric offset (asked once per zone: the check builds an Intl formatter). */
+function formattable(zone: string): boolean {
+  let ok = zoneFormattable.get(zone);
+  if (ok === undefined) zoneFormattable.set(zone, (ok = zone.toUpperCase() !== 'UTC' && IANAZone.isValidZone(zone)));
+  return ok;
+}
+
+function formatWithOffset(ms: number, offsetMinutes: number): string {
+  const local = new Date(ms + offsetMinutes * 60_000).toISOString(); // "yyyy-MM-ddTHH:mm:ss.SSSZ"
+  const body = local.endsWith('.000Z') ? local.slice(0, -5) : local.slice(0, -1);
+  const abs = Math.abs(offsetMinutes);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  return `${body}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Dates (yyyy-MM-dd) from `from` for `days` days (calendar arithmetic: the same in every zone). */
+export function dateRange(from: string, days: number, _zone?: string): string[] {
+  return Array.from({ length: days }, (_, i) => addDays(from, i));
+}
+
+// Calendar dates ('yyyy-MM-dd') are zone-free: these helpers compute on UTC midnights.
+const utcDay = (date: string): number => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)));
+
+/** ISO weekday of a calendar date: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: string): number {
+  return new Date(utcDay(date)).getUTCDay() || 7;
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(utcDay(date) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The instant a calendar day starts in `zone`, when the zone keeps one offset all that day
+ * (always so for Asia/Shanghai); null otherwise, and the caller takes luxon's slower path.
+ */
+function localMidnight(date: string, zone: string): number | null {
+  const wall = utcDay(date);
+  const guess = zoneOffsetMinutes(wall, zone);
+  if (guess === null) return null;
+  const midnight = wall - guess * 60_000;
+  const offset = zoneOffsetMinutes(midnight, zone);
+  if (offset !== guess || zoneOffsetMinutes(midnight + 86_400_000 - 1, zone) !== offset) return null;
+  return midnight;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import { notFound } from '../../http/errors';
 import { OutboxModel, type OutboxMessage } from '../outbox/outbox.model';
@@ -9,23 +10,43 @@ export function newConversationId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/**
+ * Conversations this instance has seen lately. A web conversation never changes room and is
+ * never deleted, so a hit is as good as the database's answer; the cache only saves the
+ * look-up that every chat message makes. Another instance learns a conversation on its own
+ * first look-up. `touchedAt` is when this instance last wrote lastActivityAt.
+ */
+const known = new LRUCache<string, { conv: WebConversation; touchedAt: number }>({ max: 20_000, ttl: 30 * 60_000 });
+
+/** lastActivityAt is written at most once a minute per conversation and instance. */
+const TOUCH_EVERY_MS = 60_000;
+
 /** The web conversation for this request: the given one (same room), or a new one. */
 export async function openWebConversation(room: string, conversationId: string | undefined, now: Date): Promise<WebConversation> {
   if (conversationId) {
-    const existing = await WebConversationModel.findById(conversationId).lean<WebConversation>();
-    if (!existing) throw notFound('会话不存在或已过期，请刷新页面重新开始（Conversation not found）', 'conversation_not_found');
-    if (existing.room === room) {
-      if (now.getTime() - existing.lastActivityAt.getTime() > 60_000) {
-        await WebConversationModel.updateOne({ _id: existing._id }, { $set: { lastActivityAt: now } });
+    let entry = known.get(conversationId);
+    if (!entry) {
+      const found = await WebConversationModel.findById(conversationId).lean<WebConversation>();
+      if (!found) throw notFound('会话不存在或已过期，请刷新页面重新开始（Conversation not found）', 'conversation_not_found');
+      entry = { conv: found, touchedAt: found.lastActivityAt.getTime() };
+      known.set(conversationId, entry);
+    }
+    if (entry.conv.room === room) {
+      if (now.getTime() - entry.touchedAt > TOUCH_EVERY_MS) {
+        entry.touchedAt = now.getTime();
+        await WebConversationModel.updateOne({ _id: conversationId }, { $set: { lastActivityAt: now } });
       }
-      return existing;
+      return entry.conv;
     }
     // Another room: a conversation belongs to one room, so this starts a new one.
   }
   for (;;) {
     const cid = newConversationId();
     const outcome = await insertUnique<WebConversation>(WebConversationModel, { _id: cid, cid, room, lastActivityAt: now });
-    if (outcome.won) return outcome.doc;
+    if (outcome.won) {
+      known.set(cid, { conv: outcome.doc, touchedAt: now.getTime() });
+      return outcome.doc;
+    }
   }
 }
 

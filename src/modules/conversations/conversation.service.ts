@@ -105,13 +105,17 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
 
   // HOOK: SURVEYS — satisfaction survey answers (src/modules/surveys/survey.service.ts,
   // handleSurveyAnswer) are recognised here: after the emergency check, before anything else.
+  // The memory is read alongside the survey check (both are look-ups by key); when the
+  // message answers a survey, the memory read is simply not used.
+  const memoryRead = remembered();
+  memoryRead.catch(() => undefined); // its failure surfaces below, if it is awaited
   const survey = msg.newConversation ? null : loadSurveyHook();
   if (survey) {
     const replies = await survey(msg);
     if (replies) return { replies, room: msg.room, route: 'survey' };
   }
 
-  const memory = await remembered();
+  const memory = await memoryRead;
   const roomCode = msg.room ?? memory.room;
   const room = await deps.knowledge.room(roomCode);
   const turn = new Turn(msg, deps, memory, room, now, log);

@@ -1,7 +1,8 @@
 import type { Types } from 'mongoose';
 import type { ChannelName } from '../../channels/types';
+import { findByKey } from '../../storage/find-by-key';
 import { isDuplicateKeyError } from '../../storage/unique-insert';
-import { ConversationStateModel } from './conversation-state.model';
+import { ConversationStateModel, type ConversationState } from './conversation-state.model';
 import type { FlowState } from './flows/types';
 
 export interface ConversationMemory {
@@ -29,7 +30,8 @@ export function isFlowState(v: unknown): v is FlowState {
 export const emptyMemory = (key: string): ConversationMemory => ({ key, room: null, flow: null, openItem: null, exists: false, lastActivityAt: null });
 
 export async function loadMemory(key: string, now: Date, idleMinutes: number): Promise<ConversationMemory> {
-  const doc = await ConversationStateModel.findById(key).lean();
+  // Read through the driver: the document is plain data and this runs for every message.
+  const doc = await findByKey<ConversationState>(ConversationStateModel, key);
   if (!doc) return emptyMemory(key);
   const fresh = doc.flowUpdatedAt && now.getTime() - doc.flowUpdatedAt.getTime() <= idleMinutes * 60_000;
   return {

@@ -1,19 +1,23 @@
 import { Schema, model } from 'mongoose';
-import { insertUnique } from '../../storage/unique-insert';
+import { isDuplicateKeyError } from '../../storage/unique-insert';
 
 /**
  * A fixed-window rate limiter shared by every instance through MongoDB/FerretDB.
  *
  * Why not RateLimiterMongo: it counts with `findOneAndUpdate` + `$inc`, which FerretDB 1.24
  * executes as read-then-write, so concurrent hits from two instances lose increments and the
- * limit leaks. Here each allowed hit takes one of the window's `points` seats: a document whose
- * `_id` is `key|window|seat`, so the claim is an insert guarded by the primary key, exact on
- * both databases. It is also the only query shape FerretDB 1.24 pushes down to SQLite (any
- * other filter reads the whole collection), so a hit costs one cheap insert instead of a count
- * over every recent hit. Each instance hands out seat numbers per key and window in order, so
- * it starts after the seats it already took instead of at seat 1; that hint only saves work —
- * the database decides. Ended windows are deleted by `purgeRateSeats()` (called opportunistically), since
- * FerretDB has no TTL index.
+ * limit leaks. Here the window's `points` hits are seats 1..points, and an instance takes them
+ * in *blocks*: a document whose `_id` is `key|window|first-last`, inserted under the primary
+ * key, so a block belongs to exactly one instance on both databases. The instance then hands
+ * out that block's seats from memory, without a database round trip. So:
+ *  - a key never gets more than `points` hits per window, however many instances share it;
+ *  - a block is at most a tenth of the window's points (and at most MAX_BLOCK), so seats an
+ *    instance holds but does not use cost a client at most ~10% of its limit per other
+ *    instance it also reaches; small limits (the tip line's 10 an hour) take one seat per hit.
+ *    Production limits: 60/min per IP → blocks of 6; 20/min per conversation → blocks of 2.
+ * The `_id` lookup is also the only query shape FerretDB 1.24 pushes down to SQLite (any other
+ * filter reads the whole collection). Ended windows are deleted by `purgeRateSeats()` (called
+ * opportunistically, and nightly by the housekeeping job), since FerretDB has no TTL index.
  */
 const rateSeatSchema = new Schema(
   {
@@ -38,42 +42,78 @@ export interface RateLimiter {
 }
 
 const MAX_HINTS = 50_000;
+/** The most seats one block may hold. */
+export const MAX_BLOCK = 10;
+
+/** Seats per block for a limit of `points`: a tenth of it, 1 to MAX_BLOCK. */
+export function blockSizeFor(points: number): number {
+  return Math.max(1, Math.min(MAX_BLOCK, Math.floor(points / 10)));
+}
+
+/** What this instance knows of one key's window: the next seat it hands out, and its block claims. */
+interface WindowHint {
+  next: number;
+  /** Block index → the claim's outcome (true: this instance holds the block). */
+  blocks: Map<number, Promise<boolean>>;
+}
 
 export function createRateLimiter(options: { name: string; points: number; windowMs: number }): RateLimiter {
   const { name, points, windowMs } = options;
+  const size = blockSizeFor(points);
   /**
-   * `key|window` → the next seat this instance will try. A caller takes its seat number from
-   * here synchronously, before awaiting the insert, so concurrent callers in one process try
-   * different seats instead of all colliding on the same one (which made 50 concurrent hits
-   * cost ~25 inserts each). Only other instances can still collide with us.
+   * `key|window` → hint. A caller takes its seat number synchronously, before awaiting
+   * anything, so concurrent callers in one process take different seats, and all callers
+   * whose seats fall in one block share that block's single insert.
    */
-  const nextSeat = new Map<string, number>();
+  const hints = new Map<string, WindowHint>();
   let calls = 0;
   let hintWindow = -1;
+
+  const claim = (windowKey: string, block: number, expiresAt: Date): Promise<boolean> => {
+    const first = block * size + 1;
+    const last = Math.min(points, first + size - 1);
+    // The driver's insert, not mongoose's create(): the document is ours and this is the hot path.
+    return RateSeatModel.collection.insertOne({ _id: `${windowKey}|${first}-${last}`, expiresAt } as never).then(
+      () => true,
+      (err: unknown) => {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      },
+    );
+  };
+
   return {
     async consume(key: string, now = new Date()): Promise<RateLimitResult> {
       const window = Math.floor(now.getTime() / windowMs);
       const retryAfterMs = (window + 1) * windowMs - now.getTime();
       const expiresAt = new Date((window + 1) * windowMs);
       if (++calls % 500 === 0) void purgeRateSeats(now).catch(() => undefined);
-      if (window !== hintWindow || nextSeat.size > MAX_HINTS) {
-        nextSeat.clear(); // hints of ended windows are worthless
+      if (window !== hintWindow || hints.size > MAX_HINTS) {
+        hints.clear(); // hints of ended windows are worthless
         hintWindow = window;
       }
       const windowKey = `${name}:${key}|${window}`;
+      let hint = hints.get(windowKey);
+      if (!hint) hints.set(windowKey, (hint = { next: 1, blocks: new Map() }));
       for (;;) {
-        const seat = nextSeat.get(windowKey) ?? 1;
+        const seat = hint.next;
         if (seat > points) return { allowed: false, retryAfterMs };
-        nextSeat.set(windowKey, seat + 1);
+        hint.next = seat + 1;
+        const block = Math.floor((seat - 1) / size);
+        let held = hint.blocks.get(block);
+        if (!held) hint.blocks.set(block, (held = claim(windowKey, block, expiresAt)));
         let won: boolean;
         try {
-          ({ won } = await insertUnique(RateSeatModel, { _id: `${windowKey}|${seat}`, expiresAt }));
+          won = await held;
         } catch (err) {
-          // The seat may still be free: forget the hint so that the next caller starts over.
-          nextSeat.delete(windowKey);
+          // Whether the insert landed is unknown: start this key over. Blocks held already are
+          // then skipped as taken, which can only refuse early, never admit too many.
+          if (hints.get(windowKey) === hint) hints.delete(windowKey);
           throw err;
         }
         if (won) return { allowed: true, retryAfterMs };
+        // Another instance holds this block: go on after it.
+        hint.next = Math.max(hint.next, (block + 1) * size + 1);
       }
     },
   };

@@ -3,6 +3,7 @@ import type { InboundMessage, OutboundReply, ReplyAddress } from '../../channels
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { maskPersonalData } from '../../lib/mask';
+import { findByKey } from '../../storage/find-by-key';
 import { insertUnique } from '../../storage/unique-insert';
 import { onAppointmentCompleted, type AppointmentCompletedEvent } from '../appointments/appointment.events';
 import { onItemResolved } from '../inbox/inbox.events';
@@ -18,6 +19,7 @@ import {
   type Rating,
   type RatingValue,
   type Survey,
+  type SurveyPending,
   type SubjectType,
 } from './survey.model';
 import { askComment, COMMENT_OPTIONS, isDecline, parseRatingAnswer, RATING_OPTIONS, surveyQuestion, TEXT } from './survey.text';
@@ -199,7 +201,8 @@ export async function recordComment(props: { survey: Survey; rating: Rating; tex
  */
 export async function handleSurveyAnswer(msg: InboundMessage): Promise<OutboundReply[] | null> {
   const key = pendingKey({ channel: msg.channel, conversationId: msg.conversationId, isGroup: msg.isGroup, person: msg.senderId });
-  const pending = await SurveyPendingModel.findById(key).lean();
+  // Read through the driver: every chat message asks, and almost always nothing is pending.
+  const pending = await findByKey<SurveyPending>(SurveyPendingModel, key);
   if (!pending) return null;
   const now = msg.receivedAt ?? new Date();
   const drop = () => SurveyPendingModel.deleteOne({ _id: key, survey: pending.survey });

@@ -14,6 +14,7 @@ import {
   type SlotView,
 } from '../../appointments/appointment.service';
 import { WEEKDAYS } from '../../appointments/appointment.status';
+import { isoWeekday } from '../../appointments/slots';
 import { parseDayWords, parseTimeWords } from '../../appointments/day-words';
 import { normalizeMobile } from '../../appointments/phone';
 import { RoomModel } from '../../rooms/room.model';
@@ -71,9 +72,8 @@ function groupRefusal(ctx: FlowContext): FlowResult {
   );
 }
 
-function dayLabel(date: string, zone: string): string {
-  const d = DateTime.fromISO(date, { zone });
-  return `${d.month}月${d.day}日 ${WEEKDAYS[d.weekday]}`;
+function dayLabel(date: string): string {
+  return `${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日 ${WEEKDAYS[isoWeekday(date)]}`;
 }
 
 function slotLabel(s: SlotView, zone: string): string {
@@ -116,7 +116,7 @@ async function askDay(ctx: FlowContext, data: Data, lead?: string): Promise<Flow
   }
   const options = days.map((d) => {
     const free = d.slots.reduce((n, s) => n + s.remaining, 0);
-    return { label: `${dayLabel(d.date, policy.zone)}${d.label ? `（${d.label}）` : ''} 余${free}`, value: d.date };
+    return { label: `${dayLabel(d.date)}${d.label ? `（${d.label}）` : ''} 余${free}`, value: d.date };
   });
   const text = `${lead ? `${lead}\n` : ''}预约“${String(data.serviceName)}”，请选择日期（也可以直接说“明天”“下周二”“12月3号”）：`;
   return ask('day', data, text, options);
@@ -140,9 +140,9 @@ async function askSlot(ctx: FlowContext, data: Data, lead?: string): Promise<Flo
   } catch (err) {
     return askDay(ctx, data, errorText(err));
   }
-  if (slots.length === 0) return askDay(ctx, data, `${dayLabel(date, policy.zone)}没有可预约的时段（不办公、已约满或已截止），请换一天。`);
+  if (slots.length === 0) return askDay(ctx, data, `${dayLabel(date)}没有可预约的时段（不办公、已约满或已截止），请换一天。`);
   const options = slots.map((s) => ({ label: slotLabel(s, policy.zone), value: s.start }));
-  return ask('slot', { ...data, slots: slots.map((s) => s.start) }, `${lead ? `${lead}\n` : ''}${dayLabel(date, policy.zone)}可预约的时段：`, options);
+  return ask('slot', { ...data, slots: slots.map((s) => s.start) }, `${lead ? `${lead}\n` : ''}${dayLabel(date)}可预约的时段：`, options);
 }
 
 function pickSlot(ctx: FlowContext, data: Data): string | null {
@@ -255,7 +255,7 @@ async function onConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
       const next = ((err.detail as { nextSlots?: SlotView[] })?.nextSlots ?? []).slice(0, 6);
       if (next.length === 0) return askDay(ctx, data, '刚刚这个时段被约满了。');
       return ask('slot', { ...data, slots: next.map((s) => s.start) }, '抱歉，这个时段刚刚被约满了。下面是最近还有名额的时段：', next.map((s) => ({
-        label: `${dayLabel(DateTime.fromISO(s.start, { zone: policy.zone }).toISODate() as string, policy.zone)} ${slotLabel(s, policy.zone)}`,
+        label: `${dayLabel(DateTime.fromISO(s.start, { zone: policy.zone }).toISODate() as string)} ${slotLabel(s, policy.zone)}`,
         value: s.start,
       })));
     }
