@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { DateTime } from 'luxon';
 import request from 'supertest';
-import { AppointmentModel, BookingTokenModel, SeatModel } from '../../src/modules/appointments/appointment.model';
+import { AppointmentModel, BookingTokenModel, SeatModel, seatId } from '../../src/modules/appointments/appointment.model';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';
 import { startDemoServer, type DemoServer } from '../helpers/server';
@@ -90,6 +90,31 @@ describe('capacity never overbooks (real FerretDB, through the HTTP API)', () =>
     );
     expect(retry.filter((r) => r.status === 201)).toHaveLength(1);
     expect(await SeatModel.countDocuments({ room: 'HPL', slotStart: startDate })).toBe(4);
+  });
+
+  it("a slot list shows this instance's bookings at once and another instance's within seconds", async () => {
+    await rig.db.clear();
+    await seedAll({ demo: true });
+    await setSchedule('HPL', { capacity: 4, walkInShare: 0 });
+    const remainingOf = async (start: string) => (await slotsFor('hukou_item_change', 10)).flatMap((d) => d.slots).find((s) => s.start === start)!.remaining;
+    const target = (await slotsFor('hukou_item_change', 10)).flatMap((d) => d.slots)[5];
+    expect(target.remaining).toBe(4);
+    const booked = await request(server)
+      .post('/api/appointments')
+      .send({ room: 'HPL', service: 'hukou_item_change', start: target.start, name: '张伟', phone: mobile(77), materialsConfirmed: true });
+    expect(booked.status).toBe(201);
+    expect(await remainingOf(target.start)).toBe(3);
+    // Another instance takes a seat: written straight to the shared database.
+    const slotStart = DateTime.fromISO(target.start).toMillis();
+    const taken = new Set((await SeatModel.find({ room: 'HPL', slotStart: new Date(slotStart) }).lean()).map((s) => s.seat));
+    const seat = [1, 2, 3, 4].find((n) => !taken.has(n))!;
+    await SeatModel.create({ _id: seatId('HPL', slotStart, seat), room: 'HPL', slotStart: new Date(slotStart), seat, code: 'Y0THER' });
+    let remaining = await remainingOf(target.start);
+    for (let i = 0; i < 25 && remaining !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      remaining = await remainingOf(target.start);
+    }
+    expect(remaining).toBe(2);
   });
 
   it('1,000 bookings spread over a month: no slot above capacity', async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { connectDatabase, disconnectDatabase } from '../../src/storage/connection';
 import { EmbeddedDatabase } from '../../src/storage/embedded';
+import { invalidateScheduleCache } from '../../src/modules/appointments/schedule.service';
 
 export interface TestDatabase {
   uri: string;
@@ -27,6 +28,8 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     embedded,
     async clear() {
       for (const model of Object.values(mongoose.connection.models)) await model.deleteMany({});
+      // Slot lists reuse schedules, calendars and held seats for a few seconds; the data is gone.
+      invalidateScheduleCache();
     },
     async stop() {
       await disconnectDatabase();

@@ -22,6 +22,7 @@ import {
 } from './appointment.model';
 import type { AppointmentPolicy } from './appointment.policy';
 import { normalizeMobile } from './phone';
+import { cachedRead, forgetReads } from './read-cache';
 import { loadCalendar, loadScheduleSpec } from './schedule.service';
 import {
   baseSlots,
@@ -127,8 +128,27 @@ async function purgePastSeats(now: Date): Promise<void> {
   await SeatModel.deleteMany({ slotStart: { $lt: new Date(now.getTime() - 86_400_000) } });
 }
 
+/**
+ * How long a list of held seats is reused. Slot lists show "N left" from it; booking itself
+ * never reads it (a seat is a unique insert), and seats taken or given back through this
+ * process forget the room's lists at once, so only other instances' bookings show late.
+ */
+const HELD_SEATS_TTL_MS = 2000;
+
+const heldSeatsKey = (room: string) => `seats|${room}|`;
+
+/** Seats of `room` changed (or proved fuller than a list said): forget its cached lists. */
+function seatsChanged(room: string): void {
+  forgetReads(heldSeatsKey(room));
+}
+
 /** Held seat numbers per base-slot start (ms), for base slots in [from, to). */
-async function heldSeats(room: string, from: DateTime, to: DateTime): Promise<Map<number, Set<number>>> {
+function heldSeats(room: string, from: DateTime, to: DateTime): Promise<Map<number, Set<number>>> {
+  const key = `${heldSeatsKey(room)}${from.toMillis()}|${to.toMillis()}`;
+  return cachedRead(key, () => readHeldSeats(room, from, to), HELD_SEATS_TTL_MS);
+}
+
+async function readHeldSeats(room: string, from: DateTime, to: DateTime): Promise<Map<number, Set<number>>> {
   const seats = await SeatModel.find({ room, slotStart: { $gte: from.toJSDate(), $lt: to.toJSDate() } }, { slotStart: 1, seat: 1 }).lean();
   const map = new Map<number, Set<number>>();
   for (const s of seats) {
@@ -309,6 +329,7 @@ async function claimSeats(
     const takenHere = new Set(taken.filter((t) => t.slotStart.getTime() === base.getTime()).map((t) => t.seat));
     const candidates = seatNumbers.filter((s) => !takenHere.has(s));
     const won = await claimFirstFree(SeatModel, candidates, (seat) => ({ _id: seatId(room, base.getTime(), seat), room, slotStart: base, seat, code, walkIn }), { spread });
+    seatsChanged(room); // taken, or fuller than the lists this process showed
     if (!won) {
       await releaseSeats(room, held, code);
       return null;
@@ -320,6 +341,7 @@ async function claimSeats(
 
 async function releaseSeats(room: string, seats: HeldSeat[], code: string): Promise<void> {
   await Promise.all(seats.map((s) => SeatModel.deleteOne({ _id: seatId(room, new Date(s.slotStart).getTime(), s.seat), code })));
+  seatsChanged(room);
 }
 
 /** A booking token younger than this may belong to a booking still being written. */

@@ -7,36 +7,16 @@ import type { AppointmentPolicy } from './appointment.policy';
 import { CalendarEntryModel, CalendarSeedModel, RoomScheduleModel, type CalendarEntryDoc } from './schedule.model';
 import type { CalendarEntry, ScheduleSpec } from './slots';
 import { toMinutes } from './slots';
-
-/**
- * A few seconds of in-process memory for schedules and the calendar: a burst of bookings for one
- * popular slot reads them hundreds of times, and on FerretDB each read is a collection scan.
- * Local edits clear it at once; another instance sees an edit within CACHE_TTL_MS. Capacity
- * never depends on this cache (seats are unique inserts).
- */
-const CACHE_TTL_MS = 5000;
-const cache = new Map<string, { at: number; value: Promise<unknown> }>();
-
-function cached<T>(key: string, load: () => PromiseLike<T>): Promise<T> {
-  const hit = cache.get(key);
-  const t = Date.now();
-  if (hit && t - hit.at < CACHE_TTL_MS) return hit.value as Promise<T>;
-  if (cache.size > 1000) cache.clear();
-  // Resolved once here (a mongoose Query would run again on every then).
-  const value = Promise.resolve(load());
-  cache.set(key, { at: t, value });
-  value.catch(() => cache.delete(key));
-  return value;
-}
+import { cachedRead, forgetReads } from './read-cache';
 
 /** Forget cached schedules and calendar entries (after an edit; tests that write the models directly). */
 export function invalidateScheduleCache(): void {
-  cache.clear();
+  forgetReads();
 }
 
 /** A room's schedule as the slot arithmetic needs it: the stored one, or defaults from its opening hours. */
 export async function loadScheduleSpec(room: Pick<Room, 'code' | 'openingHours'>, policy: AppointmentPolicy): Promise<ScheduleSpec & { stored: boolean }> {
-  const stored = await cached(`schedule|${room.code}`, () => RoomScheduleModel.findOne({ room: room.code }).lean());
+  const stored = await cachedRead(`schedule|${room.code}`, () => RoomScheduleModel.findOne({ room: room.code }).lean());
   if (stored) {
     return {
       stored: true,
@@ -114,7 +94,7 @@ export function toCalendarEntry(doc: Pick<CalendarEntryDoc, 'scope' | 'date' | '
 /** Calendar entries that matter for a room between two dates (inclusive). */
 export async function loadCalendar(room: string, from: string, to: string): Promise<CalendarEntry[]> {
   await ensureCalendarSeeded();
-  const docs = await cached(`calendar|${room}|${from}|${to}`, () => CalendarEntryModel.find({ scope: { $in: ['*', room] }, date: { $gte: from, $lte: to } }).lean());
+  const docs = await cachedRead(`calendar|${room}|${from}|${to}`, () => CalendarEntryModel.find({ scope: { $in: ['*', room] }, date: { $gte: from, $lte: to } }).lean());
   return docs.map(toCalendarEntry);
 }
 
