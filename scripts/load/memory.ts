@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { databasePid, rssOf, startDatabase } from './harness';
-import { RESIDENT_TEXTS } from './texts';
+import { RESIDENT_TEXTS, residentAddress } from './texts';
 import { startService } from './service';
 
 function argValue(name: string): string | undefined {
@@ -76,14 +76,17 @@ async function phase(url: string, pid: number, target: number): Promise<Phase> {
   }, 1000);
   const worker = async (w: number) => {
     let cid: string | undefined;
+    let address = residentAddress();
     let turn = 0;
     while (issued < target && Date.now() < deadline) {
       issued++;
       const body: Record<string, string> = { room: 'HPL', text: RESIDENT_TEXTS[(issued + w) % RESIDENT_TEXTS.length] };
       if (cid && turn % 4 !== 0) body.conversationId = cid;
+      else address = residentAddress();
       turn++;
       try {
-        const res = await fetch(`${url}/api/chat/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const headers = { 'content-type': 'application/json', 'x-forwarded-for': address };
+        const res = await fetch(`${url}/api/chat/messages`, { method: 'POST', headers, body: JSON.stringify(body) });
         const json = (await res.json()) as { conversationId?: string };
         if (res.status === 200) {
           sent++;

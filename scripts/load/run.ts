@@ -8,6 +8,8 @@
  *  - baseline   POST to the bare server: insert one document, read it back;
  *  - chat       POST /api/chat/messages {room:'HPL', text}: realistic resident texts, each connection
  *               starts a conversation and continues it for 3 more messages, then starts another;
+ *               each conversation from its own resident address (X-Forwarded-For), under the
+ *               default rate limits (60 a minute per address, 20 per conversation);
  *  - slots      GET /api/rooms/HPL/slots?service=… (the booking page's free-slot list, 14 days);
  *  - book       POST /api/appointments to a random slot of those lists, random mobile numbers;
  *               409 slot_full answers are served requests (counted as such, reported apart);
@@ -23,7 +25,7 @@ import mongoose from 'mongoose';
 import { cpuMsOf, databasePid, runLoad, startDatabase, startServer, type ChildServer, type LoadRequest, type LoadResult } from './harness';
 import { ADMIN_PASSWORD, startService } from './service';
 import { summariseProfile } from './profile-summary';
-import { RESIDENT_TEXTS } from './texts';
+import { RESIDENT_TEXTS, residentAddress } from './texts';
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -95,7 +97,9 @@ function chatRequests(): LoadRequest[] {
     setupRequest: (req, context) => {
       const body: Record<string, string> = { room: 'HPL', text: RESIDENT_TEXTS[n++ % RESIDENT_TEXTS.length] };
       if (continuing && typeof context.cid === 'string') body.conversationId = context.cid;
-      return { ...req, method: 'POST', path: '/api/chat/messages', body: JSON.stringify(body) };
+      else context.address = residentAddress();
+      const headers = { ...(req.headers as Record<string, string>), 'x-forwarded-for': String(context.address) };
+      return { ...req, method: 'POST', path: '/api/chat/messages', headers, body: JSON.stringify(body) };
     },
     onResponse: (status, body, context) => {
       if (status !== 200) return;

@@ -1,7 +1,7 @@
 /**
  * Starts the service (src/main.ts, web only) as a child process on loopback for load scripts:
- * warn-level logs, the demo data, a known admin password and the chat rate limits raised so
- * that the load generator (one IP) is not throttled.
+ * warn-level logs, the demo data, a known admin password, default rate limits and one trusted
+ * proxy hop, so that the load generator can speak for many residents (X-Forwarded-For).
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -24,8 +24,9 @@ export function startService(uri: string, options: { nodeArgs?: string[]; env?: 
       ADMIN_USERNAME: 'admin',
       ADMIN_PASSWORD,
       OPENAI_API_KEY: '',
-      CHAT_RATE_CONVERSATION_PER_MIN: '1000000',
-      CHAT_RATE_IP_PER_MIN: '1000000',
+      // Chat clients send each conversation from its own address (scripts/load/texts.ts), so
+      // the default rate limits apply, as to residents behind one proxy.
+      TRUST_PROXY_HOPS: '1',
       ...(options.env ?? {}),
     },
     '/readyz',

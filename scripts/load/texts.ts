@@ -25,3 +25,13 @@ export const RESIDENT_TEXTS = [
   '好的，明白了',
   '我想预约办身份证',
 ];
+
+/**
+ * A resident's own address, as the reverse proxy would report it (X-Forwarded-For; the load
+ * service trusts one proxy hop). Each conversation comes from its own resident, so the
+ * production per-IP and per-conversation limits apply as they would to real traffic.
+ */
+export function residentAddress(): string {
+  const octet = () => 1 + Math.floor(Math.random() * 254);
+  return `10.${octet()}.${octet()}.${octet()}`;
+}

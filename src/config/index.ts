@@ -47,6 +47,11 @@ export const ConfigSchema = z.object({
   /** Until officer auth exists, the FAQ editing API is open only when this is on. */
   FAQ_ADMIN_OPEN: bool.default(false),
   COOKIE_SECURE: bool.optional(),
+  /**
+   * Reverse proxies in front that append the client's address to X-Forwarded-For (0 = none:
+   * the header is ignored, since a client could write it to dodge per-IP limits).
+   */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(5).default(0),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),

@@ -22,7 +22,10 @@ export interface AppDeps {
 
 /** Builds the Koa application. It never listens: main.ts does, and tests use app.callback(). */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: deps.config.NODE_ENV === 'production' });
+  // ctx.ip: the address the outermost trusted proxy saw (the last TRUST_PROXY_HOPS entries of
+  // X-Forwarded-For are the proxies' own; anything left of them came from the client).
+  const hops = deps.config.TRUST_PROXY_HOPS;
+  const app = new Koa<AppState>({ proxy: hops > 0, maxIpsCount: hops });
   // Resolving an item or completing an appointment (both web requests) asks the resident for a rating.
   registerSurveyHooks({ config: deps.config, logger: deps.logger });
   app.silent = true; // errors are logged by the error middleware, with the request id

@@ -95,4 +95,14 @@ describe('rooms admin', () => {
     // the public GET routes still work alongside
     await request(app.callback()).get('/api/rooms').expect(200);
   });
+
+  it('a room an admin closes takes no more bookings at once, though room reads are cached briefly', async () => {
+    await admin.agent.post('/api/rooms').set('X-CSRF-Token', admin.csrf).send({ ...room, code: 'QSK', name: '青石口社区警务室' }).expect(201);
+    const slots = () => request(app.callback()).get('/api/rooms/QSK/slots?service=id_card_renewal');
+    expect((await slots()).status).toBe(200);
+    await admin.agent.put('/api/rooms/QSK').set('X-CSRF-Token', admin.csrf).send({ active: false }).expect(200);
+    const closed = await slots();
+    expect(closed.status).toBe(404);
+    expect(closed.body.error.code).toBe('room_not_found');
+  });
 });

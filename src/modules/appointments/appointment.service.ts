@@ -3,7 +3,7 @@ import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { generateCode, normalizeCode } from '../../lib/codes';
 import type { Logger } from '../../logging/logger';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
-import { RoomModel, type Room } from '../rooms/room.model';
+import { ROOM_READ_PREFIX, RoomModel, type Room } from '../rooms/room.model';
 import { findService } from '../services/service.service';
 import type { Service } from '../services/service.model';
 import { emitAppointmentCompleted } from './appointment.events';
@@ -22,7 +22,7 @@ import {
 } from './appointment.model';
 import type { AppointmentPolicy } from './appointment.policy';
 import { normalizeMobile } from './phone';
-import { cachedRead, forgetReads } from './read-cache';
+import { cachedRead, forgetReads } from '../../lib/read-cache';
 import { loadCalendar, loadScheduleSpec } from './schedule.service';
 import {
   baseSlots,
@@ -87,7 +87,8 @@ export interface DaySlotsView {
 // ------------------------------------------------------------------ loading
 
 async function loadRoom(code: string): Promise<Room> {
-  const room = await RoomModel.findOne({ code: code.toUpperCase(), active: true }).lean<Room>();
+  const upper = code.toUpperCase();
+  const room = await cachedRead(`${ROOM_READ_PREFIX}${upper}`, () => RoomModel.findOne({ code: upper, active: true }).lean<Room>());
   if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
   return room;
 }

@@ -7,7 +7,7 @@ import type { AppointmentPolicy } from './appointment.policy';
 import { CalendarEntryModel, CalendarSeedModel, RoomScheduleModel, type CalendarEntryDoc } from './schedule.model';
 import type { CalendarEntry, ScheduleSpec } from './slots';
 import { toMinutes } from './slots';
-import { cachedRead, forgetReads } from './read-cache';
+import { cachedRead, forgetReads } from '../../lib/read-cache';
 
 /** Forget cached schedules and calendar entries (after an edit; tests that write the models directly). */
 export function invalidateScheduleCache(): void {

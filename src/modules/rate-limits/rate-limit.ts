@@ -16,8 +16,8 @@ import { isDuplicateKeyError } from '../../storage/unique-insert';
  *    instance it also reaches; small limits (the tip line's 10 an hour) take one seat per hit.
  *    Production limits: 60/min per IP → blocks of 6; 20/min per conversation → blocks of 2.
  * The `_id` lookup is also the only query shape FerretDB 1.24 pushes down to SQLite (any other
- * filter reads the whole collection). Ended windows are deleted by `purgeRateSeats()` (called
- * opportunistically, and nightly by the housekeeping job), since FerretDB has no TTL index.
+ * filter reads the whole collection). Ended windows are deleted by `purgeRateSeats()` (every few
+ * minutes, and nightly by the housekeeping job), since FerretDB has no TTL index.
  */
 const rateSeatSchema = new Schema(
   {
@@ -42,6 +42,12 @@ export interface RateLimiter {
 }
 
 const MAX_HINTS = 50_000;
+/**
+ * Ended windows are deleted at most this often per process (and nightly by the housekeeping
+ * job): on FerretDB the delete scans every seat, so it must not run with every few hundred hits.
+ */
+const PURGE_EVERY_MS = 5 * 60_000;
+let lastPurge = 0;
 /** The most seats one block may hold. */
 export const MAX_BLOCK = 10;
 
@@ -66,7 +72,6 @@ export function createRateLimiter(options: { name: string; points: number; windo
    * whose seats fall in one block share that block's single insert.
    */
   const hints = new Map<string, WindowHint>();
-  let calls = 0;
   let hintWindow = -1;
 
   const claim = (windowKey: string, block: number, expiresAt: Date): Promise<boolean> => {
@@ -87,7 +92,10 @@ export function createRateLimiter(options: { name: string; points: number; windo
       const window = Math.floor(now.getTime() / windowMs);
       const retryAfterMs = (window + 1) * windowMs - now.getTime();
       const expiresAt = new Date((window + 1) * windowMs);
-      if (++calls % 500 === 0) void purgeRateSeats(now).catch(() => undefined);
+      if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
+        lastPurge = now.getTime();
+        void purgeRateSeats(now).catch(() => undefined);
+      }
       if (window !== hintWindow || hints.size > MAX_HINTS) {
         hints.clear(); // hints of ended windows are worthless
         hintWindow = window;

@@ -2,11 +2,12 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import { conflict, notFound } from '../../http/errors';
 import { parseInput, roomCodeSchema } from '../../http/validate';
+import { forgetReads } from '../../lib/read-cache';
 import type { AppState } from '../../http/types';
 import { insertUnique } from '../../storage/unique-insert';
 import { currentOfficer, requireOfficer } from '../auth';
 import { recordAudit } from '../audit/audit.service';
-import { ROOM_TYPES, RoomModel, type Room } from './room.model';
+import { ROOM_READ_PREFIX, ROOM_TYPES, RoomModel, type Room } from './room.model';
 import { presentRoom } from './room.presenter';
 import { roomOfficers } from './room.service';
 
@@ -51,6 +52,7 @@ export function roomsAdminRouter(): Router<AppState> {
     const input = parseInput(RoomCreateSchema, ctx.request.body);
     const outcome = await insertUnique<Room>(RoomModel, input);
     if (!outcome.won) throw conflict('警务室编号已存在（Room code already exists）', 'room_code_taken');
+    forgetReads(ROOM_READ_PREFIX);
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'room.create', room: input.code, detail: input.name });
     ctx.status = 201;
@@ -62,6 +64,7 @@ export function roomsAdminRouter(): Router<AppState> {
     const input = parseInput(RoomUpdateSchema, ctx.request.body);
     const updated = await RoomModel.findOneAndUpdate({ code }, { $set: input }, { returnDocument: 'after', runValidators: true }).lean<Room>();
     if (!updated) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    forgetReads(ROOM_READ_PREFIX);
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'room.update', room: code, detail: Object.keys(input).join('、') });
     ctx.body = { room: { ...presentRoom(updated, await roomOfficers(code)), active: updated.active } };

@@ -48,3 +48,6 @@ roomSchema.index({ district: 1, code: 1 });
 export type Room = InferSchemaType<typeof roomSchema>;
 export type RoomDocument = HydratedDocument<Room>;
 export const RoomModel = model('Room', roomSchema);
+
+/** Read-cache keys of rooms (src/lib/read-cache.ts): room edits forget them. */
+export const ROOM_READ_PREFIX = 'room|';

@@ -1,11 +1,12 @@
 import { LRUCache } from 'lru-cache';
 
 /**
- * A few seconds of in-process memory for what slot lists read: schedules, the calendar and
- * held seats. A burst of bookings or chat messages about one room reads them hundreds of
- * times, and on FerretDB each of those reads scans its collection. Edits made through this
- * process forget the entries at once; another instance's edits show within the entry's TTL.
- * Capacity never depends on this cache: a seat is taken by unique insert, whatever a list said.
+ * A few seconds of in-process memory for reads that many requests repeat and that FerretDB
+ * answers by scanning a collection: the service catalog, rooms as bookings see them,
+ * schedules, the calendar and the held seats behind slot lists. Edits made through this
+ * process forget their entries at once; another instance's edits show within the entry's TTL.
+ * Nothing exclusive depends on it: a seat is taken by unique insert, whatever a list said.
+ * Cached values are shared: callers must not modify them.
  */
 export const READ_TTL_MS = 5000;
 const cache = new LRUCache<string, Promise<unknown>>({ max: 1000, ttl: READ_TTL_MS });
