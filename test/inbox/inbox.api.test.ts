@@ -60,6 +60,16 @@ describe('GET /api/inbox', () => {
     expect(all.body.items).toHaveLength(2);
   });
 
+  it('lists a new item at once, however recently the list was read', async () => {
+    await makeItem({ room: 'HPL', text: '楼道堆放杂物' });
+    expect((await zhang.agent.get('/api/inbox').expect(200)).body.items).toHaveLength(1);
+    // A second item right after the list was read: its creator wrote its queue row.
+    const second = await makeItem({ room: 'HPL', text: '小区门口有人发小广告' });
+    expect(await QueueRowModel.exists({ _id: second._id })).toBeTruthy();
+    const codes = (await zhang.agent.get('/api/inbox').expect(200)).body.items.map((i: { code: string }) => i.code);
+    expect(codes).toContain(second.code);
+  });
+
   it('refuses a filter on another room with 403', async () => {
     const res = await zhang.agent.get('/api/inbox?room=LSC').expect(403);
     expect(res.body.error.code).toBe('forbidden');

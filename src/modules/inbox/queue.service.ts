@@ -67,15 +67,23 @@ export async function applyToQueue(item: Parameters<typeof toRow>[0]): Promise<v
 /** Items created on another instance with a clock this far behind ours are still picked up. */
 const CLOCK_SKEW_MS = 30_000;
 const FULL_SYNC_EVERY_MS = 10 * 60_000;
+/**
+ * The incremental pass scans the recent events and the rows, so it runs at most this often per
+ * process. createItem() adds its row itself; the pass only catches items whose creator could
+ * not (a failed write, an older version), which may appear up to this much later.
+ */
+const INCREMENTAL_EVERY_MS = 1000;
 
 let lastFull = 0;
 let lastIncremental = 0;
+let lastIncrementalStart = 0;
 let inFlight: Promise<void> | null = null;
 
 /** Forgets the sync state (tests that empty the database between cases). */
 export function resetQueueSync(): void {
   lastFull = 0;
   lastIncremental = 0;
+  lastIncrementalStart = 0;
   inFlight = null;
   fullInFlight = null;
 }
@@ -100,7 +108,10 @@ export async function syncQueue(): Promise<void> {
       .catch(() => undefined) // retried at the next interval; reads keep working from the rows
       .finally(() => (fullInFlight = null));
   }
-  inFlight ??= incrementalSync().finally(() => {
+  if (inFlight) return inFlight;
+  if (now - lastIncrementalStart < INCREMENTAL_EVERY_MS) return;
+  lastIncrementalStart = now;
+  inFlight = incrementalSync().finally(() => {
     inFlight = null;
   });
   return inFlight;
@@ -122,6 +133,11 @@ async function incrementalSync(): Promise<void> {
     }
   }
   lastIncremental = started;
+}
+
+/** The row of a new item, written by its creator (createItem) so the inbox shows it at once. */
+export async function addToQueue(item: Item): Promise<void> {
+  if (isOpen(item.status)) await insertRow(item);
 }
 
 async function insertRow(item: Item): Promise<void> {

@@ -2,6 +2,7 @@ import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
 import { Types } from 'mongoose';
 import { insertUnique, isDuplicateKeyError } from '../../storage/unique-insert';
+import { addToQueue } from '../inbox/queue.service';
 import { publishLiveEvent } from '../live/live.service';
 import type { ServiceKey } from '../services/catalog';
 import { DEFAULT_PRIORITY, ItemModel, type Item, type ItemKind } from './item.model';
@@ -79,8 +80,10 @@ export async function createItem(props: CreateItemProps): Promise<Item> {
     });
     if (outcome.won) {
       await appendMessage({ item: outcome.doc._id, author: 'resident', kind: 'message', text: props.text.slice(0, 4000), at: now }, { first: true });
-      // Every new item is announced: the inbox queue and the officers' live pages learn of it
-      // from this event (best effort: the queue's periodic full pass repairs a lost one).
+      // The inbox queue row, and the announcement the officers' live pages (and the queue's
+      // catch-up pass, should this row be lost) learn of the item from. Both best effort: the
+      // queue's periodic full pass repairs anything missed.
+      await addToQueue(outcome.doc).catch(() => undefined);
       await publishLiveEvent({ type: 'item.created', item: outcome.doc, action: 'create', at: now }).catch(() => undefined);
       return outcome.doc;
     }
