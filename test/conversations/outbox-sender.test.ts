@@ -1,5 +1,5 @@
 import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
-import { OutboxModel, OutboxSendModel, type OutboxMessage } from '../../src/modules/outbox/outbox.model';
+import { OutboxModel, OutboxOpenModel, OutboxSendModel, type OutboxMessage } from '../../src/modules/outbox/outbox.model';
 import { createOutboxSender } from '../../src/modules/outbox/outbox.sender';
 import { createRateLimiter } from '../../src/modules/rate-limits/rate-limit';
 import { testLogger } from '../helpers/app';
@@ -34,6 +34,27 @@ describe('outbox sender', () => {
     await Promise.all([a.tick(), b.tick()]);
     expect(delivered.sort()).toEqual([...Array(20).keys()].map((i) => `k${i}`).sort());
     expect(await OutboxModel.countDocuments({ status: 'sent' })).toBe(20);
+  });
+
+  it('polls the small open-row collection; a message without a row is still sent by the once-a-minute repair pass', async () => {
+    let clock = new Date(Date.now() + 1000);
+    const delivered: string[] = [];
+    const sender = createOutboxSender({ channel: 'wechat', senderId: 's', logger: testLogger(), now: () => clock, send: async (m) => void delivered.push(m.key) });
+    await enqueueMessage({ key: 'with-row', to: to(1), text: '有行' });
+    expect(await OutboxOpenModel.countDocuments()).toBe(1);
+    await sender.tick();
+    expect(delivered).toEqual(['with-row']);
+    expect(await OutboxOpenModel.countDocuments()).toBe(0); // delivered: the row is gone
+    // A message whose row was lost (written by an older version, or the row insert failed).
+    await enqueueMessage({ key: 'lost-row', to: to(2), text: '丢了行' });
+    await OutboxOpenModel.deleteMany({});
+    clock = new Date(clock.getTime() + 5_000);
+    await sender.tick();
+    expect(delivered).toEqual(['with-row']); // not seen until the repair pass …
+    clock = new Date(clock.getTime() + 60_000);
+    await sender.tick();
+    expect(delivered).toEqual(['with-row', 'lost-row']); // … which runs once a minute
+    expect((await OutboxModel.findOne({ key: 'lost-row' }).lean())!.status).toBe('sent');
   });
 
   it('retries with backoff, stores the reason, and gives up after maxAttempts', async () => {

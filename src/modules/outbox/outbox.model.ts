@@ -64,3 +64,36 @@ const outboxSendSchema = new Schema(
 outboxSendSchema.index({ message: 1, attempt: 1 }, { unique: true });
 
 export const OutboxSendModel = model('OutboxSend', outboxSendSchema);
+
+/**
+ * The open outbox: one row per message a sender still has to deliver (queued, or sending),
+ * keyed by the message's `_id`. It exists for speed on FerretDB 1.24, which scans a whole
+ * collection for any filter but `_id`: the sender polls every second, and the outbox keeps
+ * every message ever sent. Scanning this small collection keeps a poll independent of that
+ * history. Web chat messages have no row (the page fetches them).
+ *
+ * The message stays the source of truth and the OutboxSend claim stays the exclusive step; a
+ * row is only a hint. The producer writes it, the claim winner updates or deletes it, and
+ * the sender's repair pass (the old query over the outbox, once a minute) re-adds any lost row.
+ */
+const outboxOpenSchema = new Schema(
+  {
+    _id: { type: Types.ObjectId, required: true },
+    channel: { type: String, required: true },
+    account: { type: String, default: null },
+    urgent: { type: Boolean, default: false },
+    status: { type: String, required: true, enum: ['queued', 'sending'] },
+    nextAttemptAt: { type: Date, required: true },
+    /** When the row last changed (a row left in `sending` this long ago is retried). */
+    updatedAt: { type: Date, required: true },
+  },
+  { timestamps: false, versionKey: false },
+);
+
+export type OutboxOpenRow = InferSchemaType<typeof outboxOpenSchema> & { _id: Types.ObjectId };
+export const OutboxOpenModel = model('OutboxOpen', outboxOpenSchema);
+
+/** The open row of a message (what the sender polls). */
+export function openRowOf(m: Pick<OutboxMessage, '_id' | 'channel' | 'account' | 'urgent' | 'nextAttemptAt'>, status: 'queued' | 'sending', at: Date) {
+  return { _id: m._id, channel: m.channel, account: m.account ?? null, urgent: m.urgent ?? false, status, nextAttemptAt: m.nextAttemptAt, updatedAt: at };
+}

@@ -1,7 +1,7 @@
 import type { ChannelName } from '../../channels/types';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
-import { OutboxModel, OutboxSendModel, type OutboxMessage } from './outbox.model';
+import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMessage, type OutboxOpenRow } from './outbox.model';
 
 /**
  * Delivers queued outbox messages of one channel (the WeChat bot runs one per process).
@@ -54,6 +54,9 @@ export interface OutboxSender {
   stop(): Promise<void>;
 }
 
+/** How often a sender runs the repair pass over the outbox itself (see OutboxOpenModel). */
+const REPAIR_EVERY_MS = 60_000;
+
 export function backoffMs(attempt: number, base = 2_000, max = 10 * 60_000): number {
   return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
 }
@@ -68,17 +71,59 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   let running: Promise<TickResult> | null = null;
   let again = false;
   let stopped = false;
+  let lastRepair = 0;
 
+  /** Due messages from the open rows: queued and due, or left in `sending` for too long. */
   async function candidates(at: Date): Promise<OutboxMessage[]> {
+    const accountOk = (a: string | null | undefined) => !options.account || a == null || a === options.account;
+    const staleBefore = at.getTime() - staleSendingMs;
+    const rows = (await OutboxOpenModel.find({ channel: options.channel }).lean<OutboxOpenRow[]>()).filter((r) => accountOk(r.account));
+    const queued = rows
+      .filter((r) => r.status === 'queued' && r.nextAttemptAt.getTime() <= at.getTime())
+      .sort((a, b) => Number(b.urgent) - Number(a.urgent) || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime())
+      .slice(0, batchSize);
+    const stale = rows.filter((r) => r.status === 'sending' && r.updatedAt.getTime() <= staleBefore).slice(0, batchSize);
+    const picked = [...queued, ...stale];
+    if (at.getTime() - lastRepair >= REPAIR_EVERY_MS) {
+      lastRepair = at.getTime();
+      for (const row of await repairRows(at)) if (!picked.some((p) => p._id.equals(row._id))) picked.push(row);
+    }
+    const messages = await Promise.all(picked.map((r) => OutboxModel.findById(r._id).lean<OutboxMessage>()));
+    const due: OutboxMessage[] = [];
+    for (const [i, m] of messages.entries()) {
+      if (!m || m.status === 'sent' || m.status === 'failed') {
+        await OutboxOpenModel.deleteOne({ _id: picked[i]._id }); // delivered or gone: the row is stale
+        continue;
+      }
+      // The message itself decides, as the outbox query did before the rows: the attempt
+      // claimed next is computed from this snapshot, so a message another sender has just
+      // taken (now `sending`, not stale) must not be picked up again.
+      const isDue = m.status === 'queued' ? m.nextAttemptAt.getTime() <= at.getTime() : m.updatedAt.getTime() <= staleBefore;
+      if (isDue) due.push(m);
+    }
+    return due;
+  }
+
+  /**
+   * The outbox itself, queried as before the open rows existed (a scan on FerretDB, so once a
+   * minute): messages due or stuck in `sending` that have no row get one back.
+   */
+  async function repairRows(at: Date): Promise<OutboxOpenRow[]> {
     const account = options.account ? { account: { $in: [null, options.account] } } : {};
-    const queued = await OutboxModel.find({ channel: options.channel, status: 'queued', nextAttemptAt: { $lte: at }, ...account })
-      .sort({ urgent: -1, nextAttemptAt: 1 })
-      .limit(batchSize)
-      .lean<OutboxMessage[]>();
-    const stale = await OutboxModel.find({ channel: options.channel, status: 'sending', updatedAt: { $lte: new Date(at.getTime() - staleSendingMs) }, ...account })
-      .limit(batchSize)
-      .lean<OutboxMessage[]>();
-    return [...queued, ...stale];
+    const [queued, stale] = await Promise.all([
+      OutboxModel.find({ channel: options.channel, status: 'queued', nextAttemptAt: { $lte: at }, ...account }).limit(batchSize).lean<OutboxMessage[]>(),
+      OutboxModel.find({ channel: options.channel, status: 'sending', updatedAt: { $lte: new Date(at.getTime() - staleSendingMs) }, ...account })
+        .limit(batchSize)
+        .lean<OutboxMessage[]>(),
+    ]);
+    const rows: OutboxOpenRow[] = [];
+    for (const m of [...queued, ...stale]) {
+      const row = openRowOf(m, m.status === 'sending' ? 'sending' : 'queued', m.status === 'sending' ? m.updatedAt : at) as OutboxOpenRow;
+      const outcome = await insertUnique(OutboxOpenModel, row);
+      if (outcome.won) log.info({ message: String(m._id) }, 'outbox row repaired');
+      rows.push(row);
+    }
+    return rows;
   }
 
   async function deliver(message: OutboxMessage): Promise<'sent' | 'failed' | 'skipped'> {
@@ -90,25 +135,30 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       log.warn({ message: String(message._id), attempt }, 'retrying a message left in "sending" by a crashed sender: the resident may receive it twice');
     }
     await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sending', attempts: attempt } });
+    await OutboxOpenModel.updateOne({ _id: message._id }, { $set: { status: 'sending', updatedAt: claimedAt } });
     try {
       await options.send(message);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const final = attempt >= maxAttempts;
+      const nextAttemptAt = new Date(now().getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs));
       await OutboxModel.updateOne(
         { _id: message._id },
         {
           $set: {
             status: final ? 'failed' : 'queued',
             lastError: reason.slice(0, 500),
-            nextAttemptAt: new Date(now().getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs)),
+            nextAttemptAt,
           },
         },
       );
+      if (final) await OutboxOpenModel.deleteOne({ _id: message._id });
+      else await OutboxOpenModel.updateOne({ _id: message._id }, { $set: { status: 'queued', nextAttemptAt, updatedAt: now() } });
       log.warn({ message: String(message._id), attempt, final, reason: reason.slice(0, 200) }, 'outbox send failed');
       return 'failed';
     }
     await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
+    await OutboxOpenModel.deleteOne({ _id: message._id });
     log.debug({ message: String(message._id), attempt, purpose: message.purpose }, 'outbox message sent');
     return 'sent';
   }

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { ReplyAddress, ReplyOption } from '../../channels/types';
 import { insertUnique } from '../../storage/unique-insert';
-import { OutboxModel, type OutboxMessage } from './outbox.model';
+import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';
 
 export interface EnqueueProps {
   key: string;
@@ -32,7 +32,12 @@ export async function enqueueMessage(props: EnqueueProps): Promise<{ message: Ou
     item: props.item ?? null,
     source: props.source ?? null,
   });
-  if (outcome.won) return { message: outcome.doc, created: true };
+  if (outcome.won) {
+    // The sender polls the open rows; the web chat page fetches its messages itself. Best
+    // effort: a lost row is re-added by the sender's repair pass within a minute.
+    if (outcome.doc.channel !== 'web') await OutboxOpenModel.create(openRowOf(outcome.doc, 'queued', new Date())).catch(() => undefined);
+    return { message: outcome.doc, created: true };
+  }
   const existing = await OutboxModel.findOne({ key: props.key }).lean<OutboxMessage>();
   if (!existing) throw new Error(`outbox key ${props.key} collided but no message was found`);
   return { message: existing, created: false };
