@@ -174,7 +174,7 @@ async function slotsForDays(setting: Setting, dates: string[], policy: Appointme
   const bookable = bookableSeatNumbers(spec.capacity, rule.walkInShare);
   const window = bookingWindow(rule, DateTime.fromJSDate(now, { zone }), zone);
   return dates.map((date) => {
-    const plan = planDay(date, room.code, spec, calendar, zone);
+    const plan = planDay(date, room.code, spec, calendar);
     const slots = serviceSlots(plan, spec, rule, zone)
       .filter((s) => windowProblemAt(s.start, window) === null)
       .map((s) => ({ start: isoLocal(s.start, zone), end: isoLocal(s.end, zone), capacity: bookable.length, remaining: remainingForSlot(s, held, bookable) }));
@@ -193,7 +193,7 @@ export async function listSlots(props: Clocked & { room: string; service: string
   if (from > last) throw badRequest(`只能预约 ${setting.rule.bookingOpensDays} 天以内的时段（Too far ahead）`, undefined, 'too_far_ahead');
   const maxDays = DateTime.fromISO(last, { zone }).diff(DateTime.fromISO(from, { zone }), 'days').days + 1;
   const days = Math.max(1, Math.min(props.days ?? maxDays, maxDays, 62));
-  const result = await slotsForDays(setting, dateRange(from, days, zone), props.policy, props.now);
+  const result = await slotsForDays(setting, dateRange(from, days), props.policy, props.now);
   return { room: setting.room, service: setting.service, rule: setting.rule, days: result };
 }
 
@@ -214,7 +214,7 @@ async function nextFreeIn(setting: Setting, props: Clocked & { after?: Date; cou
   while (found.length < count && (day.toISODate() as string) <= last) {
     const chunkEnd = DateTime.min(day.plus({ days: 6 }), DateTime.fromISO(last, { zone }));
     const days = Math.round(chunkEnd.diff(day, 'days').days) + 1;
-    const views = await slotsForDays(setting, dateRange(day.toISODate() as string, days, zone), props.policy, props.now);
+    const views = await slotsForDays(setting, dateRange(day.toISODate() as string, days), props.policy, props.now);
     for (const s of views.flatMap((d) => d.slots)) {
       if (s.remaining > 0 && Date.parse(s.start) > after) found.push(s);
       if (found.length >= count) break;
@@ -330,13 +330,13 @@ async function claimSeats(
     const takenHere = new Set(taken.filter((t) => t.slotStart.getTime() === base.getTime()).map((t) => t.seat));
     const candidates = seatNumbers.filter((s) => !takenHere.has(s));
     const won = await claimFirstFree(SeatModel, candidates, (seat) => ({ _id: seatId(room, base.getTime(), seat), room, slotStart: base, seat, code, walkIn }), { spread });
-    seatsChanged(room); // taken, or fuller than the lists this process showed
     if (!won) {
-      await releaseSeats(room, held, code);
+      await releaseSeats(room, held, code); // also forgets the lists: the slot proved fuller than they said
       return null;
     }
     held.push({ slotStart: base, seat: won.candidate });
   }
+  seatsChanged(room);
   return held;
 }
 
@@ -667,7 +667,7 @@ export async function registerWalkIn(props: WalkInProps): Promise<Appointment> {
   } else {
     const today = nowDt.toISODate() as string;
     const calendar = await loadCalendar(setting.room.code, today, today);
-    const plan = planDay(today, setting.room.code, setting.spec, calendar, zone);
+    const plan = planDay(today, setting.room.code, setting.spec, calendar);
     const found = serviceSlots(plan, setting.spec, setting.rule, zone).find((s) => s.end > nowDt.toMillis());
     if (!found) throw badRequest('今天已没有可用时段（No slot left today）', undefined, 'no_slot_today');
     slot = found;
@@ -701,7 +701,7 @@ export async function roomDay(props: { room: string; date: string; policy: Appoi
   const room = await loadRoom(props.room);
   const spec = await loadScheduleSpec(room, props.policy);
   const calendar = await loadCalendar(room.code, props.date, props.date);
-  const plan = planDay(props.date, room.code, spec, calendar, zone);
+  const plan = planDay(props.date, room.code, spec, calendar);
   const dayStart = DateTime.fromISO(props.date, { zone }).startOf('day');
   const dayEnd = dayStart.plus({ days: 1 });
   const appts = await AppointmentModel.find({ room: room.code, start: { $gte: dayStart.toJSDate(), $lt: dayEnd.toJSDate() } }).sort({ start: 1, createdAt: 1 }).lean<Appointment[]>();

@@ -154,9 +154,11 @@ function subtract(intervals: Array<[Minutes, Minutes]>, hole: [Minutes, Minutes]
   return out;
 }
 
-/** What a calendar day looks like for a room: open intervals, or why it is closed. */
-// `_zone`: a calendar day's plan needs no zone (dayClock turns its minutes into instants).
-export function planDay(date: string, room: string, spec: ScheduleSpec, calendar: CalendarEntry[], _zone?: string): DayPlan {
+/**
+ * What a calendar day looks like for a room: open intervals, or why it is closed. It needs no
+ * zone: dayClock() turns its minutes into instants.
+ */
+export function planDay(date: string, room: string, spec: ScheduleSpec, calendar: CalendarEntry[]): DayPlan {
   const { entry, closures } = calendarFor(date, room, calendar);
   let weekday = isoWeekday(date);
   const closed = (reason: DayPlan['reason'], label: string | null): DayPlan => ({ date, open: false, scheduleWeekday: weekday, intervals: [], reason, label });
@@ -289,7 +291,7 @@ export function locateSlot(
   zone: string,
 ): { slot: ServiceSlot; plan: DayPlan } | { problem: 'closed_day' | 'not_offered' | 'not_on_grid'; plan: DayPlan } {
   const local = start.setZone(zone);
-  const plan = planDay(local.toISODate() as string, room, spec, calendar, zone);
+  const plan = planDay(local.toISODate() as string, room, spec, calendar);
   if (!plan.open) return { problem: 'closed_day', plan };
   if (rule.weekdays && !rule.weekdays.includes(plan.scheduleWeekday)) return { problem: 'not_offered', plan };
   const slot = serviceSlots(plan, spec, rule, zone).find((s) => s.start === local.toMillis());
@@ -348,7 +350,7 @@ function formatWithOffset(ms: number, offsetMinutes: number): string {
 }
 
 /** Dates (yyyy-MM-dd) from `from` for `days` days (calendar arithmetic: the same in every zone). */
-export function dateRange(from: string, days: number, _zone?: string): string[] {
+export function dateRange(from: string, days: number): string[] {
   return Array.from({ length: days }, (_, i) => addDays(from, i));
 }
 
