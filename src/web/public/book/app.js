@@ -1,44 +1,14 @@
 // Residents' booking page: room → service → day → slot → name + mobile → materials → confirm,
 // and look-up / cancel / reschedule by code + mobile. All text from the server goes through textContent.
-const $ = (id) => document.getElementById(id);
+import { $, createApi, dayText, el, showError as showErrorIn } from '/shared/toolkit.js';
+
 const state = { room: null, service: null, date: null, slot: null, days: [], found: null };
-const WEEKDAYS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
-async function api(method, path, body) {
-  const res = await fetch(path, {
-    method,
-    headers: body ? { 'Content-Type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-    credentials: 'same-origin',
-  });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  if (!res.ok) {
-    const err = new Error(data?.error?.message ?? `请求失败（${res.status}）`);
-    err.code = data?.error?.code;
-    err.detail = data?.error?.detail;
-    throw err;
-  }
-  return data;
-}
-
-function showError(message) {
-  const el = $('error');
-  el.textContent = message || '';
-  el.classList.toggle('hidden', !message);
-}
-
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
+const api = createApi();
+const showError = (message) => showErrorIn('error', message);
 
 function choice(container, label, sub, onClick) {
-  const b = el('button');
-  b.type = 'button';
-  b.append(document.createTextNode(label));
-  if (sub) b.append(el('span', sub, 'sub'));
+  const b = el('button', { type: 'button' }, [label, sub ? el('span', { class: 'sub', text: sub }) : null]);
   b.addEventListener('click', () => {
     for (const other of container.querySelectorAll('button')) other.classList.remove('selected');
     b.classList.add('selected');
@@ -49,11 +19,6 @@ function choice(container, label, sub, onClick) {
 }
 
 const hhmm = (iso) => iso.slice(11, 16);
-function dayText(date) {
-  const [y, m, d] = date.split('-').map(Number);
-  const js = new Date(Date.UTC(y, m - 1, d)).getUTCDay(); // a calendar date: no time zone involved
-  return `${m}月${d}日 ${WEEKDAYS[js === 0 ? 7 : js]}`;
-}
 function when(a) {
   return `${a.start.slice(0, 10)} ${hhmm(a.start)}–${hhmm(a.end)}`;
 }
@@ -93,7 +58,7 @@ async function pickService(service) {
     state.days = data.days.filter((d) => d.slots.some((s) => s.remaining > 0));
     const box = $('days');
     box.replaceChildren();
-    if (state.days.length === 0) box.append(el('p', '近期没有可预约的时段，可直接到警务室现场办理。', 'muted'));
+    if (state.days.length === 0) box.append(el('p', { class: 'muted', text: '近期没有可预约的时段，可直接到警务室现场办理。' }));
     for (const d of state.days) {
       const free = d.slots.reduce((n, s) => n + s.remaining, 0);
       choice(box, dayText(d.date), `${d.label ? `${d.label} · ` : ''}余 ${free}`, () => pickDay(d));
@@ -115,7 +80,7 @@ function pickDay(day) {
 function pickSlot(slot) {
   state.slot = slot;
   const list = $('materials');
-  list.replaceChildren(...(state.service.materials.length ? state.service.materials : ['无需特别材料']).map((m) => el('li', m)));
+  list.replaceChildren(...(state.service.materials.length ? state.service.materials : ['无需特别材料']).map((m) => el('li', { text: m })));
   $('summary').textContent = `${state.room.name}（${state.room.address}）\n${state.service.name}\n${dayText(state.date)} ${hhmm(slot.start)}–${hhmm(slot.end)}`;
   showSteps('step-contact');
 }
@@ -156,8 +121,8 @@ function details(dl, a) {
     ['预约人', `${a.name ?? ''} ${a.phone ?? ''}`],
   ];
   dl.replaceChildren();
-  for (const [k, v] of rows) dl.append(el('dt', k), el('dd', v));
-  if (a.materials?.length) dl.append(el('dt', '请携带'), el('dd', a.materials.join('；')));
+  for (const [k, v] of rows) dl.append(el('dt', { text: k }), el('dd', { text: v }));
+  if (a.materials?.length) dl.append(el('dt', { text: '请携带' }), el('dd', { text: a.materials.join('；') }));
 }
 
 function showDone(appt) {

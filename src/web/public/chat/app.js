@@ -1,7 +1,8 @@
 // 网上警务室 — resident web chat. Plain ES module, no build step. All resident/officer text is
 // rendered with textContent (never innerHTML): it is untrusted.
 
-const $ = (id) => document.getElementById(id);
+import { $, createApi, el } from '/shared/toolkit.js';
+
 const state = { room: null, conversationId: null, cursor: null, polling: null, sending: false };
 const STORE = 'police-room-chat';
 
@@ -16,12 +17,6 @@ function save(patch) {
   localStorage.setItem(STORE, JSON.stringify({ ...saved(), ...patch }));
 }
 
-function el(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function scrollDown() {
   const main = $('chat');
@@ -29,14 +24,13 @@ function scrollDown() {
 }
 
 function addMessage(who, text, options) {
-  const item = el('li', `msg msg-${who}`);
-  if (who === 'officer') item.appendChild(el('span', 'msg-label', '民警回复'));
-  item.appendChild(el('div', 'bubble', text));
+  const item = el('li', { class: `msg msg-${who}` });
+  if (who === 'officer') item.appendChild(el('span', { class: 'msg-label', text: '民警回复' }));
+  item.appendChild(el('div', { class: 'bubble', text }));
   if (options && options.length) {
-    const box = el('div', 'options');
+    const box = el('div', { class: 'options' });
     for (const opt of options) {
-      const b = el('button', '', opt.label);
-      b.type = 'button';
+      const b = el('button', { type: 'button', text: opt.label });
       b.addEventListener('click', () => send(opt.value, opt.label));
       box.appendChild(b);
     }
@@ -47,17 +41,7 @@ function addMessage(who, text, options) {
   return item;
 }
 
-async function api(path, options = {}) {
-  const res = await fetch(path, { headers: { 'Content-Type': 'application/json' }, ...options });
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) {
-    const err = new Error((body.error && body.error.message) || '网络异常，请稍后再试');
-    err.status = res.status;
-    err.code = body.error && body.error.code;
-    throw err;
-  }
-  return body;
-}
+const request = createApi();
 
 async function send(text, shown) {
   const value = text.trim();
@@ -66,10 +50,7 @@ async function send(text, shown) {
   $('send').disabled = true;
   addMessage('me', shown || value);
   try {
-    const body = await api('/api/chat/messages', {
-      method: 'POST',
-      body: JSON.stringify({ room: state.room.code, conversationId: state.conversationId || undefined, text: value }),
-    });
+    const body = await request('POST', '/api/chat/messages', { room: state.room.code, conversationId: state.conversationId || undefined, text: value });
     if (body.conversationId !== state.conversationId) {
       state.conversationId = body.conversationId;
       state.cursor = null;
@@ -93,7 +74,7 @@ async function poll() {
   if (!state.conversationId) return;
   try {
     const q = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
-    const body = await api(`/api/chat/conversations/${encodeURIComponent(state.conversationId)}/messages${q}`);
+    const body = await request('GET', `/api/chat/conversations/${encodeURIComponent(state.conversationId)}/messages${q}`);
     for (const m of body.messages) addMessage('officer', m.text, m.options);
     state.cursor = body.cursor;
   } catch {
@@ -140,9 +121,7 @@ async function showPicker(rooms) {
   list.textContent = '';
   for (const room of rooms) {
     const li = el('li');
-    const b = el('button', '', room.name);
-    b.type = 'button';
-    b.appendChild(el('small', '', `${room.typeLabel} · ${room.address}`));
+    const b = el('button', { type: 'button' }, [room.name, el('small', { text: `${room.typeLabel} · ${room.address}` })]);
     b.addEventListener('click', () => openRoom(room));
     li.appendChild(b);
     list.appendChild(li);
@@ -150,7 +129,7 @@ async function showPicker(rooms) {
 }
 
 async function main() {
-  const { rooms } = await api('/api/rooms');
+  const { rooms } = await request('GET', '/api/rooms');
   const wanted = (new URLSearchParams(location.search).get('room') || saved().room || '').toUpperCase();
   const room = rooms.find((r) => r.code === wanted);
   if (room) openRoom(room);
@@ -171,5 +150,5 @@ async function main() {
 }
 
 main().catch(() => {
-  document.body.appendChild(el('p', 'chat-alert', '页面加载失败，请刷新重试。紧急情况请拨打110。'));
+  document.body.appendChild(el('p', { class: 'chat-alert', text: '页面加载失败，请刷新重试。紧急情况请拨打110。' }));
 });

@@ -1,8 +1,7 @@
 // 民警工作台: the officers' inbox. Plain ES module, no build step, no CDN.
 // Everything residents wrote is inserted with textContent only: resident text is hostile.
-import { boot, createApi, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/api.js';
+import { $, beijingDay, boot, createApi, el, formatDateTime, formatTime, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/toolkit.js';
 
-const $ = (id) => document.getElementById(id);
 const state = {
   me: null,
   csrf: null,
@@ -16,29 +15,10 @@ const state = {
   refreshTimer: null,
 };
 
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'text') node.textContent = value;
-    else if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of [].concat(children)) if (child) node.append(child);
-  return node;
-}
-
 const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin(SESSION_EXPIRED) });
 
-const fmtTime = (iso) => {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const now = new Date();
-  const opts = { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hour12: false };
-  if (d.toDateString() !== now.toDateString()) Object.assign(opts, { month: 'numeric', day: 'numeric' });
-  return new Intl.DateTimeFormat('zh-CN', opts).format(d);
-};
+// Beijing time; the day only when it is not today in Beijing.
+const fmtTime = (iso) => (!iso ? '' : beijingDay(iso) === beijingDay() ? formatTime(iso) : formatDateTime(iso));
 
 function toast(text) {
   const t = $('toast');

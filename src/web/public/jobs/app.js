@@ -1,9 +1,8 @@
 // 通知与计划任务: upcoming jobs and what each run sent, talk-day settings, mobile visits,
 // broadcasts with per-group delivery, message templates. Plain ES module, no build step.
 // All text from the server is inserted with textContent only.
-import { boot, createApi, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/api.js';
+import { $, boot, createApi, el, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/toolkit.js';
 
-const $ = (id) => document.getElementById(id);
 const state = { me: null, csrf: null, room: null, rooms: [], groups: [], templates: [], talkday: null };
 
 const STATUS_LABELS = {
@@ -12,19 +11,6 @@ const STATUS_LABELS = {
   scheduled: '已定时', due: '即将发送', missed: '错过（未发送）', cancelled: '已取消',
 };
 const AUDIENCE_LABELS = { group: '群', resident: '居民', officer: '民警' };
-
-function el(tag, props = {}, children = []) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === 'text') node.textContent = value;
-    else if (key === 'class') node.className = value;
-    else if (key === 'dataset') Object.assign(node.dataset, value);
-    else node.setAttribute(key, value === true ? '' : String(value));
-  }
-  for (const child of [].concat(children)) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
 
 const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin(SESSION_EXPIRED) });
 

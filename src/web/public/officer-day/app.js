@@ -1,32 +1,18 @@
 // Officers' day view per room: bookings by slot; check-in, completed, no-show, notes; walk-in entry.
 // Everything residents typed is shown with textContent only.
-import { boot, createApi, handleLoginForm } from '/shared/api.js';
+import { $, beijingDay, boot, createApi, el, handleLoginForm, showError as showErrorIn } from '/shared/toolkit.js';
 
-const $ = (id) => document.getElementById(id);
 const state = { csrf: null, officer: null };
 const STATUS_BADGE = { booked: '', checked_in: 'amber', completed: 'green', no_show: 'red', cancelled: 'red' };
 
 const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin() });
 
-function el(tag, text, cls) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (cls) node.className = cls;
-  return node;
-}
-function showError(message) {
-  $('error').textContent = message || '';
-  $('error').classList.toggle('hidden', !message);
-}
+const showError = (message) => showErrorIn('error', message);
 function showLogin() {
   $('login-view').classList.remove('hidden');
   $('day-view').classList.add('hidden');
 }
 const hhmm = (iso) => (iso ? iso.slice(11, 16) : '');
-function today() {
-  // The room's calendar day (Asia/Shanghai), whatever this computer's zone.
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 handleLoginForm(api, { onSignedIn: start, onError: (err) => showError(err.message) });
 
@@ -38,12 +24,12 @@ async function start(officer, csrf) {
   $('day-view').classList.remove('hidden');
   const { rooms } = await api('GET', '/api/rooms');
   const mine = officer.role === 'officer' ? rooms.filter((r) => officer.rooms.includes(r.code)) : rooms;
-  $('room').replaceChildren(...mine.map((r) => Object.assign(el('option', r.name), { value: r.code })));
+  $('room').replaceChildren(...mine.map((r) => el('option', { value: r.code, text: r.name })));
   const wanted = new URLSearchParams(location.search).get('room');
   if (wanted && mine.some((r) => r.code === wanted.toUpperCase())) $('room').value = wanted.toUpperCase();
   const { services } = await api('GET', '/api/services');
-  $('walkin-service').replaceChildren(...services.map((s) => Object.assign(el('option', s.name), { value: s.key })));
-  if (!$('date').value) $('date').value = today();
+  $('walkin-service').replaceChildren(...services.map((s) => el('option', { value: s.key, text: s.name })));
+  if (!$('date').value) $('date').value = beijingDay(); // the room's calendar day, whatever this computer's zone
   await load();
 }
 
@@ -68,14 +54,14 @@ function render(day) {
   if (day.offGrid.length) groups.push({ start: null, end: null, capacity: null, held: day.offGrid.length, appointments: day.offGrid });
   for (const s of groups) {
     if (s.appointments.length === 0 && s.start) {
-      const empty = el('div', null, 'card slot');
-      empty.append(el('span', `${hhmm(s.start)}–${hhmm(s.end)} · 空闲（${s.capacity} 个名额）`, 'muted'));
+      const empty = el('div', { class: 'card slot' });
+      empty.append(el('span', { class: 'muted', text: `${hhmm(s.start)}–${hhmm(s.end)} · 空闲（${s.capacity} 个名额）` }));
       box.append(empty);
       continue;
     }
-    const card = el('section', null, `card slot${s.capacity && s.held >= s.capacity ? ' full' : ''}`);
+    const card = el('section', { class: `card slot${s.capacity && s.held >= s.capacity ? ' full' : ''}` });
     const head = el('header');
-    head.append(el('strong', s.start ? `${hhmm(s.start)}–${hhmm(s.end)}` : '其他时段（排班调整前的预约）'), el('span', s.capacity ? `已占 ${s.held}/${s.capacity}` : '', 'muted'));
+    head.append(el('strong', { text: s.start ? `${hhmm(s.start)}–${hhmm(s.end)}` : '其他时段（排班调整前的预约）' }), el('span', { class: 'muted', text: s.capacity ? `已占 ${s.held}/${s.capacity}` : '' }));
     card.append(head);
     for (const a of s.appointments) card.append(renderAppt(a));
     box.append(card);
@@ -83,23 +69,22 @@ function render(day) {
 }
 
 function renderAppt(a) {
-  const row = el('div', null, `appt ${a.status}`);
+  const row = el('div', { class: `appt ${a.status}` });
   const line = el('div');
   line.append(
-    el('span', a.statusText, `badge ${STATUS_BADGE[a.status] ?? ''}`),
+    el('span', { class: `badge ${STATUS_BADGE[a.status] ?? ''}`, text: a.statusText }),
     document.createTextNode(` ${a.serviceName} · ${a.name ?? '（未留姓名）'} · ${a.phone ?? ''} · `),
-    el('span', `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}`, 'muted'),
+    el('span', { class: 'muted', text: `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}` }),
   );
   row.append(line);
   if (a.notes.length) {
-    const notes = el('ul', null, 'notes');
-    for (const n of a.notes) notes.append(el('li', `${n.officerName ?? ''}：${n.text}`));
+    const notes = el('ul', { class: 'notes' });
+    for (const n of a.notes) notes.append(el('li', { text: `${n.officerName ?? ''}：${n.text}` }));
     row.append(notes);
   }
-  const actions = el('div', null, 'actions');
+  const actions = el('div', { class: 'actions' });
   const act = (label, path, cls) => {
-    const b = el('button', label, cls);
-    b.type = 'button';
+    const b = el('button', { type: 'button', class: cls, text: label });
     b.addEventListener('click', async () => {
       try {
         await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/${path}`);
@@ -113,8 +98,7 @@ function renderAppt(a) {
   if (a.status === 'booked') act('签到', 'check-in');
   if (a.status === 'booked' || a.status === 'checked_in') act('办结', 'complete', 'secondary');
   if (a.status === 'booked') act('未到', 'no-show', 'danger');
-  const note = el('button', '备注', 'secondary');
-  note.type = 'button';
+  const note = el('button', { type: 'button', class: 'secondary', text: '备注' });
   note.addEventListener('click', async () => {
     const text = window.prompt('备注内容（群众看不到）');
     if (!text) return;

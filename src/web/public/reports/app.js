@@ -1,8 +1,7 @@
 // The monthly assessment page: district overview, room page, officer page (?month=&room=&officer=).
-import { createApi, handleLoginForm, signOut } from '/shared/api.js';
-import { duration, el, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
+import { $, createApi, el, formatTime, handleLoginForm, signOut } from '/shared/toolkit.js';
+import { duration, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
 
-const $ = (id) => document.getElementById(id);
 let csrf = null;
 let scope = null;
 // No onUnauthorized: start() shows the login form itself when /api/me answers 401.
@@ -43,12 +42,12 @@ function fillFilters() {
   $('f-month').value = p.month || scope.month;
   $('f-month').max = scope.month;
   const room = $('f-room');
-  room.replaceChildren(el('option', scope.officer.role === 'officer' ? '我的警务室（总览）' : '全部（总览）', { value: '' }));
-  for (const r of scope.rooms) room.append(el('option', `${r.name}（${r.code}）`, { value: r.code }));
+  room.replaceChildren(el('option', { value: '', text: scope.officer.role === 'officer' ? '我的警务室（总览）' : '全部（总览）' }));
+  for (const r of scope.rooms) room.append(el('option', { value: r.code, text: `${r.name}（${r.code}）` }));
   room.value = p.room;
   const officer = $('f-officer');
-  officer.replaceChildren(el('option', '—', { value: '' }));
-  for (const o of scope.officers) officer.append(el('option', o.name, { value: o.id }));
+  officer.replaceChildren(el('option', { value: '', text: '—' }));
+  for (const o of scope.officers) officer.append(el('option', { value: o.id, text: o.name }));
   officer.value = p.officer;
 }
 
@@ -73,9 +72,9 @@ async function load() {
 }
 
 function kpi(key, label, value, sub, flagged) {
-  const box = el('div', null, { class: `kpi${flagged ? ' flagged' : ''}`, 'data-kpi': key });
-  box.append(el('div', label, { class: 'kpi-label' }), el('div', value, { class: 'kpi-value', 'data-kpi-value': key }));
-  if (sub) box.append(el('div', sub, { class: 'kpi-sub' }));
+  const box = el('div', { class: `kpi${flagged ? ' flagged' : ''}`, 'data-kpi': key });
+  box.append(el('div', { class: 'kpi-label', text: label }), el('div', { class: 'kpi-value', 'data-kpi-value': key, text: value }));
+  if (sub) box.append(el('div', { class: 'kpi-sub', text: sub }));
   return box;
 }
 
@@ -86,7 +85,7 @@ function render(r, query) {
   $('coverage').textContent = [
     c.complete ? '本月已结束。' : '本月进行中，数据截至当前。',
     c.rolledUpThrough ? `日汇总截至 ${c.rolledUpThrough}` : '暂无日汇总，全部实时计算',
-    c.liveFrom ? `；${c.liveFrom} 起为实时数据${c.liveAsOf ? `（${new Date(c.liveAsOf).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' })} 更新）` : ''}` : '',
+    c.liveFrom ? `；${c.liveFrom} 起为实时数据${c.liveAsOf ? `（${formatTime(c.liveAsOf)} 更新）` : ''}` : '',
   ].join('');
   const t = r.totals;
   const flagged = t.satisfaction.flagged;
@@ -119,7 +118,7 @@ function render(r, query) {
     $('rooms-table'),
     ['排名', '警务室', '受理', '办结', '首响中位', '超时', '预约办结', '评价数', '满意率'],
     r.rooms.map((room) => {
-      const link = el('a', room.name, { href: `?${queryString({ month, room: room.code })}` });
+      const link = el('a', { href: `?${queryString({ month, room: room.code })}`, text: room.name });
       return {
         attrs: { 'data-room': room.code, class: room.satisfaction.flagged ? 'flagged' : '' },
         cells: [
@@ -143,7 +142,7 @@ function render(r, query) {
     r.officers.map((o) => ({
       attrs: { 'data-officer': o.id, class: o.satisfaction.flagged ? 'flagged' : '' },
       cells: [
-        { node: el('a', o.name, { href: `?${queryString({ month, officer: o.id })}` }) },
+        { node: el('a', { href: `?${queryString({ month, officer: o.id })}`, text: o.name }) },
         o.rooms.join('、'),
         { text: o.items.received, attrs: { 'data-col': 'received' } },
         o.items.resolved,

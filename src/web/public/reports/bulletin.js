@@ -1,8 +1,7 @@
 // The printable monthly bulletin (通报): same data as the report page, laid out for A4.
-import { createApi } from '/shared/api.js';
+import { $, createApi, formatFullDateTime } from '/shared/toolkit.js';
 import { duration, fillTable, monthLabel, percent, queryString } from './format.js';
 
-const $ = (id) => document.getElementById(id);
 const api = createApi();
 
 async function start() {
@@ -53,7 +52,7 @@ async function start() {
     })),
   );
   $('b-note').textContent = `说明：满意率 =（满意 + 基本满意）÷ 评价数；低于${r.targetPercent}%的单位和个人标红。${r.precision.text}`;
-  $('b-generated').textContent = `生成时间：${new Date(r.generatedAt).toLocaleString('zh-CN', { hour12: false })}`;
+  $('b-generated').textContent = `生成时间：${formatFullDateTime(r.generatedAt)}（北京时间）`;
   $('sheet').classList.remove('hidden');
 }
 

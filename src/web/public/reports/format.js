@@ -1,4 +1,5 @@
-// Shared formatting of the report pages (plain ES module, no dependencies).
+// Shared formatting of the report pages (plain ES module; elements come from the toolkit).
+import { el } from '/shared/toolkit.js';
 
 export const KIND_LABELS = { question: '咨询', tip: '线索举报', dispute: '矛盾纠纷', complaint: '投诉', emergency: '紧急警情', followup: '回访跟进' };
 
@@ -25,29 +26,16 @@ export function monthLabel(month) {
   return `${y}年${Number(m)}月`;
 }
 
-/** Creates an element with text (never HTML) and attributes. */
-export function el(tag, text, attrs = {}) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('data-')) node.setAttribute(k, String(v));
-    else node.setAttribute(k, String(v));
-  }
-  return node;
-}
-
 /** Fills a <table> with a header row and body rows; each cell is {text, attrs} or a plain value. */
 export function fillTable(table, headers, rows) {
   table.replaceChildren();
   const thead = el('thead');
   const tr = el('tr');
-  for (const h of headers) tr.append(el('th', h, { scope: 'col' }));
+  for (const h of headers) tr.append(el('th', { scope: 'col', text: h }));
   thead.append(tr);
   const tbody = el('tbody');
   for (const row of rows) {
-    const r = el('tr', null, row.attrs || {});
+    const r = el('tr', row.attrs || {});
     for (const cell of row.cells) {
       const td = el('td');
       if (cell && typeof cell === 'object' && 'node' in cell) td.append(cell.node);

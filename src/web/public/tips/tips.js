@@ -1,24 +1,14 @@
 // Residents' tip page: submit (anonymously or not), save code + secret, follow up.
 // Resident and officer text is inserted with textContent only.
 
-const $ = (id) => document.getElementById(id);
+import { $, createApi, el, formatDateTime, showError } from '/shared/toolkit.js';
+
+const api = createApi();
 const show = (id, on = true) => $(id).classList.toggle('hidden', !on);
 let current = null; // { code, secret }
 
-function error(id, message) {
-  $(id).textContent = message || '';
-  show(id, Boolean(message));
-}
-
-async function call(method, path, { body, secret, form } = {}) {
-  const headers = { Accept: 'application/json' };
-  if (secret) headers['X-Tip-Secret'] = secret;
-  if (body) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, body: form ?? (body ? JSON.stringify(body) : undefined) });
-  const data = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(data?.error?.message || `请求失败（${res.status}）`);
-  return data;
-}
+const error = (id, message) => showError(id, message);
+const call = (method, path, { body, secret, form } = {}) => api(method, path, form ?? body, { headers: secret ? { 'X-Tip-Secret': secret } : {} });
 
 function tab(which) {
   $('tab-submit').classList.toggle('active', which === 'submit');
@@ -34,12 +24,7 @@ $('tab-check').addEventListener('click', () => tab('check'));
 async function loadRooms() {
   const { rooms } = await call('GET', '/api/rooms');
   const select = $('room');
-  select.replaceChildren(...rooms.map((r) => {
-    const o = document.createElement('option');
-    o.value = r.code;
-    o.textContent = `${r.name}（${r.districtName}）`;
-    return o;
-  }));
+  select.replaceChildren(...rooms.map((r) => el('option', { value: r.code, text: `${r.name}（${r.districtName}）` })));
   const wanted = new URLSearchParams(location.search).get('room');
   if (wanted) select.value = wanted.toUpperCase();
 }
@@ -99,15 +84,10 @@ async function loadTip() {
   const { tip } = await call('GET', `/api/tips/${encodeURIComponent(current.code)}`, { secret: current.secret });
   $('t-title').textContent = `线索 ${tip.code} · ${tip.roomName ?? tip.room}`;
   $('t-status').textContent = `当前状态：${tip.statusLabel}`;
-  $('t-thread').replaceChildren(...tip.messages.map((m) => {
-    const li = document.createElement('li');
-    li.className = m.from;
-    const who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = `${m.from === 'police' ? '民警' : '我'} · ${new Date(m.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`;
-    li.append(who, m.images ? `${m.text}（图片 ${m.images} 张）` : m.text);
-    return li;
-  }));
+  $('t-thread').replaceChildren(...tip.messages.map((m) => el('li', { class: m.from }, [
+    el('span', { class: 'who', text: `${m.from === 'police' ? '民警' : '我'} · ${formatDateTime(m.at)}` }),
+    m.images ? `${m.text}（图片 ${m.images} 张）` : m.text,
+  ])));
   show('tip', true);
 }
 
