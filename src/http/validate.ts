@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validationFailed } from './errors';
+import { validationFailed } from '../lib/errors';
 
 // Validation messages in Simplified Chinese: they reach residents and officers as-is.
 z.config(z.locales.zhCN());

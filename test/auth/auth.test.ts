@@ -65,10 +65,10 @@ describe('login and sessions', () => {
     await createOfficer({ username: 'slow_guesser' });
     const t0 = Date.UTC(2026, 10, 29, 1, 0, 0);
     const attempt = (minute: number, password: string) => loginService({ username: 'slow_guesser', password, now: new Date(t0 + minute * 60_000) });
-    for (let minute = 0; minute < 5; minute++) await expect(attempt(minute, 'wrong-guess')).rejects.toMatchObject({ status: 401 });
+    for (let minute = 0; minute < 5; minute++) await expect(attempt(minute, 'wrong-guess')).rejects.toMatchObject({ kind: 'unauthenticated', code: 'invalid_credentials' });
     // At minute 5 the failures of minutes 0–4 count: locked until minute 15, i.e. 10 more minutes.
-    await expect(attempt(5, 'password-123')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 600 });
-    await expect(attempt(14.5, 'password-123')).rejects.toMatchObject({ status: 429, retryAfterSeconds: 30 });
+    await expect(attempt(5, 'password-123')).rejects.toMatchObject({ kind: 'rate_limited', code: 'account_locked', retryAfterSeconds: 600 });
+    await expect(attempt(14.5, 'password-123')).rejects.toMatchObject({ kind: 'rate_limited', code: 'account_locked', retryAfterSeconds: 30 });
     // At minute 15 the first failure has left the window: 4 remain, so the right password works.
     await expect(attempt(15, 'password-123')).resolves.toMatchObject({ officer: { username: 'slow_guesser' } });
   });

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../lib/errors';
 import type { AppDeps } from '../../http/app';
 import type { AppContext, AppState } from '../../http/types';
 import { parseInput, roomCodeSchema } from '../../http/validate';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { AppError, badRequest, conflict, notFound } from '../../http/errors';
+import { type DomainError, badRequest, conflict, forbidden, notFound } from '../../lib/errors';
 import { generateCode, normalizeCode } from '../../lib/codes';
 import type { Logger } from '../../logging/logger';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
@@ -232,7 +232,7 @@ export async function daysWithFreeSlots(props: Clocked & { room: string; service
 
 // ------------------------------------------------------------------ validation of a chosen slot
 
-function slotProblemError(problem: string, setting: Setting): AppError {
+function slotProblemError(problem: string, setting: Setting): DomainError {
   switch (problem) {
     case 'closed_day':
       return badRequest('该日警务室不办公（节假日或暂停服务），请选择其他日期（The room is closed that day）', undefined, 'closed_day');
@@ -398,16 +398,15 @@ async function assertNotBlocked(phone: string, policy: AppointmentPolicy, now: D
   if (noShows.length < policy.noShowLimit) return;
   const until = DateTime.fromJSDate(noShows[0].at, { zone: policy.zone }).plus({ days: policy.noShowBlockDays });
   if (until.toMillis() > now.getTime()) {
-    throw new AppError(
-      403,
-      'booking_blocked',
+    throw forbidden(
       `该手机号近期多次预约未到，${until.toFormat('yyyy年M月d日')}前暂停网上预约，可直接到警务室现场办理（Booking blocked after repeated no-shows）`,
+      'booking_blocked',
       { until: until.toISO() },
     );
   }
 }
 
-function slotFull(nextSlots: SlotView[]): AppError {
+function slotFull(nextSlots: SlotView[]): DomainError {
   return conflict('该时段已约满，请选择其他时段（Slot full）', 'slot_full', { nextSlots });
 }
 

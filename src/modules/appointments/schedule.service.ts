@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
 import { RoomModel, type Room } from '../rooms/room.model';
 import holidayData from './data/cn-public-holidays.json';

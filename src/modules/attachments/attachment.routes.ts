@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Config } from '../../config';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import { Types } from 'mongoose';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../auth';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError, badRequest } from '../../http/errors';
+import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
 import type { Item } from '../items/item.model';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
 
@@ -38,10 +38,10 @@ export function attachmentsDir(dataDir: string): string {
 export async function storeAttachment(props: StoreAttachmentProps): Promise<Attachment> {
   if (props.buffer.length === 0) throw badRequest('图片为空（Empty file）', undefined, 'empty_file');
   if (props.buffer.length > props.maxBytes) {
-    throw new AppError(413, 'attachment_too_large', `图片不能超过 ${Math.floor(props.maxBytes / 1024)} KB（Image too large）`);
+    throw tooLarge(`图片不能超过 ${Math.floor(props.maxBytes / 1024)} KB（Image too large）`, 'attachment_too_large');
   }
   const mime = sniffImageType(props.buffer);
-  if (!mime) throw new AppError(415, 'unsupported_attachment', '只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）');
+  if (!mime) throw unsupportedType('只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）', 'unsupported_attachment');
   const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[mime]}`;
   const dir = attachmentsDir(props.dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -1,6 +1,6 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
-import { AppError, badRequest } from '../../http/errors';
+import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
 import type { AppContext } from '../../http/types';
 
 /**
@@ -10,12 +10,12 @@ import type { AppContext } from '../../http/types';
 export function imageUpload(maxBytes: number): Middleware {
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 5, parts: 8 } }).single('file');
   return async function imageUploadMiddleware(ctx, next) {
-    if (!ctx.is('multipart/form-data')) throw new AppError(415, 'unsupported_media_type', '请以 multipart/form-data 上传图片（Use multipart/form-data）');
+    if (!ctx.is('multipart/form-data')) throw unsupportedType('请以 multipart/form-data 上传图片（Use multipart/form-data）', 'unsupported_media_type');
     try {
       await upload(ctx as never, async () => undefined);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'LIMIT_FILE_SIZE') throw new AppError(413, 'attachment_too_large', `图片不能超过 ${Math.floor(maxBytes / 1024)} KB（Image too large）`);
+      if (code === 'LIMIT_FILE_SIZE') throw tooLarge(`图片不能超过 ${Math.floor(maxBytes / 1024)} KB（Image too large）`, 'attachment_too_large');
       if (typeof code === 'string' && code.startsWith('LIMIT_')) throw badRequest('上传内容不符合要求：一次只能上传一张图片（One image per upload）');
       throw badRequest('上传内容无法解析（Malformed upload）');
     }

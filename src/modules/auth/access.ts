@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '../../http/errors';
+import { forbidden, notFound } from '../../lib/errors';
 import type { AppContext } from '../../http/types';
 import { RoomModel } from '../rooms/room.model';
 import type { SessionOfficer } from './auth.types';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { AppError, unauthorized } from '../../http/errors';
+import { tooManyRequests, unauthorized } from '../../lib/errors';
 import { OfficerModel } from '../officers/officer.model';
 import type { SessionOfficer } from './auth.types';
 import { LoginFailureModel, SessionModel } from './session.model';
@@ -48,11 +48,9 @@ export async function login(props: { username: string; password: string; ip?: st
   const lockedFor = Math.max(lockRemainingMs(userFailures, MAX_FAILURES_PER_USER, now), lockRemainingMs(ipFailures, MAX_FAILURES_PER_IP, now));
   if (lockedFor > 0) {
     const minutes = Math.max(1, Math.ceil(lockedFor / 60_000));
-    throw new AppError(
-      429,
-      'account_locked',
+    throw tooManyRequests(
       `登录失败次数过多，账号已临时锁定，请${minutes}分钟后再试（Too many failed logins; try again in ${minutes} min）`,
-      undefined,
+      'account_locked',
       lockedFor / 1000,
     );
   }
@@ -62,7 +60,7 @@ export async function login(props: { username: string; password: string; ip?: st
   else await verify(await DUMMY_HASH_PROMISE, props.password).catch(() => false); // same cost as a real check
   if (!officer || !passwordOk) {
     await LoginFailureModel.create({ username: props.username, ip: props.ip, at: now });
-    throw new AppError(401, 'invalid_credentials', '用户名或密码错误（Wrong username or password）');
+    throw unauthorized('用户名或密码错误（Wrong username or password）', 'invalid_credentials');
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');

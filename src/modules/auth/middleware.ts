@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError, unauthorized } from '../../http/errors';
+import { forbidden, unauthorized } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import type { OfficerRole } from '../officers/officer.model';
 import { assertRole } from './access';
@@ -37,7 +37,7 @@ export function requireOfficer(roles?: OfficerRole[]): Middleware<AppState> {
       const sent = ctx.get('x-csrf-token');
       if (!sent || !safeEqual(sent, officer.csrfToken)) {
         ctx.state.log.warn({ officer: officer.username, path: ctx.path }, 'access refused: csrf');
-        throw new AppError(403, 'csrf_failed', '安全校验失败，请刷新页面后重试（CSRF token missing or wrong）');
+        throw forbidden('安全校验失败，请刷新页面后重试（CSRF token missing or wrong）', 'csrf_failed');
       }
     }
     await next();

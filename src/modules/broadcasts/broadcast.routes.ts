@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../../http/types';
 import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
 import { createJobEnv } from '../../jobs/env';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { badRequest } from '../../http/errors';
+import { badRequest } from '../../lib/errors';
 import { broadcastSlot, BROADCAST_JOB, broadcastJob } from '../../jobs/broadcast.job';
 import { boundGroupsByIds } from '../../jobs/recipients';
 import { claimAndRun, outboxKey } from '../../jobs/runner';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../../http/app';
-import { notFound, tooManyRequests } from '../../http/errors';
+import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../../http/validate';
 import type { AppContext, AppState } from '../../http/types';
 import { createGroundedAnswerer } from '../../ai/grounded-answer';

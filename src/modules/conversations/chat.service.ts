@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import { OutboxModel, type OutboxMessage } from '../outbox/outbox.model';
 import { WebConversationModel, type WebConversation } from './web-conversation.model';
 import { insertUnique } from '../../storage/unique-insert';

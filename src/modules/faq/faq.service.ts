@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
 import { FAQ_SEED } from '../../understanding/faq-seed';
 import type { FaqEntry } from '../../understanding/types';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import type { AppState } from '../../http/types';
 import { assertRoomAccess, currentOfficer, requireOfficer, roomFilter } from '../auth';

@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import type { Config } from '../../config';
-import { AppError, forbidden, notFound } from '../../http/errors';
+import { DomainError, forbidden, notFound } from '../../lib/errors';
 import { parseInput } from '../../http/validate';
 import type { AppContext, AppState } from '../../http/types';
 import type { Logger } from '../../logging/logger';
@@ -64,7 +64,7 @@ async function authorizeItem(ctx: AppContext, item: Pick<Item, '_id' | 'code' | 
     return await assertRoomAccess(ctx, item.room, { hideAs404: item.kind === 'tip' });
   } catch (err) {
     const officer = ctx.state.officer as SessionOfficer | undefined;
-    if (officer && err instanceof AppError) {
+    if (officer && err instanceof DomainError) {
       await recordAudit({
         actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username },
         action: 'access.denied',

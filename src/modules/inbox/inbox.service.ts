@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import { AppError, badRequest, conflict, notFound } from '../../http/errors';
+import { DomainError, badRequest, conflict, forbidden, notFound } from '../../lib/errors';
 import { containsPersonalData } from '../../lib/mask';
 import { canAccessRoom } from '../auth';
 import { recordAudit, type AuditActor } from '../audit/audit.service';
@@ -40,11 +40,11 @@ function isHolder(item: Pick<Item, 'status' | 'assignee'>, officerId: string): b
 }
 
 const alreadyClaimed = (item: Item) =>
-  new AppError(409, 'already_claimed', '该事项已由其他民警处理中（Already claimed by another officer）', { assignee: idOf(item.assignee) });
+  conflict('该事项已由其他民警处理中（Already claimed by another officer）', 'already_claimed', { assignee: idOf(item.assignee) });
 const itemClosed = () =>
   conflict('该事项已办结或关闭，请先重新打开（The item is resolved or closed; reopen it first）', 'item_closed');
 const notHolder = () =>
-  new AppError(403, 'not_holder', '只有当前处理人可以执行此操作，督导或管理员可强制执行（Only the holder may do this）');
+  forbidden('只有当前处理人可以执行此操作，督导或管理员可强制执行（Only the holder may do this）', 'not_holder');
 
 function officerActor(actor: Actor): AuditActor {
   return { kind: 'officer', id: actor.id, name: actor.name, username: actor.username };
@@ -180,7 +180,7 @@ export async function nextItem(props: NextProps): Promise<Item | null> {
       try {
         return await claimItem({ actor, itemId: candidate._id, settings, attempts: 1 });
       } catch (err) {
-        if (err instanceof AppError && (err.status === 409 || err.status === 404)) continue;
+        if (err instanceof DomainError && (err.kind === 'conflict' || err.kind === 'not_found')) continue;
         throw err;
       }
     }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, notFound } from '../../lib/errors';
 import { ItemModel, type Item } from '../items/item.model';
 import { insertUnique } from '../../storage/unique-insert';
 import { ItemClaimModel, type ClaimAction, type ItemClaim } from './item-claim.model';

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { conflict } from '../../http/errors';
+import { conflict } from '../../lib/errors';
 import { claimFirstFree } from '../../storage/unique-insert';
 import { ItemMessageModel, type ItemMessage } from './item.model';
 

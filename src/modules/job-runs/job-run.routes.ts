@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import { parseInput } from '../../http/validate';
 import { createJobEnv } from '../../jobs/env';

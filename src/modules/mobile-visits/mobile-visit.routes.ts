@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
 import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../lib/errors';
 import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../../jobs/recipients';
 import { RoomModel, type Room } from '../rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { hash } from '@node-rs/argon2';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { badRequest, conflict, notFound } from '../../http/errors';
+import { badRequest, conflict, notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import type { AppState } from '../../http/types';
 import { insertUnique } from '../../storage/unique-insert';

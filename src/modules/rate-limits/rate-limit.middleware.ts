@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { tooManyRequests } from '../../http/errors';
+import { tooManyRequests } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import type { RateLimiter } from './rate-limit';
 

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { badRequest, forbidden, notFound } from '../../http/errors';
+import { badRequest, forbidden, notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../../http/types';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer, type SessionOfficer } from '../auth';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import { forgetReads } from '../../lib/read-cache';
 import type { AppState } from '../../http/types';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import type { AppState } from '../../http/types';
 import { presentRoom } from './room.presenter';

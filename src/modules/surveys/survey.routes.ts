@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { conflict, notFound } from '../../http/errors';
+import { conflict, notFound } from '../../lib/errors';
 import type { AppState } from '../../http/types';
 import { parseInput } from '../../http/validate';
 import { openTip } from '../tips/tip.service';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../../http/types';
 import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../auth';

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { AppDeps } from '../../http/app';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../../http/types';
 import { parseInput, roomCodeSchema } from '../../http/validate';
 import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../auth';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { badRequest, notFound } from '../../http/errors';
+import { badRequest, notFound } from '../../lib/errors';
 import type { Room } from '../rooms/room.model';
 import { templateDefinition, type TemplateDefinition } from './template.defaults';
 import { TemplateModel } from './template.model';

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { notFound } from '../../http/errors';
+import { notFound } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
 import type { AppContext, AppState } from '../../http/types';
 import { recordAudit } from '../audit/audit.service';

@@ -1,4 +1,4 @@
-import { badRequest } from '../../http/errors';
+import { badRequest } from '../../lib/errors';
 import { normalizeCode } from '../../lib/codes';
 import { recordAudit } from '../audit/audit.service';
 import { type Item, type ItemMessage } from '../items/item.model';

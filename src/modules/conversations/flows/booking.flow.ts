@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { OutboundReply, ReplyOption } from '../../../channels/types';
-import { AppError } from '../../../http/errors';
+import { DomainError } from '../../../lib/errors';
 import { findCodeInText } from '../../../lib/codes';
 import { confirmationText, formatSlot } from '../../appointments/appointment.messages';
 import { appointmentPolicy, type AppointmentPolicy } from '../../appointments/appointment.policy';
@@ -83,7 +83,7 @@ function slotLabel(s: SlotView, zone: string): string {
 }
 
 function errorText(err: unknown): string {
-  if (err instanceof AppError) return err.message.replace(/（[A-Za-z][^）]*）$/, '');
+  if (err instanceof DomainError) return err.message.replace(/（[A-Za-z][^）]*）$/, '');
   throw err;
 }
 
@@ -251,7 +251,7 @@ async function onConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
     ctx.logger?.info({ code: appt.code, room: appt.room }, 'appointment booked in chat');
     return done(await confirmationReply(ctx, appt));
   } catch (err) {
-    if (err instanceof AppError && err.code === 'slot_full') {
+    if (err instanceof DomainError && err.code === 'slot_full') {
       const next = ((err.detail as { nextSlots?: SlotView[] })?.nextSlots ?? []).slice(0, 6);
       if (next.length === 0) return askDay(ctx, data, '刚刚这个时段被约满了。');
       return ask('slot', { ...data, slots: next.map((s) => s.start) }, '抱歉，这个时段刚刚被约满了。下面是最近还有名额的时段：', next.map((s) => ({
@@ -333,7 +333,7 @@ async function doReschedule(ctx: FlowContext, data: Data): Promise<FlowResult> {
     const conf = await confirmationReply(ctx, appt);
     return done(reply(`改约成功！\n${conf.text.replace(/^预约成功！/, '')}`));
   } catch (err) {
-    if (err instanceof AppError && err.code === 'slot_full') return askSlot(ctx, data, '这个时段刚刚被约满了。');
+    if (err instanceof DomainError && err.code === 'slot_full') return askSlot(ctx, data, '这个时段刚刚被约满了。');
     return done(reply(`改约没有成功：${errorText(err)}`));
   }
 }
