@@ -61,6 +61,25 @@ export const ConfigSchema = z.object({
   BOT_NAME: z.string().min(1).default('警务室小助手'),
   BOT_GROUP_KEYWORD: z.string().min(1).default('警务室'),
   BOT_DAILY_SEND_CAP: z.coerce.number().int().min(1).default(2000),
+  /**
+   * WeCom (企业微信) API: the official WeChat roads (customer service for residents, customer-group
+   * announcements, officer alerts). All optional: a channel whose settings are missing is off and
+   * says which are missing (GET /api/channels/status). Government WeCom runs the same API under its own host.
+   */
+  WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com').transform((v) => v.replace(/\/+$/, '')),
+  WECOM_CORP_ID: optionalString,
+  /** Callback URL settings (Token and EncodingAESKey, 43 characters) of the customer-service / app callback. */
+  WECOM_CALLBACK_TOKEN: optionalString,
+  WECOM_CALLBACK_AES_KEY: optionalString.pipe(z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional()),
+  /** Secret of WeChat Customer Service (微信客服). */
+  WECOM_KF_SECRET: optionalString,
+  /** The internal app that alerts officers (message/send). */
+  WECOM_APP_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
+  WECOM_APP_SECRET: optionalString,
+  /** Customer-contact secret (customer groups, group-send tasks), when it differs from the app's. */
+  WECOM_CONTACT_SECRET: optionalString,
+  /** Hours after which a group-send task nobody confirmed reminds its officer. */
+  WECOM_GROUP_REMIND_HOURS: z.coerce.number().min(0.05).max(24 * 7).default(4),
   /** Minutes an item may wait for an officer, per kind: "emergency=5,tip=120,…". */
   SLA_MINUTES: z
     .string()
