@@ -5,7 +5,7 @@ import serve from 'koa-static';
 import { projectRoot } from '../lib/project-root';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
-import { authenticate } from '../modules/auth/middleware';
+import { authenticate } from './middleware/auth';
 import { registerSurveyHooks } from '../modules/surveys';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';

@@ -1,45 +1,58 @@
 import type Router from '@koa/router';
-import { appointmentRouters } from '../modules/appointments/appointment.routes';
-import { authRouter } from '../modules/auth/auth.routes';
-import { roomsRouter } from '../modules/rooms/room.routes';
-import { servicesRouter } from '../modules/services/service.routes';
-import { attachmentsRouter } from '../modules/attachments/attachment.routes';
-import { auditRouter } from '../modules/audit/audit.routes';
-import { inboxRouter } from '../modules/inbox/inbox.routes';
-import { officersRouter } from '../modules/officers/officer.routes';
-import { roomsAdminRouter } from '../modules/rooms/room.admin.routes';
-import { tipsRouter } from '../modules/tips/tip.routes';
-import { chatRouter } from '../modules/conversations/chat.routes';
-import { faqRouter } from '../modules/faq/faq.routes';
-import { groupsRouter } from '../modules/groups/group.routes';
-import { botStatusRouter } from '../modules/bot-status/bot-status.routes';
-import { reportsRouter } from '../modules/reports/report.routes';
-import { surveysRouter } from '../modules/surveys/survey.routes';
-import { schedulingRouters } from '../jobs/routes';
-import { healthRouter } from './health.routes';
-import type { AppState } from './types';
 import type { AppDeps } from './app';
+import { appointmentRouters } from './routes/appointments';
+import { attachmentsRouter } from './routes/attachments';
+import { auditRouter } from './routes/audit';
+import { authRouter } from './routes/auth';
+import { botStatusRouter } from './routes/bot-status';
+import { broadcastsRouter } from './routes/broadcasts';
+import { chatRouter } from './routes/chat';
+import { faqRouter } from './routes/faq';
+import { groupsRouter } from './routes/groups';
+import { healthRouter } from './routes/health';
+import { inboxRouter } from './routes/inbox';
+import { jobsRouter } from './routes/jobs';
+import { mobileVisitsRouter } from './routes/mobile-visits';
+import { officersRouter } from './routes/officers';
+import { reportsRouter } from './routes/reports';
+import { roomsRouter } from './routes/rooms';
+import { roomsAdminRouter } from './routes/rooms-admin';
+import { servicesRouter } from './routes/services';
+import { surveysRouter } from './routes/surveys';
+import { talkDayRouter } from './routes/talk-day';
+import { templatesRouter } from './routes/templates';
+import { tipsRouter } from './routes/tips';
+import type { AppState } from './types';
 
-/** Every router of the service, in one list: the map of the HTTP API. */
+/**
+ * Every router of the service, in one list: the map of the HTTP API. Each lives in
+ * src/http/routes/<domain>.ts (its zod schemas beside it in <domain>.schema.ts) and stays thin:
+ * authenticate → validate → load → authorize → call the module → present.
+ */
 export function buildRouters(deps: AppDeps): Router<AppState>[] {
   return [
-    healthRouter(),
-    authRouter(deps.config),
-    roomsRouter(),
-    servicesRouter(),
-    ...appointmentRouters(deps),
-    roomsAdminRouter(),
-    officersRouter(),
-    inboxRouter(deps),
-    tipsRouter(deps.config),
-    attachmentsRouter(deps.config),
-    auditRouter(),
-    chatRouter(deps),
-    faqRouter(),
-    groupsRouter(deps),
-    botStatusRouter(),
-    reportsRouter(deps.config),
-    surveysRouter(deps.config),
-    ...schedulingRouters(deps),
+    healthRouter(), //                  /healthz, /readyz
+    authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
+    roomsRouter(), //                   /api/rooms (public)
+    servicesRouter(), //                /api/services (public)
+    ...appointmentRouters(deps), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
+    roomsAdminRouter(), //              POST/PUT /api/rooms
+    officersRouter(), //                /api/officers…
+    inboxRouter(deps), //               /api/inbox…
+    tipsRouter(deps.config), //         /api/tips…
+    attachmentsRouter(deps.config), //  /api/attachments…
+    auditRouter(), //                   /api/audit
+    chatRouter(deps), //                /api/chat…
+    faqRouter(), //                     /api/faq…
+    groupsRouter(deps), //              /api/groups…
+    botStatusRouter(), //               /api/bot/status
+    reportsRouter(deps.config), //      /api/reports…
+    surveysRouter(deps.config), //      /api/surveys/:token, /api/tips/:code/rating
+    // Scheduled messages: talk day, mobile visits, broadcasts, templates, job runs.
+    talkDayRouter(deps), //             /api/rooms/:code/talk-day
+    mobileVisitsRouter(deps), //        /api/mobile-visits…
+    broadcastsRouter(deps), //          /api/broadcasts…
+    templatesRouter(deps), //           /api/templates…
+    jobsRouter(deps), //                /api/jobs…
   ];
 }

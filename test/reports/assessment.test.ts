@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import request from 'supertest';
 import { compileBusinessClock } from '../../src/modules/reports/business-hours';
 import { nearestRank } from '../../src/modules/reports/report-math';
-import { clearReportMemo } from '../../src/modules/reports/report.routes';
+import { clearReportMemo } from '../../src/http/routes/reports';
 import { buildMonthlyReport, refreshLiveCaches, type MonthlyReport, type ReportSettings } from '../../src/modules/reports/report.service';
 import { ReportDayMarkModel, ReportDayModel, ReportLiveModel, ReportMonthModel, ReportTrendModel } from '../../src/modules/reports/rollup.model';
 import { rebuildAllRollups, runRollups } from '../../src/modules/reports/rollup.service';

@@ -1,4 +1,2 @@
-export { authenticate, requireOfficer, currentOfficer } from './middleware';
-export { accessibleRoomCodes, canAccessRoom, roomFilter, assertRoomAccess, assertRole } from './access';
+export { accessibleRoomCodes, canAccessRoom, roomFilter } from './access';
 export type { SessionOfficer } from './auth.types';
-export { authRouter } from './auth.routes';

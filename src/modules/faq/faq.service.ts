@@ -3,9 +3,21 @@ import { conflict, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
 import { FAQ_SEED } from '../../understanding/faq-seed';
 import type { FaqEntry } from '../../understanding/types';
-import { isServiceKey } from '../services/catalog';
+import { isServiceKey, type ServiceKey } from '../services/catalog';
 import { FaqModel, type Faq } from './faq.model';
-import type { FaqCreateReq, FaqUpdateReq } from './faq.schema';
+
+/** A new entry, as the admin page sends it (validated at the edge). */
+export interface FaqCreateReq {
+  id?: string;
+  question: string;
+  answer: string;
+  keywords: string[];
+  service: ServiceKey | null;
+  active: boolean;
+}
+
+/** The fields an admin changes; at least one. */
+export type FaqUpdateReq = Partial<Omit<FaqCreateReq, 'id'>>;
 
 /** Inserts the seed entries that are missing; never overwrites an admin's edit. Safe to run twice or concurrently. */
 export async function seedFaq(entries: FaqEntry[] = FAQ_SEED): Promise<number> {

@@ -10,5 +10,4 @@ export {
   type RequestSurveyProps,
   type RequestSurveyResult,
 } from './survey.service';
-export { surveysRouter } from './survey.routes';
 export { RATING_LABELS, RATING_VALUES, type RatingValue } from './survey.model';

@@ -28,7 +28,7 @@ import { askComment, COMMENT_OPTIONS, isDecline, parseRatingAnswer, RATING_OPTIO
  * Satisfaction surveys: one per resolved item or completed appointment, sent on the channel the
  * resident used; one rating per subject; an optional comment; an unhappy rating with a comment
  * opens a follow-up item for the supervisor. Anonymous tips are rated through the tip's code
- * (see survey.routes.ts) and never linked to a person.
+ * (see src/http/routes/surveys.ts) and never linked to a person.
  */
 
 /** Minutes after a rating during which the next message is taken as its (optional) comment. */

@@ -1,13 +1,13 @@
 import Router from '@koa/router';
 import type { Config } from '../../config';
 import { notFound } from '../../lib/errors';
-import type { AppState } from '../../http/types';
+import type { AppState } from '../types';
 import { Types } from 'mongoose';
-import { assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
-import { recordAudit } from '../audit/audit.service';
-import { ItemModel } from '../items/item.model';
-import { AttachmentModel, type Attachment } from './attachment.model';
-import { readAttachment } from './attachment.service';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { ItemModel } from '../../modules/items/item.model';
+import { AttachmentModel, type Attachment } from '../../modules/attachments/attachment.model';
+import { readAttachment } from '../../modules/attachments/attachment.service';
 
 /** GET /api/attachments/:id — only for officers who may see the item's room; every view is audited. */
 export function attachmentsRouter(config: Config): Router<AppState> {

@@ -1,7 +1,7 @@
 import multer from '@koa/multer';
 import type { Middleware } from 'koa';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
-import type { AppContext } from '../../http/types';
+import type { AppContext } from '../types';
 
 /**
  * Multipart upload of one image in the field "file", kept in memory (bounded by the size

@@ -1,15 +1,16 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { conflict, notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../../http/types';
-import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppContext, AppState } from '../types';
+import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { createJobEnv } from '../../jobs/env';
-import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer, roomFilter } from '../auth';
-import { GroupBindingModel } from '../groups/group.model';
-import { findRoom } from '../rooms/room.service';
-import { BROADCAST_KIND_LABELS, BROADCAST_KINDS, type Broadcast } from './broadcast.model';
-import { broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from './broadcast.service';
+import { accessibleRoomCodes, roomFilter } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { GroupBindingModel } from '../../modules/groups/group.model';
+import { findRoom } from '../../modules/rooms/room.service';
+import { BROADCAST_KIND_LABELS, BROADCAST_KINDS, type Broadcast } from '../../modules/broadcasts/broadcast.model';
+import { broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from '../../modules/broadcasts/broadcast.service';
 
 const isoInstant = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601（含时区）' }).transform((v) => new Date(v));
 

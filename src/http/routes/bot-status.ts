@@ -1,8 +1,8 @@
 import Router from '@koa/router';
-import type { AppState } from '../../http/types';
-import { requireOfficer } from '../auth';
-import { BOT_STATE_LABELS, presentBotStatus } from './bot-status.presenter';
-import { listBotStatuses } from './bot-status.service';
+import type { AppState } from '../types';
+import { requireOfficer } from '../middleware/auth';
+import { BOT_STATE_LABELS, presentBotStatus } from '../../modules/bot-status/bot-status.presenter';
+import { listBotStatuses } from '../../modules/bot-status/bot-status.service';
 
 /** GET /api/bot/status: the WeChat bots' state for the admins' pages. */
 export function botStatusRouter(): Router<AppState> {

@@ -1,19 +1,19 @@
 import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../../http/types';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
-import { findRoom } from '../rooms/room.service';
-import type { Room } from '../rooms/room.model';
-import { loadSettings, occurrenceFor } from '../talk-day/talk-day.service';
-import { timeRange } from '../talk-day/talk-day.plan';
-import { WEEKDAY_LABELS } from '../talk-day/talk-day.rules';
-import { TEMPLATE_DEFINITIONS } from './template.defaults';
-import { renderTemplate, type TemplateValues } from './template.render';
-import { GLOBAL_SCOPE, checkTemplateText, formatDate, requireDefinition, resetTemplate, resolveTemplate, roomValues, saveTemplate, type ResolvedTemplate } from './template.service';
+import type { AppContext, AppState } from '../types';
+import { parseInput, roomCodeSchema } from '../validate';
+import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { findRoom } from '../../modules/rooms/room.service';
+import type { Room } from '../../modules/rooms/room.model';
+import { loadSettings, occurrenceFor } from '../../modules/talk-day/talk-day.service';
+import { timeRange } from '../../modules/talk-day/talk-day.plan';
+import { WEEKDAY_LABELS } from '../../modules/talk-day/talk-day.rules';
+import { TEMPLATE_DEFINITIONS } from '../../modules/templates/template.defaults';
+import { renderTemplate, type TemplateValues } from '../../modules/templates/template.render';
+import { GLOBAL_SCOPE, checkTemplateText, formatDate, requireDefinition, resetTemplate, resolveTemplate, roomValues, saveTemplate, type ResolvedTemplate } from '../../modules/templates/template.service';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd').refine((d) => DateTime.fromISO(d).isValid, '日期无效');
 

@@ -1,11 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { parseInput } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { SESSION_COOKIE, login, logout } from './auth.service';
-import { currentOfficer, requireOfficer } from './middleware';
-import { presentSessionOfficer } from './officer.presenter';
+import { parseInput } from '../validate';
+import type { AppState } from '../types';
+import { SESSION_COOKIE, login, logout } from '../../modules/auth/auth.service';
+import { currentOfficer, requireOfficer } from '../middleware/auth';
+import { presentSessionOfficer } from '../../modules/auth/officer.presenter';
 
 const LoginSchema = z.object({
   username: z.string().trim().min(1).max(64),

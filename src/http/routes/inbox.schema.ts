@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { humanText, roomCodeSchema } from '../../http/validate';
-import { ITEM_KINDS, ITEM_STATUSES } from '../items/item.model';
+import { humanText, roomCodeSchema } from '../validate';
+import { ITEM_KINDS, ITEM_STATUSES } from '../../modules/items/item.model';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])

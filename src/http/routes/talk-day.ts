@@ -1,15 +1,15 @@
 import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { badRequest, notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../../http/types';
-import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
-import { assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
-import { findRoom } from '../rooms/room.service';
-import { loadSettings, occurrenceFor, saveSettings } from './talk-day.service';
-import { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from './talk-day.rules';
-import { presentOccurrence, presentSettings } from './talk-day.presenter';
+import type { AppContext, AppState } from '../types';
+import { humanText, parseInput, roomCodeSchema } from '../validate';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { findRoom } from '../../modules/rooms/room.service';
+import { loadSettings, occurrenceFor, saveSettings } from '../../modules/talk-day/talk-day.service';
+import { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day/talk-day.rules';
+import { presentOccurrence, presentSettings } from '../../modules/talk-day/talk-day.presenter';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
 const optionalText = (max: number) => z.union([humanText(max), z.literal(''), z.null()]).optional().transform((v) => v || null);

@@ -1,16 +1,17 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { notFound } from '../../lib/errors';
-import type { AppState } from '../../http/types';
-import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
+import type { AppState } from '../types';
+import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';
-import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
-import { JobDeliveryModel, JobRunModel } from '../job-runs/job-run.model';
-import { findRoom } from '../rooms/room.service';
-import type { MobileVisit } from './mobile-visit.model';
-import { noticeAt } from './mobile-visit.plan';
-import { cancelVisit, createVisit, findVisit, listVisits } from './mobile-visit.service';
+import { accessibleRoomCodes } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { JobDeliveryModel, JobRunModel } from '../../modules/job-runs/job-run.model';
+import { findRoom } from '../../modules/rooms/room.service';
+import type { MobileVisit } from '../../modules/mobile-visits/mobile-visit.model';
+import { noticeAt } from '../../modules/mobile-visits/mobile-visit.plan';
+import { cancelVisit, createVisit, findVisit, listVisits } from '../../modules/mobile-visits/mobile-visit.service';
 
 const isoInstant = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601（含时区）' }).transform((v) => new Date(v));
 

@@ -1,10 +1,10 @@
 import Router from '@koa/router';
-import { parseInput } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { requireOfficer } from '../auth';
-import { presentFaq } from './faq.presenter';
+import { parseInput } from '../validate';
+import type { AppState } from '../types';
+import { requireOfficer } from '../middleware/auth';
+import { presentFaq } from '../../modules/faq/faq.presenter';
 import { FaqCreateSchema, FaqIdSchema, FaqListQuerySchema, FaqUpdateSchema } from './faq.schema';
-import { createFaq, deleteFaq, getFaq, listFaq, seedFaqIfEmpty, updateFaq } from './faq.service';
+import { createFaq, deleteFaq, getFaq, listFaq, seedFaqIfEmpty, updateFaq } from '../../modules/faq/faq.service';
 
 /** /api/faq: the bot's knowledge base, edited by admins only. */
 export function faqRouter(): Router<AppState> {

@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { notFound } from '../../lib/errors';
-import { parseInput } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { presentService } from './service.presenter';
-import { findService, listServices } from './service.service';
+import { parseInput } from '../validate';
+import type { AppState } from '../types';
+import { presentService } from '../../modules/services/service.presenter';
+import { findService, listServices } from '../../modules/services/service.service';
 
 export function servicesRouter(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/services' });

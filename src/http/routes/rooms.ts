@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { notFound } from '../../lib/errors';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { presentRoom } from './room.presenter';
-import { findRoom, listRooms, roomOfficers } from './room.service';
+import { parseInput, roomCodeSchema } from '../validate';
+import type { AppState } from '../types';
+import { presentRoom } from '../../modules/rooms/room.presenter';
+import { findRoom, listRooms, roomOfficers } from '../../modules/rooms/room.service';
 
 export function roomsRouter(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/rooms' });

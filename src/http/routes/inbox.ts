@@ -3,21 +3,22 @@ import Router from '@koa/router';
 import { Types } from 'mongoose';
 import type { Config } from '../../config';
 import { DomainError, forbidden, notFound } from '../../lib/errors';
-import { parseInput } from '../../http/validate';
-import type { AppContext, AppState } from '../../http/types';
+import { parseInput } from '../validate';
+import type { AppContext, AppState } from '../types';
 import type { Logger } from '../../logging/logger';
-import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer, type SessionOfficer } from '../auth';
-import { recordAudit } from '../audit/audit.service';
-import { AttachmentModel, type Attachment } from '../attachments/attachment.model';
-import { storeAttachment } from '../attachments/attachment.service';
-import { imageUpload, uploadedFile } from '../attachments/attachment.upload';
-import { type Item } from '../items/item.model';
-import { appendMessage } from '../items/thread';
-import { LiveHub } from '../live/live.hub';
-import { publishLiveEvent } from '../live/live.service';
-import { RoomModel } from '../rooms/room.model';
-import { CannedReplyModel } from './canned-reply.model';
-import { presentCannedReply, presentItemDetail, presentItemSummary, presentThreadMessage } from './inbox.presenter';
+import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { AttachmentModel, type Attachment } from '../../modules/attachments/attachment.model';
+import { storeAttachment } from '../../modules/attachments/attachment.service';
+import { imageUpload, uploadedFile } from '../middleware/upload';
+import { type Item } from '../../modules/items/item.model';
+import { appendMessage } from '../../modules/items/thread';
+import { LiveHub } from '../../modules/live/live.hub';
+import { publishLiveEvent } from '../../modules/live/live.service';
+import { RoomModel } from '../../modules/rooms/room.model';
+import { CannedReplyModel } from '../../modules/inbox/canned-reply.model';
+import { presentCannedReply, presentItemDetail, presentItemSummary, presentThreadMessage } from '../../modules/inbox/inbox.presenter';
 import {
   CannedCreateSchema,
   CannedListSchema,
@@ -43,8 +44,8 @@ import {
   setLabels,
   transferItem,
   transferTargets,
-} from './inbox.service';
-import type { Actor, InboxSettings } from './inbox.types';
+} from '../../modules/inbox/inbox.service';
+import type { Actor, InboxSettings } from '../../modules/inbox/inbox.types';
 
 export interface InboxRouterDeps {
   config: Config;

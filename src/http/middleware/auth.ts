@@ -1,10 +1,10 @@
 import type { Middleware } from 'koa';
-import { forbidden, unauthorized } from '../../lib/errors';
-import type { AppState } from '../../http/types';
-import type { OfficerRole } from '../officers/officer.model';
-import { assertRole } from './access';
-import { SESSION_COOKIE, resolveSession, safeEqual } from './auth.service';
-import type { SessionOfficer } from './auth.types';
+import { forbidden, notFound, unauthorized } from '../../lib/errors';
+import type { AppContext, AppState } from '../types';
+import type { OfficerRole } from '../../modules/officers/officer.model';
+import { canAccessRoom } from '../../modules/auth/access';
+import { SESSION_COOKIE, resolveSession, safeEqual } from '../../modules/auth/auth.service';
+import type { SessionOfficer } from '../../modules/auth/auth.types';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -47,5 +47,33 @@ export function requireOfficer(roles?: OfficerRole[]): Middleware<AppState> {
 export function currentOfficer(state: AppState): SessionOfficer {
   const officer = state.officer as SessionOfficer | undefined;
   if (!officer) throw unauthorized();
+  return officer;
+}
+
+function signedInOfficer(ctx: AppContext): SessionOfficer {
+  const officer = ctx.state.officer as SessionOfficer | undefined;
+  if (!officer) throw forbidden();
+  return officer;
+}
+
+/**
+ * Throws 403 (and logs the refusal) unless the signed-in officer may act on `roomCode`.
+ * Pass `hideAs404` for records whose existence itself is sensitive (tips).
+ */
+export async function assertRoomAccess(ctx: AppContext, roomCode: string, options: { hideAs404?: boolean } = {}): Promise<SessionOfficer> {
+  const officer = signedInOfficer(ctx);
+  if (await canAccessRoom(officer, roomCode)) return officer;
+  ctx.state.log.warn({ officer: officer.username, role: officer.role, room: roomCode, path: ctx.path, method: ctx.method }, 'access refused');
+  if (options.hideAs404) throw notFound();
+  throw forbidden('无权访问其他警务室的数据（You may not access another room’s data）');
+}
+
+/** Throws 403 unless the officer has one of the roles. */
+export function assertRole(ctx: AppContext, roles: SessionOfficer['role'][]): SessionOfficer {
+  const officer = signedInOfficer(ctx);
+  if (!roles.includes(officer.role)) {
+    ctx.state.log.warn({ officer: officer.username, role: officer.role, path: ctx.path }, 'access refused: role');
+    throw forbidden('当前账号无此权限（Your role does not allow this）');
+  }
   return officer;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { humanText, roomCodeSchema } from '../../http/validate';
+import { humanText, roomCodeSchema } from '../validate';
 
 export const ConversationIdSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, '会话编号格式不正确');
 

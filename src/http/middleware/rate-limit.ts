@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { tooManyRequests } from '../../lib/errors';
-import type { AppState } from '../../http/types';
-import type { RateLimiter } from './rate-limit';
+import type { AppState } from '../types';
+import type { RateLimiter } from '../../modules/rate-limits/rate-limit';
 
 /** Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window. */
 export function rateLimitByIp(limiter: RateLimiter): Middleware<AppState> {

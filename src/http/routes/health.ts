@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import { isDatabaseReady } from '../storage/connection';
-import type { AppState } from './types';
+import { isDatabaseReady } from '../../storage/connection';
+import type { AppState } from '../types';
 
 /** /healthz: the process answers. /readyz: the database answers too (load balancers route on this). */
 export function healthRouter(): Router<AppState> {

@@ -1,10 +1,11 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer } from '../auth';
-import { presentAuditEntry } from './audit.presenter';
-import { listAudit } from './audit.service';
+import { parseInput, roomCodeSchema } from '../validate';
+import type { AppState } from '../types';
+import { accessibleRoomCodes } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { presentAuditEntry } from '../../modules/audit/audit.presenter';
+import { listAudit } from '../../modules/audit/audit.service';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, '编号格式不正确');
 

@@ -2,13 +2,13 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { conflict, notFound } from '../../lib/errors';
-import type { AppState } from '../../http/types';
-import { parseInput } from '../../http/validate';
-import { openTip } from '../tips/tip.service';
-import { RATING_LABELS, SurveyModel, RatingModel, type RatingValue, type Survey } from './survey.model';
-import { answerSurvey, findSurveyByToken, surveyForResolvedItem } from './survey.service';
-import { createRateLimiter } from '../rate-limits/rate-limit';
-import { rateLimitByIp } from '../rate-limits/rate-limit.middleware';
+import type { AppState } from '../types';
+import { parseInput } from '../validate';
+import { openTip } from '../../modules/tips/tip.service';
+import { RATING_LABELS, SurveyModel, RatingModel, type RatingValue, type Survey } from '../../modules/surveys/survey.model';
+import { answerSurvey, findSurveyByToken, surveyForResolvedItem } from '../../modules/surveys/survey.service';
+import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { rateLimitByIp } from '../middleware/rate-limit';
 
 const ratingSchema = z.union([
   z.enum(['satisfied', 'basic', 'unsatisfied']),

@@ -1,15 +1,15 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { conflict, notFound } from '../../lib/errors';
-import { parseInput, roomCodeSchema } from '../../http/validate';
+import { parseInput, roomCodeSchema } from '../validate';
 import { forgetReads } from '../../lib/read-cache';
-import type { AppState } from '../../http/types';
+import type { AppState } from '../types';
 import { insertUnique } from '../../storage/unique-insert';
-import { currentOfficer, requireOfficer } from '../auth';
-import { recordAudit } from '../audit/audit.service';
-import { ROOM_READ_PREFIX, ROOM_TYPES, RoomModel, type Room } from './room.model';
-import { presentRoom } from './room.presenter';
-import { roomOfficers } from './room.service';
+import { currentOfficer, requireOfficer } from '../middleware/auth';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { ROOM_READ_PREFIX, ROOM_TYPES, RoomModel, type Room } from '../../modules/rooms/room.model';
+import { presentRoom } from '../../modules/rooms/room.presenter';
+import { roomOfficers } from '../../modules/rooms/room.service';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
 const OpeningPeriod = z

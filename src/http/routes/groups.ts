@@ -1,13 +1,14 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { notFound } from '../../lib/errors';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import type { AppState } from '../../http/types';
-import { assertRoomAccess, currentOfficer, requireOfficer, roomFilter } from '../auth';
-import { findRoom } from '../rooms/room.service';
-import { presentBindCode, presentBinding } from './group.presenter';
-import { createBindCode, listGroupBindings } from './group.service';
+import { parseInput, roomCodeSchema } from '../validate';
+import type { AppState } from '../types';
+import { roomFilter } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { findRoom } from '../../modules/rooms/room.service';
+import { presentBindCode, presentBinding } from '../../modules/groups/group.presenter';
+import { createBindCode, listGroupBindings } from '../../modules/groups/group.service';
 
 /** /api/groups: which WeChat groups are bound to which rooms, and one-time binding codes. */
 export function groupsRouter(deps: AppDeps): Router<AppState> {

@@ -2,16 +2,16 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { notFound } from '../../lib/errors';
-import { humanText, parseInput, roomCodeSchema } from '../../http/validate';
-import type { AppContext, AppState } from '../../http/types';
-import { recordAudit } from '../audit/audit.service';
-import { imageUpload, uploadedFile } from '../attachments/attachment.upload';
-import { storeAttachment } from '../attachments/attachment.service';
-import { createRateLimiter } from '../rate-limits/rate-limit';
-import { rateLimitByIp } from '../rate-limits/rate-limit.middleware';
-import { RoomModel } from '../rooms/room.model';
-import { presentTipForTipster } from './tip.presenter';
-import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from './tip.service';
+import { humanText, parseInput, roomCodeSchema } from '../validate';
+import type { AppContext, AppState } from '../types';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { imageUpload, uploadedFile } from '../middleware/upload';
+import { storeAttachment } from '../../modules/attachments/attachment.service';
+import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { rateLimitByIp } from '../middleware/rate-limit';
+import { RoomModel } from '../../modules/rooms/room.model';
+import { presentTipForTipster } from '../../modules/tips/tip.presenter';
+import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
 
 const SubmitTipSchema = z.object({
   room: roomCodeSchema,

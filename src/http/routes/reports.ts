@@ -2,18 +2,19 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { badRequest, forbidden, notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../../http/types';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import { accessibleRoomCodes, assertRoomAccess, currentOfficer, requireOfficer, type SessionOfficer } from '../auth';
-import { ITEM_KIND_LABELS, type ItemKind } from '../items/item.model';
-import { OfficerModel } from '../officers/officer.model';
-import { RoomModel } from '../rooms/room.model';
-import { currentMonth, MONTH_RE } from './calendar';
-import { dailyChart, rankingChart, trendChart } from './charts';
-import { toCsv, type Cell } from './csv';
-import { ITEM_KIND_KEYS } from './figures';
-import type { PresentedFigures } from './report.presenter';
-import { buildMonthlyReport, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from './report.service';
+import type { AppContext, AppState } from '../types';
+import { parseInput, roomCodeSchema } from '../validate';
+import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items/item.model';
+import { OfficerModel } from '../../modules/officers/officer.model';
+import { RoomModel } from '../../modules/rooms/room.model';
+import { currentMonth, MONTH_RE } from '../../modules/reports/calendar';
+import { dailyChart, rankingChart, trendChart } from '../../modules/reports/charts';
+import { toCsv, type Cell } from '../../modules/reports/csv';
+import { ITEM_KIND_KEYS } from '../../modules/reports/figures';
+import type { PresentedFigures } from '../../modules/reports/report.presenter';
+import { buildMonthlyReport, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from '../../modules/reports/report.service';
 
 const QuerySchema = z.object({
   month: z.string().regex(MONTH_RE, '月份格式应为 YYYY-MM').optional(),

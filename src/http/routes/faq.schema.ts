@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { humanText } from '../../http/validate';
-import { SERVICE_KEYS } from '../services/catalog';
+import { humanText } from '../validate';
+import { SERVICE_KEYS } from '../../modules/services/catalog';
 
 export const FaqIdSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'FAQ 编号只能包含字母、数字、_ 和 -');
 
@@ -14,7 +14,6 @@ export const FaqCreateSchema = z.object({
   service: z.enum(SERVICE_KEYS).nullable().default(null),
   active: z.boolean().default(true),
 });
-export type FaqCreateReq = z.infer<typeof FaqCreateSchema>;
 
 export const FaqUpdateSchema = z
   .object({
@@ -26,7 +25,6 @@ export const FaqUpdateSchema = z
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, '至少修改一个字段');
-export type FaqUpdateReq = z.infer<typeof FaqUpdateSchema>;
 
 export const FaqListQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),

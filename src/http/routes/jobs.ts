@@ -1,16 +1,17 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { notFound } from '../../lib/errors';
-import type { AppState } from '../../http/types';
-import { parseInput } from '../../http/validate';
+import type { AppState } from '../types';
+import { parseInput } from '../validate';
 import { createJobEnv } from '../../jobs/env';
 import { allJobs } from '../../jobs/registry';
-import { accessibleRoomCodes, currentOfficer, requireOfficer } from '../auth';
-import { OutboxModel } from '../outbox/outbox.model';
-import { JobDeliveryModel, JobRunModel, type JobRun } from './job-run.model';
-import { OfficerNotificationModel } from './notification.model';
+import { accessibleRoomCodes } from '../../modules/auth';
+import { currentOfficer, requireOfficer } from '../middleware/auth';
+import { OutboxModel } from '../../modules/outbox/outbox.model';
+import { JobDeliveryModel, JobRunModel, type JobRun } from '../../modules/job-runs/job-run.model';
+import { OfficerNotificationModel } from '../../modules/job-runs/notification.model';
 
 const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
 

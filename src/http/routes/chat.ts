@@ -1,15 +1,15 @@
 import Router from '@koa/router';
-import type { AppDeps } from '../../http/app';
+import type { AppDeps } from '../app';
 import { notFound, tooManyRequests } from '../../lib/errors';
-import { parseInput } from '../../http/validate';
-import type { AppContext, AppState } from '../../http/types';
+import { parseInput } from '../validate';
+import type { AppContext, AppState } from '../types';
 import { createGroundedAnswerer } from '../../ai/grounded-answer';
-import { presentFeedMessage, presentReply } from './chat.presenter';
+import { presentFeedMessage, presentReply } from '../../modules/conversations/chat.presenter';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
-import { findWebConversation, openWebConversation, readFeed } from './chat.service';
-import { handleInbound, type ConversationDeps } from './conversation.service';
-import { createKnowledge } from './knowledge';
-import { createRateLimiter } from '../rate-limits/rate-limit';
+import { findWebConversation, openWebConversation, readFeed } from '../../modules/conversations/chat.service';
+import { handleInbound, type ConversationDeps } from '../../modules/conversations/conversation.service';
+import { createKnowledge } from '../../modules/conversations/knowledge';
+import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
 import { toInbound } from '../../channels/webchat/webchat.adapter';
 
 /**

@@ -1,15 +1,15 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
-import type { AppDeps } from '../../http/app';
-import type { AppContext, AppState } from '../../http/types';
-import { parseInput, roomCodeSchema } from '../../http/validate';
-import { assertRole, assertRoomAccess, requireOfficer } from '../auth';
-import { RoomModel } from '../rooms/room.model';
-import { findService } from '../services/service.service';
-import { appointmentIcs } from './appointment.ics';
-import { appointmentPolicy, type AppointmentPolicy } from './appointment.policy';
-import { presentForOfficer, presentForResident } from './appointment.presenter';
+import type { AppDeps } from '../app';
+import type { AppContext, AppState } from '../types';
+import { parseInput, roomCodeSchema } from '../validate';
+import { assertRole, assertRoomAccess, requireOfficer } from '../middleware/auth';
+import { RoomModel } from '../../modules/rooms/room.model';
+import { findService } from '../../modules/services/service.service';
+import { appointmentIcs } from '../../modules/appointments/appointment.ics';
+import { appointmentPolicy, type AppointmentPolicy } from '../../modules/appointments/appointment.policy';
+import { presentForOfficer, presentForResident } from '../../modules/appointments/appointment.presenter';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -22,7 +22,7 @@ import {
   SlotsQuerySchema,
   WalkInSchema,
   mobileSchema,
-} from './appointment.schema';
+} from './appointments.schema';
 import {
   addAppointmentNote,
   bookAppointment,
@@ -36,11 +36,11 @@ import {
   registerWalkIn,
   rescheduleAppointment,
   roomDay,
-} from './appointment.service';
-import type { Appointment } from './appointment.model';
-import { CalendarEntryModel } from './schedule.model';
-import { deleteCalendarEntry, listCalendar, loadScheduleSpec, putCalendarEntry, saveSchedule } from './schedule.service';
-import { isoLocal } from './slots';
+} from '../../modules/appointments/appointment.service';
+import type { Appointment } from '../../modules/appointments/appointment.model';
+import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
+import { deleteCalendarEntry, listCalendar, loadScheduleSpec, putCalendarEntry, saveSchedule } from '../../modules/appointments/schedule.service';
+import { isoLocal } from '../../modules/appointments/slots';
 
 export interface AppointmentRouteOptions {
   now?: () => Date;
