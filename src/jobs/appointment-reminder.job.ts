@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { AppointmentModel } from '../modules/appointments/appointment.model';
-import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments/appointment.service';
+import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments';
 import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
 import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';

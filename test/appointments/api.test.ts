@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import request from 'supertest';
 import { AppointmentModel, BookingTokenModel, NoShowModel, SeatModel } from '../../src/modules/appointments/appointment.model';
 import { onAppointmentCompleted, type AppointmentCompletedEvent } from '../../src/modules/appointments/appointment.events';
-import { appointmentsStartingBetween } from '../../src/modules/appointments/appointment.service';
+import { appointmentsStartingBetween } from '../../src/modules/appointments';
 import { appointmentStatusText } from '../../src/modules/appointments/appointment.status';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { buildTestApp } from '../helpers/app';

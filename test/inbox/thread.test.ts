@@ -3,7 +3,7 @@ import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { createItem } from '../../src/modules/items/item.service';
 import { ItemMessageModel } from '../../src/modules/items/item.model';
-import { addResidentMessage } from '../../src/modules/inbox/inbox.service';
+import { addResidentMessage } from '../../src/modules/inbox/replies.service';
 import { appendMessage, loadThread } from '../../src/modules/items/thread';
 
 let db: TestDatabase;

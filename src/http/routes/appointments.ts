@@ -23,20 +23,10 @@ import {
   WalkInSchema,
   mobileSchema,
 } from './appointments.schema';
-import {
-  addAppointmentNote,
-  bookAppointment,
-  cancelAppointment,
-  checkInAppointment,
-  completeAppointment,
-  findByCode,
-  findForResident,
-  listSlots,
-  markNoShow,
-  registerWalkIn,
-  rescheduleAppointment,
-  roomDay,
-} from '../../modules/appointments/appointment.service';
+import { findByCode, findForResident } from '../../modules/appointments/appointment.records';
+import { listSlots } from '../../modules/appointments/availability';
+import { bookAppointment, cancelAppointment, rescheduleAppointment } from '../../modules/appointments/booking.service';
+import { addAppointmentNote, checkInAppointment, completeAppointment, markNoShow, registerWalkIn, roomDay } from '../../modules/appointments/officer-day.service';
 import type { Appointment } from '../../modules/appointments/appointment.model';
 import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
 import { deleteCalendarEntry, listCalendar, loadScheduleSpec, putCalendarEntry, saveSchedule } from '../../modules/appointments/schedule.service';

@@ -29,22 +29,9 @@ import {
   ReplySchema,
   TransferSchema,
 } from './inbox.schema';
-import {
-  addNote,
-  claimItem,
-  listInbox,
-  loadItem,
-  loadThread,
-  nextItem,
-  officerNames,
-  releaseItem,
-  reopenItem,
-  replyToItem,
-  resolveItem,
-  setLabels,
-  transferItem,
-  transferTargets,
-} from '../../modules/inbox/inbox.service';
+import { claimItem, nextItem, releaseItem, reopenItem, resolveItem, setLabels, transferItem } from '../../modules/inbox/claims.service';
+import { listInbox, loadItem, loadThread, officerNames, transferTargets } from '../../modules/inbox/inbox.queries';
+import { addNote, replyToItem } from '../../modules/inbox/replies.service';
 import type { Actor, InboxSettings } from '../../modules/inbox/inbox.types';
 
 export interface InboxRouterDeps {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Room } from '../rooms/room.model';
 import { APPOINTMENT_STATUS_LABELS, type Appointment, type AppointmentStatus } from './appointment.model';
 import type { AppointmentPolicy } from './appointment.policy';
-import { cancelDeadline } from './appointment.service';
+import { cancelDeadline } from './appointment.records';
 import { maskMobile } from './phone';
 
 const iso = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toISO({ suppressMilliseconds: true });

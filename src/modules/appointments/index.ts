@@ -16,9 +16,15 @@
  * - On FerretDB 1.24 every query other than `_id` equality scans its collection, so the hot
  *   path reads and writes by `_id` only; past seats are purged (the appointment keeps a copy).
  */
-export { appointmentStatusText } from './appointment.status';
+export { appointmentStatusText, WEEKDAYS } from './appointment.status';
+export { listSlots, daysWithFreeSlots, type SlotView } from './availability';
+export { bookAppointment, cancelAppointment, rescheduleAppointment } from './booking.service';
+export { findForResident } from './appointment.records';
+export { parseDayWords, parseTimeWords } from './day-words';
+export { normalizeMobile } from './phone';
+export { isoWeekday } from './slots';
 export { onAppointmentCompleted, type AppointmentCompletedEvent } from './appointment.events';
-export { appointmentsStartingBetween, type DueAppointment } from './appointment.service';
+export { appointmentsStartingBetween, type DueAppointment } from './reminders';
 export { confirmationText, reminderText, formatSlot } from './appointment.messages';
 export { appointmentPolicy, type AppointmentPolicy } from './appointment.policy';
 export { seedHolidayCalendar } from './schedule.service';

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { addResidentMessage } from '../inbox/inbox.service';
+import { addResidentMessage } from '../inbox/replies.service';
 import { ItemModel, type Item } from '../items/item.model';
 
 /**

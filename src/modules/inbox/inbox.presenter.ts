@@ -2,7 +2,9 @@ import { ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type Item, type ItemKind, type It
 import { presentAttachment } from '../attachments/attachment.service';
 import type { Attachment } from '../attachments/attachment.model';
 import type { CannedReply } from './canned-reply.model';
-import { leaseIsLive, replyTarget, type ListedItem } from './inbox.service';
+import { type ListedItem } from './inbox.queries';
+import { leaseIsLive } from './item-changes';
+import { replyTarget } from './replies.service';
 
 type Names = Map<string, { name: string; badge: string | null }>;
 

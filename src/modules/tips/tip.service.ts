@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.service';
 import { type Item, type ItemMessage } from '../items/item.model';
 import { loadThread } from '../items/thread';
 import { createItem, findItemByCode } from '../items/item.service';
-import { addResidentMessage } from '../inbox/inbox.service';
+import { addResidentMessage } from '../inbox/replies.service';
 import { applyToQueue } from '../inbox/queue.service';
 import { RoomModel } from '../rooms/room.model';
 import { generateTipSecret, hashTipSecret, verifyTipSecret } from './tip.secret';

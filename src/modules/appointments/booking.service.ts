@@ -1,0 +1,131 @@
+import { badRequest, conflict } from '../../lib/errors';
+import { generateCode } from '../../lib/codes';
+import type { Logger } from '../../logging/logger';
+import { AppointmentEventModel, AppointmentModel, eventId, type Appointment } from './appointment.model';
+import { cancelDeadline, claimTransition, endedAs, findByCode, findForResident, reread } from './appointment.records';
+import { slotFull, suggestAfter } from './availability';
+import { loadSetting, resolveSlot, type Clocked, type ReplyOrigin } from './booking-context';
+import { assertNotBlocked, claimBookingToken, releaseBookingToken } from './booking-limits';
+import { normalizeMobile } from './phone';
+import { claimSeats, heldSlotFields, looksFull, releaseSeats, takenSeats, type HeldSeat } from './seats';
+import { bookableSeatNumbers } from './slots';
+
+/**
+ * The resident's booking commands: book, cancel, reschedule. Order of a booking:
+ *   1. per-mobile token {phone, n} (cap N active bookings) — cheap, taken first;
+ *   2. one seat in each base slot the service slot covers (all or nothing);
+ *   3. the Appointment document (insert; if it fails the seats and token are freed).
+ * Cancel deletes the seat documents (the appointment keeps its history); reschedule claims the
+ * new seats first and frees the old ones only after.
+ */
+
+export interface BookProps extends Clocked {
+  room: string;
+  service: string;
+  start: string | Date;
+  name: string;
+  phone: string;
+  materialsConfirmed: boolean;
+  origin?: ReplyOrigin | null;
+  source?: 'web' | 'bot';
+  logger?: Logger;
+}
+
+export async function bookAppointment(props: BookProps): Promise<Appointment> {
+  const { policy, now } = props;
+  const phone = normalizeMobile(props.phone);
+  if (!phone) throw badRequest('手机号格式不正确，请填写11位手机号（Invalid mobile number）', undefined, 'invalid_phone');
+  if (!props.materialsConfirmed) throw badRequest('请先确认已备齐所需材料（Please confirm the materials checklist）', undefined, 'materials_not_confirmed');
+  const setting = await loadSetting(props.room, props.service, policy);
+  const slot = await resolveSlot(setting, { start: props.start, policy, now });
+  await assertNotBlocked(phone, policy, now);
+
+  const seatNumbers = bookableSeatNumbers(setting.spec.capacity, setting.rule.walkInShare);
+  // Fail fast without writing anything when the slot already looks full.
+  const hint = await takenSeats(setting.room.code, slot, seatNumbers);
+  if (looksFull(slot, hint, seatNumbers)) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+
+  const code = generateCode('appointment');
+  const token = await claimBookingToken(phone, code, policy, now);
+  let seats: HeldSeat[] | null = null;
+  try {
+    seats = await claimSeats({ room: setting.room.code, slot, seatNumbers, code, walkIn: false, spread: true, hint });
+    if (!seats) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+    const created = await AppointmentModel.create({
+      ...heldSlotFields(setting, slot, code, seats),
+      bookingToken: token,
+      status: 'booked',
+      name: props.name,
+      phone,
+      materialsConfirmed: true,
+      origin: props.origin ?? null,
+      source: props.source ?? 'web',
+    });
+    return created.toObject() as Appointment;
+  } catch (err) {
+    if (seats) await releaseSeats(setting.room.code, seats, code).catch(() => undefined);
+    await releaseBookingToken({ phone, bookingToken: token, code }).catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface CancelProps extends Clocked {
+  code: string;
+  /** Residents prove the booking with the mobile number; officers pass `officer` instead. */
+  phone?: string;
+  officer?: { id: string } | null;
+}
+
+export async function cancelAppointment(props: CancelProps): Promise<Appointment> {
+  const byOfficer = Boolean(props.officer);
+  const appt = byOfficer ? await findByCode(props.code) : await findForResident(props.code, props.phone ?? '');
+  if (appt.status !== 'booked') throw conflict('该预约当前状态不能取消（Appointment cannot be cancelled now）', 'not_cancellable');
+  if (!byOfficer && props.now.getTime() > cancelDeadline(appt, props.policy).getTime()) {
+    throw conflict(`距预约开始不足 ${props.policy.cancelClosesMinutes} 分钟，已不能在线取消，请致电警务室（Too late to cancel online）`, 'cancel_closed');
+  }
+  const won = await claimTransition(appt, 'end', 'cancelled', byOfficer ? 'officer' : 'resident', { officer: props.officer?.id ?? null });
+  if (!won) throw conflict('该预约已被取消或已办结（Appointment already closed）', 'already_closed');
+  await AppointmentModel.updateOne({ _id: appt._id }, { $set: { status: 'cancelled', cancelledAt: props.now, cancelledBy: byOfficer ? 'officer' : 'resident' } });
+  // The seats this booking holds (a concurrent reschedule checks for 'end' and frees its new ones).
+  await releaseSeats(appt.room, (appt.seats ?? []) as HeldSeat[], appt.code);
+  await releaseBookingToken(appt);
+  return reread(appt);
+}
+
+export interface RescheduleProps extends Clocked {
+  code: string;
+  phone: string;
+  start: string | Date;
+}
+
+export async function rescheduleAppointment(props: RescheduleProps): Promise<Appointment> {
+  const { policy, now } = props;
+  const appt = await findForResident(props.code, props.phone);
+  if (appt.status !== 'booked') throw conflict('该预约当前状态不能改约（Appointment cannot be rescheduled now）', 'not_reschedulable');
+  if (now.getTime() > cancelDeadline(appt, policy).getTime()) {
+    throw conflict(`距预约开始不足 ${policy.cancelClosesMinutes} 分钟，已不能在线改约，请致电警务室（Too late to reschedule online）`, 'cancel_closed');
+  }
+  const setting = await loadSetting(appt.room, appt.service, policy);
+  const slot = await resolveSlot(setting, { start: props.start, policy, now });
+  if (slot.start === appt.start.getTime()) throw badRequest('新时段与原时段相同（Same slot）', undefined, 'same_slot');
+
+  const n = (appt.reschedules ?? 0) + 1;
+  const won = await claimTransition(appt, `reschedule:${n}`, 'rescheduled', 'resident', { from: appt.start, to: new Date(slot.start) });
+  if (!won) throw conflict('该预约正在被修改，请稍后重试（Appointment is being changed）', 'conflict');
+  const eventFilter = { _id: eventId(appt.code, `reschedule:${n}`) };
+  // New seat first: if it cannot be had, the old booking stands untouched.
+  const seatNumbers = bookableSeatNumbers(setting.spec.capacity, setting.rule.walkInShare);
+  const seats = await claimSeats({ room: appt.room, slot, seatNumbers, code: appt.code, walkIn: false, spread: true });
+  if (!seats) {
+    await AppointmentEventModel.deleteOne(eventFilter);
+    throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+  }
+  await AppointmentModel.updateOne(
+    { _id: appt._id },
+    { $set: { start: new Date(slot.start), end: new Date(slot.end), seats, reschedules: n } },
+  );
+  await releaseSeats(appt.room, (appt.seats ?? []) as HeldSeat[], appt.code);
+  // A cancel that raced with us freed the seats it knew about; free the new ones too.
+  if ((await endedAs(appt.code)) === 'cancelled') await releaseSeats(appt.room, seats, appt.code);
+  return reread(appt);
+}

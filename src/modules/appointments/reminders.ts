@@ -1,0 +1,41 @@
+import { RoomModel } from '../rooms/room.model';
+import { AppointmentModel, type Appointment } from './appointment.model';
+import type { ReplyOrigin } from './booking-context';
+
+/** The reminder query: booked appointments about to start, with where to remind the resident. */
+
+export interface DueAppointment {
+  id: string;
+  code: string;
+  room: string;
+  roomName: string;
+  roomAddress: string;
+  service: string;
+  serviceName: string;
+  start: Date;
+  end: Date;
+  /** The resident's reply address when booked from a channel (private chats only), else null. */
+  replyTo: ReplyOrigin | null;
+}
+
+/** Booked (not cancelled, not yet checked in) appointments starting in [from, to): for reminder jobs. */
+export async function appointmentsStartingBetween(from: Date, to: Date): Promise<DueAppointment[]> {
+  const appts = await AppointmentModel.find({ status: 'booked', start: { $gte: from, $lt: to } }).sort({ start: 1 }).lean<Appointment[]>();
+  const rooms = await RoomModel.find({ code: { $in: [...new Set(appts.map((a) => a.room))] } }, { code: 1, name: 1, address: 1 }).lean();
+  return appts.map((a) => {
+    const room = rooms.find((r) => r.code === a.room);
+    const origin = a.origin && !a.origin.isGroup ? a.origin : null;
+    return {
+      id: String(a._id),
+      code: a.code,
+      room: a.room,
+      roomName: room?.name ?? a.room,
+      roomAddress: room?.address ?? '',
+      service: a.service,
+      serviceName: a.serviceName,
+      start: a.start,
+      end: a.end,
+      replyTo: origin ? { channel: origin.channel as 'wechat' | 'web', conversationId: origin.conversationId, isGroup: false, account: origin.account ?? undefined } : null,
+    };
+  });
+}

@@ -1,0 +1,230 @@
+import { DateTime } from 'luxon';
+import type { OutboundReply, ReplyOption } from '../../../channels/types';
+import { DomainError } from '../../../lib/errors';
+import {
+  appointmentPolicy,
+  bookAppointment,
+  confirmationText,
+  daysWithFreeSlots,
+  formatSlot,
+  listSlots,
+  parseDayWords,
+  parseTimeWords,
+  type AppointmentPolicy,
+  type SlotView,
+} from '../../appointments';
+import { RoomModel } from '../../rooms/room.model';
+import { findService, listServices } from '../../services/service.service';
+import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
+import type { FlowContext, FlowResult, FlowState } from './types';
+
+/**
+ * Making a booking in chat, one question per step:
+ *   service → day (the next days with free slots) → slot → name and mobile → materials
+ *   checklist (the resident confirms) → confirm → confirmation with code, address, time,
+ *   materials and how to cancel.
+ * Each `askX` asks a question (and keeps what it offered); each `onX` reads the answer.
+ */
+
+export const FLOW = 'booking';
+
+/** Services offered first as quick replies (the rest can be typed by name). */
+const POPULAR = ['id_card_renewal', 'id_card_reissue', 'birth_registration', 'hukou_move_in', 'residence_permit', 'no_criminal_record_certificate', 'hukou_certificate', 'residence_registration'];
+
+/** A step that reads the resident's answer and asks the next question. */
+export type Step = (ctx: FlowContext, data: Data) => Promise<FlowResult>;
+
+const state = (step: string, data: Data): FlowState => ({ flow: FLOW, step, data });
+export const reply = (text: string, options?: ReplyOption[]): OutboundReply => (options && options.length ? { text, options } : { text });
+export const done = (...replies: OutboundReply[]): FlowResult => ({ replies, state: null });
+export const ask = (step: string, data: Data, text: string, options?: ReplyOption[]): FlowResult => ({
+  replies: [reply(text, options)],
+  state: state(step, { ...data, offered: options ?? [] }),
+});
+
+export function policyOf(ctx: FlowContext): AppointmentPolicy {
+  return appointmentPolicy(ctx.config);
+}
+
+/** A domain error's Chinese message for the chat (the English gloss dropped); anything else is rethrown. */
+export function errorText(err: unknown): string {
+  if (err instanceof DomainError) return err.message.replace(/（[A-Za-z][^）]*）$/, '');
+  throw err;
+}
+
+export async function askService(ctx: FlowContext, data: Data, lead = '请问您要预约办理哪项业务？可点选，或直接发送事项名称：'): Promise<FlowResult> {
+  const services = (await listServices()).filter((s) => s.bookable !== false);
+  const popular = POPULAR.map((k) => services.find((s) => s.key === k)).filter(Boolean) as typeof services;
+  return ask('service', data, lead, popular.map((s) => ({ label: s.name, value: s.name })));
+}
+
+export async function onService(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const text = chosen(ctx, data);
+  const services = (await listServices()).filter((s) => s.bookable !== false);
+  const match = services.find((s) => s.name === text) ?? services.find((s) => s.key === ctx.analysis.service) ?? services.find((s) => text.length >= 2 && s.name.includes(text));
+  if (!match) return askService(ctx, data, '没有找到这个事项，请从下面选择，或换个说法：');
+  return askDay(ctx, { ...data, service: match.key, serviceName: match.name });
+}
+
+export async function askDay(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
+  const policy = policyOf(ctx);
+  let days;
+  try {
+    days = await daysWithFreeSlots({ room: String(data.room), service: String(data.service), policy, now: ctx.now, limit: 7 });
+  } catch (err) {
+    return done(reply(errorText(err)));
+  }
+  if (days.length === 0) {
+    return done(reply(`抱歉，${String(data.serviceName)}近期没有可预约的时段。您可以直接到警务室现场办理（部分名额留给现场办理），或过几天再来预约。`));
+  }
+  const options = days.map((d) => {
+    const free = d.slots.reduce((n, s) => n + s.remaining, 0);
+    return { label: `${dayLabel(d.date)}${d.label ? `（${d.label}）` : ''} 余${free}`, value: d.date };
+  });
+  const text = `${lead ? `${lead}\n` : ''}预约“${String(data.serviceName)}”，请选择日期（也可以直接说“明天”“下周二”“12月3号”）：`;
+  return ask('day', data, text, options);
+}
+
+export async function onDay(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const policy = policyOf(ctx);
+  const text = chosen(ctx, data);
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : parseDayWords(text, ctx.now, policy.zone);
+  if (!date) return askDay(ctx, data, '没听懂是哪一天。');
+  return askSlot(ctx, { ...data, date });
+}
+
+export async function askSlot(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
+  const policy = policyOf(ctx);
+  const date = String(data.date);
+  let slots: SlotView[];
+  try {
+    const res = await listSlots({ room: String(data.room), service: String(data.service), from: date, days: 1, policy, now: ctx.now });
+    slots = res.days[0]?.slots.filter((s) => s.remaining > 0) ?? [];
+  } catch (err) {
+    return askDay(ctx, data, errorText(err));
+  }
+  if (slots.length === 0) return askDay(ctx, data, `${dayLabel(date)}没有可预约的时段（不办公、已约满或已截止），请换一天。`);
+  const options = slots.map((s) => ({ label: slotLabel(s, policy.zone), value: s.start }));
+  return ask('slot', { ...data, slots: slots.map((s) => s.start) }, `${lead ? `${lead}\n` : ''}${dayLabel(date)}可预约的时段：`, options);
+}
+
+/**
+ * Reads the chosen slot (a typed day instead shows that day's slots) and hands over to `next`
+ * with `start` set: asking for contact details when booking, the reschedule when changing one.
+ */
+export async function onSlot(ctx: FlowContext, data: Data, next: Step): Promise<FlowResult> {
+  const text = ctx.message.text.trim();
+  const typedDay = !/^\d{1,2}$/.test(text) && parseTimeWords(text) === null ? parseDayWords(text, ctx.now, policyOf(ctx).zone) : null;
+  if (typedDay) return askSlot(ctx, { ...data, date: typedDay });
+  const start = pickSlot(ctx, data, policyOf(ctx).zone);
+  if (!start) return askSlot(ctx, data, '请从下面的时段中选择（也可以发“9点半”这样的时间，或换一天）：');
+  return next(ctx, { ...data, start });
+}
+
+/** After the slot: name and mobile (unless already given), then the materials. */
+export async function askContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  if (data.name && data.phone) return askMaterials(ctx, data);
+  return ask('contact', data, '请发送预约人的姓名和手机号，例如：张三 13800138000\n（仅用于本次预约和提醒，不会公开。）');
+}
+
+export async function onContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const { name, phone } = splitContact(ctx.message.text.trim());
+  const next = { ...data, name: name ?? data.name ?? null, phone: phone ?? data.phone ?? null };
+  if (!next.name && !next.phone) return ask('contact', data, '请发送姓名和11位手机号，例如：张三 13800138000');
+  if (!next.name) return ask('contact', next, '请再发一下预约人的姓名（20字以内）：');
+  if (!next.phone) return ask('contact', next, '请再发一下11位手机号（格式如 13800138000）：');
+  return askMaterials(ctx, next);
+}
+
+async function askMaterials(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const service = await findService(String(data.service));
+  const materials = service?.materials ?? [];
+  if (materials.length === 0) return askConfirm(ctx, { ...data, materialsConfirmed: true });
+  const list = materials.map((m, i) => `${i + 1}. ${m}`).join('\n');
+  return ask('materials', data, `办理“${String(data.serviceName)}”请携带：\n${list}\n请确认您已备齐（或到时能带齐）以上材料：`, [
+    { label: '已备齐', value: '已备齐' },
+    { label: '还没备齐', value: '还没备齐' },
+  ]);
+}
+
+export async function onMaterials(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const text = chosen(ctx, data);
+  if (YES.test(text)) return askConfirm(ctx, { ...data, materialsConfirmed: true });
+  if (NO.test(text) || /没|不/.test(text)) {
+    return done(reply('好的，材料不齐可能无法当场办理。请备齐后再来预约；有疑问可以直接问我，或致电警务室。'));
+  }
+  return askMaterials(ctx, data);
+}
+
+async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const policy = policyOf(ctx);
+  const room = ctx.room;
+  const start = DateTime.fromISO(String(data.start)).toJSDate();
+  const slots = await listSlots({ room: String(data.room), service: String(data.service), from: DateTime.fromJSDate(start, { zone: policy.zone }).toISODate() as string, days: 1, policy, now: ctx.now }).catch(() => null);
+  const slot = slots?.days[0]?.slots.find((s) => s.start === data.start);
+  const end = slot ? DateTime.fromISO(slot.end).toJSDate() : start;
+  const text = [
+    '请核对预约信息：',
+    `事项：${String(data.serviceName)}`,
+    `时间：${formatSlot(start, end, policy.zone)}`,
+    `地点：${room ? `${room.name}，${room.address}` : String(data.room)}`,
+    `预约人：${String(data.name)}，手机 ${String(data.phone).slice(0, 3)}****${String(data.phone).slice(7)}`,
+    '确认预约吗？',
+  ].join('\n');
+  return ask('confirm', data, text, [
+    { label: '确认预约', value: '确认预约' },
+    { label: '重新选时间', value: '重新选时间' },
+    { label: '不约了', value: '不约了' },
+  ]);
+}
+
+export async function onConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const text = chosen(ctx, data);
+  if (/重新|换|改/.test(text)) return askDay(ctx, data);
+  if (!YES.test(text)) return askConfirm(ctx, data);
+  const policy = policyOf(ctx);
+  const msg = ctx.message;
+  try {
+    const appt = await bookAppointment({
+      room: String(data.room),
+      service: String(data.service),
+      start: String(data.start),
+      name: String(data.name),
+      phone: String(data.phone),
+      materialsConfirmed: data.materialsConfirmed === true,
+      origin: { channel: msg.channel, conversationId: msg.conversationId, isGroup: false },
+      source: 'bot',
+      policy,
+      now: ctx.now,
+      logger: ctx.logger,
+    });
+    ctx.logger?.info({ code: appt.code, room: appt.room }, 'appointment booked in chat');
+    return done(await confirmationReply(ctx, appt));
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'slot_full') {
+      const next = ((err.detail as { nextSlots?: SlotView[] })?.nextSlots ?? []).slice(0, 6);
+      if (next.length === 0) return askDay(ctx, data, '刚刚这个时段被约满了。');
+      return ask('slot', { ...data, slots: next.map((s) => s.start) }, '抱歉，这个时段刚刚被约满了。下面是最近还有名额的时段：', next.map((s) => ({
+        label: `${dayLabel(DateTime.fromISO(s.start, { zone: policy.zone }).toISODate() as string)} ${slotLabel(s, policy.zone)}`,
+        value: s.start,
+      })));
+    }
+    return done(reply(`预约没有成功：${errorText(err)}`));
+  }
+}
+
+export async function confirmationReply(ctx: FlowContext, appt: { code: string; serviceName: string; start: Date; end: Date; room: string; service: string }): Promise<OutboundReply> {
+  const policy = policyOf(ctx);
+  const room = ctx.room && ctx.room.code === appt.room ? ctx.room : await RoomModel.findOne({ code: appt.room }).lean();
+  const service = await findService(appt.service);
+  return reply(
+    confirmationText({
+      appointment: appt,
+      room: { name: room?.name ?? appt.room, address: room?.address ?? '', phone: room?.phone ?? null },
+      materials: service?.materials ?? [],
+      zone: policy.zone,
+      cancelClosesMinutes: policy.cancelClosesMinutes,
+      publicUrl: policy.publicUrl,
+    }),
+  );
+}

@@ -1,0 +1,168 @@
+import { Types } from 'mongoose';
+import { badRequest, notFound } from '../../lib/errors';
+import { containsPersonalData } from '../../lib/mask';
+import { recordAudit } from '../audit/audit.service';
+import { appendMessage } from '../items/thread';
+import { ITEM_STATUS_LABELS, ItemModel, type Item, type ItemMessage, type ItemStatus } from '../items/item.model';
+import { publishLiveEvent } from '../live/live.service';
+import { enqueueMessage } from '../outbox/outbox.service';
+import type { OutboxMessage } from '../outbox/outbox.model';
+import { DEFAULT_LEASE_MINUTES, type Actor, type InboxSettings } from './inbox.types';
+import { alreadyClaimed, heldByOther, isPrivileged, itemClosed, officerActor } from './item-changes';
+import { transitionItem, type ItemPatch } from './item-transition';
+
+/**
+ * Replies: the thread between officers and the resident. An officer's reply (back to where
+ * the resident wrote, through the outbox), an internal note, and the resident's further messages.
+ */
+
+export interface ReplyResult {
+  item: Item;
+  message: ItemMessage;
+  /** The outbox message, or null when the reply lives only in the thread (anonymous tips, web tips). */
+  outbox: OutboxMessage | null;
+}
+
+/** Why a reply to this item may not go back to where the resident wrote. */
+export function replyTarget(item: Pick<Item, 'origin' | 'kind'>): 'private' | 'group' | 'thread' {
+  if (!item.origin) return 'thread';
+  if (item.origin.isGroup) return item.kind === 'tip' ? 'thread' : 'group'; // tips never appear in groups
+  return 'private';
+}
+
+/**
+ * An officer answers the resident: the reply joins the thread and, when the resident wrote
+ * from WeChat or the web chat, goes into the outbox addressed back to that conversation
+ * (in a group: with an @-mention, and only when the text holds no personal data).
+ * The replier takes the item (unless someone else holds it), and it waits for the resident.
+ */
+export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId | string; text: string; force?: boolean; settings: InboxSettings }): Promise<ReplyResult> {
+  const { actor, settings } = props;
+  const loaded = await ItemModel.findById(props.itemId).lean<Item>();
+  if (!loaded) throw notFound('未找到该事项（Item not found）', 'item_not_found');
+  const target = replyTarget(loaded);
+  if (target === 'group' && containsPersonalData(props.text)) {
+    throw badRequest(
+      '群聊中不能发送身份证号、手机号等个人信息。请让群众先私聊警务室小助手，再在私聊中回复（Personal data may not be sent to a group; ask the resident to message privately）',
+      undefined,
+      'personal_data_in_group',
+    );
+  }
+  const now = settings.now();
+  const result = await transitionItem({
+    itemId: props.itemId,
+    action: 'reply',
+    officerId: actor.id,
+    now,
+    decide(item) {
+      if (item.status === 'resolved' || item.status === 'closed') throw itemClosed();
+      if (heldByOther(item, actor.id, now) && !(props.force && isPrivileged(actor))) throw alreadyClaimed(item);
+      return {
+        status: 'waiting',
+        assignee: new Types.ObjectId(actor.id),
+        leaseUntil: null,
+        firstResponseAt: item.firstResponseAt ?? now,
+        lastActivityAt: now,
+      };
+    },
+  });
+  const message = await appendMessage({ item: loaded._id, author: 'officer', kind: 'reply', officer: actor.id, text: props.text, at: now });
+  let outbox: OutboxMessage | null = null;
+  if (target !== 'thread' && loaded.origin) {
+    const origin = loaded.origin;
+    ({ message: outbox } = await enqueueMessage({
+      key: `reply:${String(message._id)}`,
+      to: {
+        channel: origin.channel as 'wechat' | 'web',
+        conversationId: origin.conversationId,
+        isGroup: target === 'group',
+        mentionId: target === 'group' ? (origin.senderId ?? undefined) : undefined,
+        account: origin.account ?? undefined,
+      },
+      text: props.text,
+      purpose: 'reply',
+      item: loaded._id,
+      source: `inbox:${actor.username}`,
+    }));
+  }
+  await Promise.all([
+    recordAudit({ actor: officerActor(actor), action: 'item.reply', item: result.after, at: now, detail: target === 'thread' ? '回复已存入会话（匿名线索由举报人凭编号查看）' : `经${target === 'group' ? '群聊' : '私聊/网页'}发送` }),
+    publishLiveEvent({ type: 'item.updated', item: result.after, action: 'reply', at: now }),
+  ]);
+  return { item: result.after, message, outbox };
+}
+
+/** An internal note: stays in the thread for officers, never sent. */
+export async function addNote(props: { actor: Actor; item: Item; text: string; settings: InboxSettings }): Promise<ItemMessage> {
+  const now = props.settings.now();
+  const created = await appendMessage({ item: props.item._id, author: 'officer', kind: 'note', officer: props.actor.id, text: props.text, at: now });
+  await Promise.all([
+    recordAudit({ actor: officerActor(props.actor), action: 'item.note', item: props.item, at: now }),
+    publishLiveEvent({ type: 'item.message', item: props.item, action: 'note', at: now }),
+  ]);
+  return created;
+}
+
+export interface ResidentMessageProps {
+  itemId: Types.ObjectId | string;
+  text: string;
+  attachments?: string[];
+  /** 'tipster' for tips followed up with code + secret. */
+  actorKind?: 'resident' | 'tipster';
+  now?: Date;
+  leaseMinutes?: number;
+}
+
+/**
+ * A resident's (or tipster's) further message joins the item's thread. An item waiting for
+ * the resident goes back to its officer (lease renewed); a resolved item reopens into the
+ * queue. The message is stored first, so it is never lost even if the state change races.
+ * Used by the conversation flows and the tip follow-up.
+ */
+export async function addResidentMessage(props: ResidentMessageProps): Promise<{ item: Item; message: ItemMessage }> {
+  const now = props.now ?? new Date();
+  const leaseMinutes = props.leaseMinutes ?? DEFAULT_LEASE_MINUTES;
+  const created = await appendMessage({
+    item: typeof props.itemId === 'string' ? new Types.ObjectId(props.itemId) : props.itemId,
+    author: 'resident',
+    kind: 'message',
+    text: props.text.slice(0, 4000),
+    attachments: props.attachments ?? [],
+    at: now,
+  });
+  const result = await transitionItem({
+    itemId: props.itemId,
+    action: 'resident_message',
+    officerId: null,
+    now,
+    attempts: 8,
+    decide(item): ItemPatch {
+      if (item.status === 'waiting') {
+        return item.assignee
+          ? { status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMinutes * 60_000), lastActivityAt: now }
+          : { status: 'new', lastActivityAt: now };
+      }
+      if (item.status === 'resolved') {
+        return { status: 'new', assignee: null, leaseUntil: null, resolvedAt: null, reopenCount: (item.reopenCount ?? 0) + 1, lastActivityAt: now };
+      }
+      return { lastActivityAt: now };
+    },
+  });
+  const reopened = result.before.status === 'resolved' && result.after.status === 'new';
+  await Promise.all([
+    reopened
+      ? appendMessage({ item: result.after._id, author: 'system', kind: 'event', text: '群众追加了消息，事项已重新打开', at: now })
+      : Promise.resolve(),
+    result.before.status !== result.after.status
+      ? recordAudit({
+          actor: { kind: props.actorKind ?? 'resident' },
+          action: reopened ? 'item.reopen' : 'item.resident_message',
+          item: result.after,
+          at: now,
+          detail: `状态：${ITEM_STATUS_LABELS[result.before.status as ItemStatus]} → ${ITEM_STATUS_LABELS[result.after.status as ItemStatus]}`,
+        })
+      : Promise.resolve(),
+    publishLiveEvent({ type: 'item.message', item: result.after, action: 'resident_message', at: now }),
+  ]);
+  return { item: result.after, message: created };
+}
