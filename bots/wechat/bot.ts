@@ -98,7 +98,7 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     ...options.outbox,
     send: (m) => (options.transport ? options.transport(m, sendToWechat) : sendToWechat(m)),
-    canSend: async () => {
+    canSend: async (message) => {
       if (!bot.isLoggedIn) return false;
       // The daily cap is a count of today's send claims, re-read at most every 5 s and
       // counted locally in between (the count is derived; nothing to keep in sync).
@@ -107,7 +107,8 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
       if (!capCache || capCache.day !== day.getTime() || at.getTime() - capCache.at > 5_000) {
         capCache = { day: day.getTime(), at: at.getTime(), sent: await sendsSince(`${botKey}#`, day) };
       }
-      if (capCache.sent >= config.BOT_DAILY_SEND_CAP) {
+      // An emergency answer is never held by the cap (it still counts towards it).
+      if (capCache.sent >= config.BOT_DAILY_SEND_CAP && !message.urgent) {
         logger.warn({ cap: config.BOT_DAILY_SEND_CAP }, 'daily send cap reached; messages wait until tomorrow');
         return false;
       }
@@ -126,6 +127,8 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
     limits: {
       sender: createRateLimiter({ name: 'wx-sender', points: config.BOT_RATE_SENDER_PER_MIN, windowMs: 60_000 }),
       group: createRateLimiter({ name: 'wx-group', points: config.BOT_RATE_GROUP_PER_MIN, windowMs: 60_000 }),
+      bind: createRateLimiter({ name: 'wx-bind', points: config.BOT_BIND_COMMANDS_PER_10MIN, windowMs: 10 * 60_000 }),
+      groupEmergency: createRateLimiter({ name: 'wx-emergency', points: 1, windowMs: config.EMERGENCY_REPEAT_MINUTES * 60_000 }),
     },
     sender,
     async groupRoom(groupId) {

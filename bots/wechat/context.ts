@@ -14,7 +14,14 @@ export interface BotContext {
   /** Name under which the bot records its status and claims sends (config.BOT_NAME). */
   botKey: string;
   core: ConversationDeps;
-  limits: { sender: RateLimiter; group: RateLimiter };
+  limits: {
+    sender: RateLimiter;
+    group: RateLimiter;
+    /** Binding commands of non-officers, per group. */
+    bind: RateLimiter;
+    /** Unaddressed emergencies in a bound group, per group and sender (one answer per window). */
+    groupEmergency: RateLimiter;
+  };
   sender: OutboxSender;
   /** Group id → bound room code (short cache in front of GroupBinding). */
   groupRoom(groupId: string): Promise<string | null>;

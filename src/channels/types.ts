@@ -19,6 +19,11 @@ export interface InboundMessage {
   room: string | null;
   receivedAt: Date;
   /**
+   * Web only: a keyed hash of the client's address (never the address itself). Repeated
+   * emergencies from one address join one item even across conversations.
+   */
+  clientKey?: string;
+  /**
    * This message created its conversation (web chat, no id sent): nothing can be stored for it
    * yet, so the core skips reading conversation memory and pending surveys.
    */

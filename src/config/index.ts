@@ -115,6 +115,14 @@ export const ConfigSchema = z.object({
   /** WeChat bot: messages per minute it answers per sender and per group. */
   BOT_RATE_SENDER_PER_MIN: z.coerce.number().int().min(1).default(10),
   BOT_RATE_GROUP_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /**
+   * Emergencies: repeats from one conversation or client address within this many minutes join
+   * the first one's item (officers are paged once), and a bound group's unaddressed emergency
+   * is answered at most once per sender in this window.
+   */
+  EMERGENCY_REPEAT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  /** WeChat bot: binding commands from non-officers answered per group per 10 minutes. */
+  BOT_BIND_COMMANDS_PER_10MIN: z.coerce.number().int().min(1).max(100).default(2),
   /** WeChat bot: heartbeat interval (s); the bot counts as offline after 3 missed beats. */
   BOT_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** WeChat bot: messages older than this at arrival are ignored (start-up backlog). */

@@ -1,5 +1,7 @@
 import { LoginFailureModel, SessionModel } from '../modules/auth/session.model';
 import { purgeIdleConversationStates } from '../modules/conversations/state.service';
+import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
+import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
 import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition } from './types';
@@ -31,6 +33,9 @@ export function housekeepingJob(): JobDefinition {
       const now = ctx.env.now();
       const conversations = await purgeIdleConversationStates(now, CONVERSATION_MEMORY_DAYS);
       await purgeRateSeats(now);
+      await purgeEmergencyWindows(now);
+      // Yesterday's and older keys of the client-address hash: their hashes become unlinkable.
+      await purgeClientHashKeys(now);
       const sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
       const failures = (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000) } })).deletedCount ?? 0;
       ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures }, 'housekeeping finished');

@@ -4,7 +4,8 @@ import { groupAddress, lastOptions, pickOption, renderForWechat } from '../../..
 import { loadOptions, optionsKey, saveOptions } from '../../../src/channels/wechat/options-store';
 import type { InboundMessage } from '../../../src/channels/types';
 import { handleInbound } from '../../../src/modules/conversations/conversation.service';
-import { handleBindCommand } from '../../../src/modules/groups/group.service';
+import { detectEmergencyWithNet } from '../../../src/understanding';
+import { handleBindCommand, isOfficerWechatId, parseBindCommand } from '../../../src/modules/groups/group.service';
 import { enqueueMessage } from '../../../src/modules/outbox/outbox.service';
 import type { BotContext } from '../context';
 
@@ -54,22 +55,42 @@ async function process(ctx: BotContext, msg: MessageInterface): Promise<void> {
     const mentionText = mentionSelf ? await msg.mentionText().catch(() => null) : null;
     const addr = groupAddress({ text: raw, mentionSelf, mentionText, botNames: names, keyword: ctx.config.BOT_GROUP_KEYWORD });
 
-    // Binding commands work with or without a mention, in bound and unbound groups.
-    const bind = await handleBindCommand({ groupId: room.id, topic: await room.topic().catch(() => ''), senderId: talker.id, account, text: addr.addressed ? addr.text : raw, now });
-    if (bind) {
-      ctx.forgetGroup(room.id);
-      ctx.logger.info({ group: room.id, bound: bind.bound }, 'group bind command');
-      await deliver(ctx, msg, { conversationId: room.id, isGroup: true, mentionId: talker.id, account }, [{ text: bind.reply }], false);
-      return;
+    // Binding commands work with or without a mention, in bound and unbound groups. Officers
+    // (by WeChat id) count against their own sender limit; anyone else's commands against the
+    // group's small command limit, so a member cannot spend the account's daily cap on refusals.
+    const bindText = addr.addressed ? addr.text : raw;
+    if (parseBindCommand(bindText)) {
+      const byOfficer = await isOfficerWechatId(talker.id);
+      const ok = byOfficer
+        ? (await ctx.limits.sender.consume(`s:${talker.id}`, now)).allowed
+        : (await ctx.limits.bind.consume(`g:${room.id}`, now)).allowed;
+      if (!ok) {
+        ctx.logger.info({ group: room.id, officer: byOfficer }, 'bind command rate limited');
+        return;
+      }
+      const bind = await handleBindCommand({ groupId: room.id, topic: await room.topic().catch(() => ''), senderId: talker.id, account, text: bindText, now });
+      if (bind) {
+        ctx.forgetGroup(room.id);
+        ctx.logger.info({ group: room.id, bound: bind.bound }, 'group bind command');
+        await deliver(ctx, msg, { conversationId: room.id, isGroup: true, mentionId: talker.id, account }, [{ text: bind.reply }], false);
+        return;
+      }
     }
     const roomCode = await ctx.groupRoom(room.id);
-    if (!roomCode || !addr.addressed) return; // unbound groups get no answers; bound ones only when addressed
-    if (!(await allowed(ctx, `g:${room.id}`, `s:${talker.id}`, now))) return;
-    const text = pickOption(addr.text, await loadOptions(optionsKey(room.id, talker.id), now)) ?? addr.text;
-    inbound = { channel: 'wechat', conversationId: room.id, senderId: talker.id, senderName: talker.name(), text, isGroup: true, mentioned: true, room: roomCode, receivedAt: msg.date() };
+    if (!roomCode) return; // unbound groups get no answers
+    // An emergency is answered whatever the limits. Unaddressed, it is answered (and the room's
+    // officers alerted) once per sender per EMERGENCY_REPEAT_MINUTES, so a panicking resident
+    // is not spammed; other unaddressed messages stay unanswered.
+    const emergency = detectEmergencyWithNet(addr.text) !== null;
+    if (!addr.addressed) {
+      if (!emergency) return;
+      if (!(await ctx.limits.groupEmergency.consume(`${room.id}:${talker.id}`, now)).allowed) return;
+    } else if (!emergency && !(await allowed(ctx, `g:${room.id}`, `s:${talker.id}`, now))) return;
+    const text = emergency ? addr.text : (pickOption(addr.text, await loadOptions(optionsKey(room.id, talker.id), now)) ?? addr.text);
+    inbound = { channel: 'wechat', conversationId: room.id, senderId: talker.id, senderName: talker.name(), text, isGroup: true, mentioned: addr.addressed, room: roomCode, receivedAt: msg.date() };
   } else {
     if (talker.type() !== types.Contact.Individual) return; // official accounts etc.
-    if (!(await allowed(ctx, null, `s:${talker.id}`, now))) return;
+    if (!detectEmergencyWithNet(raw) && !(await allowed(ctx, null, `s:${talker.id}`, now))) return;
     const text = pickOption(raw, await loadOptions(optionsKey(talker.id, talker.id), now)) ?? raw.trim();
     inbound = { channel: 'wechat', conversationId: talker.id, senderId: talker.id, senderName: talker.name(), text, isGroup: false, mentioned: true, room: null, receivedAt: msg.date() };
   }

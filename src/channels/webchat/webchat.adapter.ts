@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../types';
 
 /** A web chat message as the core sees it: the conversation is the resident (no other identity). */
-export function toInbound(props: { conversationId: string; room: string; text: string; now: Date; newConversation?: boolean }): InboundMessage {
+export function toInbound(props: { conversationId: string; room: string; text: string; now: Date; newConversation?: boolean; clientKey?: string }): InboundMessage {
   return {
     channel: 'web',
     conversationId: props.conversationId,
@@ -12,5 +12,6 @@ export function toInbound(props: { conversationId: string; room: string; text: s
     room: props.room,
     receivedAt: props.now,
     newConversation: props.newConversation ?? false,
+    clientKey: props.clientKey,
   };
 }

@@ -1,12 +1,13 @@
 import type { Middleware } from 'koa';
 import { tooManyRequests } from '../../lib/errors';
 import type { AppState } from '../types';
+import { clientKey } from '../../modules/rate-limits/client-key';
 import type { RateLimiter } from '../../modules/rate-limits/rate-limit';
 
-/** Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window. */
+/** Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window (keyed by the IP's rotating hash). */
 export function rateLimitByIp(limiter: RateLimiter): Middleware<AppState> {
   return async function rateLimitByIpMiddleware(ctx, next) {
-    const { allowed, retryAfterMs } = await limiter.consume(ctx.ip || 'unknown');
+    const { allowed, retryAfterMs } = await limiter.consume(await clientKey(ctx.ip || 'unknown'));
     if (!allowed) {
       ctx.set('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
       ctx.state.log.warn({ path: ctx.path }, 'rate limited');

@@ -10,6 +10,7 @@ import { findWebConversation, openWebConversation, readFeed } from '../../module
 import { handleInbound, type ConversationDeps } from '../../modules/conversations/conversation.service';
 import { createKnowledge } from '../../modules/conversations/knowledge';
 import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { clientKey } from '../../modules/rate-limits/client-key';
 import { toInbound } from '../../channels/webchat/webchat.adapter';
 
 /**
@@ -41,13 +42,14 @@ export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> =
   router.post('/messages', async (ctx) => {
     const req = parseInput(ChatMessageSchema, ctx.request.body);
     const now = core.now?.() ?? new Date();
-    await limit(ctx, perIp, ctx.ip || 'unknown', now);
+    const client = await clientKey(ctx.ip || 'unknown', now);
+    await limit(ctx, perIp, client, now);
     const room = await core.knowledge.room(req.room); // cached briefly: every message names its room
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const conv = await openWebConversation(room.code, req.conversationId, now);
     await limit(ctx, perConversation, conv.cid, now);
     const newConversation = conv.cid !== req.conversationId;
-    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation }), core);
+    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }), core);
     ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
     ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
   });

@@ -5,6 +5,7 @@ import { detectEmergencyWithNet } from '../../understanding';
 import type { Analysis, EmergencyInfo } from '../../understanding/types';
 import { DEFAULT_SLA_MINUTES } from '../items/item.service';
 import { createItem } from '../items/item.service';
+import { claimEmergencyWindow, recordEmergencyItem, releaseEmergencyWindow } from './emergency-window';
 import type { Room } from '../rooms/room.model';
 import { getFlow, registerFlow } from './flows';
 import { originOf } from './flows/common';
@@ -13,7 +14,7 @@ import { statusFlow } from './flows/status.flow';
 import { tipFlow } from './flows/tip.flow';
 import type { Flow, FlowContext, FlowResult, FlowState } from './flows/types';
 import { loadSurveyHook } from './integrations';
-import { appendResidentMessage, findJoinableItem } from './item-thread';
+import { appendResidentMessage, findJoinableItem, loadItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
 import * as say from './replies';
 import { emptyMemory, loadMemory, saveMemory, stateKey, type ConversationMemory, type MemoryUpdate } from './state.service';
@@ -135,6 +136,23 @@ async function handleEmergency(
 ): Promise<HandleResult> {
   let code: string | null = null;
   if (roomCode) {
+    // A repeat from the same conversation (or, on the web, the same client address) within the
+    // window joins the first message's item: the officers are paged once, the item gathers the repeats.
+    const keys = [`${msg.channel}:${msg.conversationId}`, ...(msg.clientKey ? [`${msg.channel}-addr:${msg.clientKey}`] : [])];
+    let claim: Awaited<ReturnType<typeof claimEmergencyWindow>> | null = null;
+    try {
+      claim = await claimEmergencyWindow(roomCode, keys, now, deps.config.EMERGENCY_REPEAT_MINUTES);
+      if (!claim.won && claim.item) {
+        const item = await loadItem(claim.item);
+        if (item) {
+          await appendResidentMessage(item, msg.text, now, deps.config.CLAIM_LEASE_MINUTES);
+          log.warn({ kind: emergency.kind, room: roomCode, code: item.code }, 'emergency message repeated; joined its item');
+          return { replies: [say.emergencyReply(emergency, item.code)], room: roomCode, route: 'emergency', itemCode: item.code };
+        }
+      }
+    } catch (err) {
+      log.error({ err }, 'could not check for a repeated emergency');
+    }
     try {
       const item = await createItem({
         room: roomCode,
@@ -147,9 +165,11 @@ async function handleEmergency(
         now,
       });
       code = item.code;
+      if (claim?.won) await recordEmergencyItem(claim.ids, item).catch((err) => log.warn({ err }, 'could not record the emergency window'));
     } catch (err) {
       // The numbers must reach the resident even when the database does not answer.
       log.error({ err }, 'could not record an emergency item');
+      if (claim?.won) await releaseEmergencyWindow(claim.ids).catch(() => undefined);
     }
   }
   log.warn({ kind: emergency.kind, room: roomCode, code }, 'emergency message');

@@ -16,6 +16,10 @@ export async function findJoinableItem(itemId: Types.ObjectId, now: Date, reopen
   return null;
 }
 
+export async function loadItem(itemId: Types.ObjectId): Promise<Item | null> {
+  return ItemModel.findById(itemId).lean<Item>();
+}
+
 export async function appendResidentMessage(item: Item, text: string, now: Date, leaseMinutes?: number): Promise<{ reopened: boolean }> {
   const before = item.status;
   const { item: after } = await addResidentMessage({ itemId: item._id, text, now, leaseMinutes, actorKind: item.kind === 'tip' ? 'tipster' : 'resident' });

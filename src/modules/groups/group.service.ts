@@ -49,10 +49,16 @@ export interface BindCommandInput {
 }
 
 /** Runs a bind/unbind command typed in a group; null when the text is not one. The reply is safe to post in the group. */
+/** True when the WeChat id is on an active officer's account (their binding commands skip the group's command limit). */
+export async function isOfficerWechatId(wechatId: string): Promise<boolean> {
+  return (await OfficerModel.exists({ wechatIds: wechatId, active: true })) !== null;
+}
+
 export async function handleBindCommand(input: BindCommandInput): Promise<{ reply: string; bound: string | null } | null> {
   const cmd = parseBindCommand(input.text);
   if (!cmd) return null;
   const officer = await OfficerModel.findOne({ wechatIds: input.senderId, active: true }).lean();
+  const officerScope = officer ? { role: officer.role, rooms: officer.rooms, district: officer.district ?? null } : null;
 
   if (cmd.action === 'unbind') {
     const current = await findGroupBinding(input.groupId);
@@ -67,8 +73,15 @@ export async function handleBindCommand(input: BindCommandInput): Promise<{ repl
   const room = await RoomModel.findOne({ code: cmd.room, active: true }).lean();
   if (!room) return { reply: `没有找到警务室 ${cmd.room}，请核对编号。`, bound: null };
 
+  // Rebinding a group from room A to room B takes someone who may act for both rooms: an
+  // officer with access to A and B. A one-time code (issued for B) never takes a group from A.
+  const current = await findGroupBinding(input.groupId);
+  if (current && current.room !== room.code && !(officerScope && (await canAccessRoom(officerScope, current.room)))) {
+    return { reply: '本群已绑定其他警务室，需由该警务室的民警改绑或先解除绑定。', bound: current.room };
+  }
+
   let via: 'officer' | 'code' | null = null;
-  if (officer && (await canAccessRoom({ role: officer.role, rooms: officer.rooms, district: officer.district ?? null }, room.code))) via = 'officer';
+  if (officerScope && (await canAccessRoom(officerScope, room.code))) via = 'officer';
   else if (cmd.code) {
     const bindCode = await BindCodeModel.findOne({ code: cmd.code, room: room.code }).lean<BindCode>();
     if (bindCode && bindCode.expiresAt > input.now) {

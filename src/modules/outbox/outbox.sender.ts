@@ -35,8 +35,11 @@ export interface OutboxSenderOptions {
   baseBackoffMs?: number;
   maxBackoffMs?: number;
   staleSendingMs?: number;
-  /** Asked before each send; false stops this tick (e.g. the daily cap is reached, or the bot is logged out). */
-  canSend?: () => Promise<boolean> | boolean;
+  /**
+   * Asked before each send; false skips the message for this tick (e.g. the daily cap is
+   * reached for a message that is not urgent, or the bot is logged out).
+   */
+  canSend?: (message: OutboxMessage) => Promise<boolean> | boolean;
 }
 
 export interface TickResult {
@@ -167,7 +170,10 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     const result: TickResult = { sent: 0, failed: 0, skipped: 0 };
     for (const message of await candidates(now())) {
       if (stopped) break;
-      if (options.canSend && !(await options.canSend())) break;
+      if (options.canSend && !(await options.canSend(message))) {
+        result.skipped++;
+        continue;
+      }
       const outcome = await deliver(message);
       result[outcome]++;
     }
