@@ -5,10 +5,8 @@ import { WechatyBuilder, type Wechaty } from 'wechaty';
 import type { Config } from '../../src/config';
 import { maskPersonalData } from '../../src/lib/mask';
 import type { Logger } from '../../src/logging/logger';
-import { createGroundedAnswerer } from '../../src/ai/grounded-answer';
 import { heartbeat, recordBotState } from '../../src/modules/bot-status/bot-status.service';
-import type { ConversationDeps } from '../../src/modules/conversations/conversation.service';
-import { createKnowledge, type Knowledge } from '../../src/modules/conversations/knowledge';
+import { createConversationCore, type ConversationCoreOverrides, type Knowledge } from '../../src/modules/conversations';
 import { createRateLimiter } from '../../src/modules/rate-limits/rate-limit';
 import { findGroupBinding } from '../../src/modules/groups/group.service';
 import type { OutboxMessage } from '../../src/modules/outbox/outbox.model';
@@ -26,7 +24,7 @@ export interface PoliceRoomBotOptions {
   logger: Logger;
   now?: () => Date;
   knowledge?: Knowledge;
-  ai?: ConversationDeps['ai'];
+  ai?: ConversationCoreOverrides['ai'];
   /** Wraps the actual WeChat send (tests inject failures here). */
   transport?: (message: OutboxMessage, send: (message: OutboxMessage) => Promise<void>) => Promise<void>;
   /** Sender tuning (tests: short backoff). */
@@ -64,13 +62,7 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
   let stopping = false;
   let capCache: { day: number; at: number; sent: number } | null = null;
 
-  const core: ConversationDeps = {
-    config,
-    logger,
-    knowledge: options.knowledge ?? createKnowledge(),
-    ai: options.ai !== undefined ? options.ai : createGroundedAnswerer(config, logger),
-    now,
-  };
+  const core = createConversationCore(config, logger, { knowledge: options.knowledge, ai: options.ai, now });
 
   async function sendToWechat(message: OutboxMessage): Promise<void> {
     if (!bot.isLoggedIn) throw new Error('bot is not logged in');
@@ -199,7 +191,7 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
         );
       }
       // Build the understanding index (FAQ from the database) now, not on the first resident's message.
-      await core.knowledge.understanding();
+      await core.warmUp();
       sender.start(config.OUTBOX_POLL_MS);
       heartbeatTimer = setInterval(() => void beat().catch((err) => logger.warn({ err: (err as Error).message }, 'heartbeat failed')), config.BOT_HEARTBEAT_SECONDS * 1000);
       heartbeatTimer.unref?.();

@@ -1,7 +1,7 @@
 import type { Wechaty as WechatyInterface } from 'wechaty';
 import type { Config } from '../../src/config';
 import type { Logger } from '../../src/logging/logger';
-import type { ConversationDeps } from '../../src/modules/conversations/conversation.service';
+import type { ConversationCore } from '../../src/modules/conversations';
 import type { RateLimiter } from '../../src/modules/rate-limits/rate-limit';
 import type { OutboxSender } from '../../src/modules/outbox/outbox.sender';
 
@@ -13,7 +13,7 @@ export interface BotContext {
   now: () => Date;
   /** Name under which the bot records its status and claims sends (config.BOT_NAME). */
   botKey: string;
-  core: ConversationDeps;
+  core: ConversationCore;
   limits: {
     sender: RateLimiter;
     group: RateLimiter;

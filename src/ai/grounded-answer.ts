@@ -13,8 +13,15 @@
 import OpenAI from 'openai';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
-import type { GroundedAnswerer } from '../modules/conversations/conversation.service';
 import { buildMessages, parseModelAnswer } from './prompt';
+
+/** Grounded answers by a language model; the conversation core never asks it about emergencies. */
+export interface GroundedAnswerer {
+  answer(input: {
+    question: string;
+    sources: Array<{ id: string; title: string; text: string }>;
+  }): Promise<{ text: string; citations: string[] } | null>;
+}
 
 export function createGroundedAnswerer(
   config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL' | 'OPENAI_TIMEOUT_MS'>,

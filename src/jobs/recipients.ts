@@ -1,4 +1,4 @@
-import type { ReplyAddress } from '../channels/types';
+import type { ReplyAddress } from '../modules/conversations';
 import { GroupBindingModel, type GroupBinding } from '../modules/groups/group.model';
 import { OfficerModel } from '../modules/officers/officer.model';
 

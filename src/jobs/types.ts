@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { ReplyAddress } from '../channels/types';
+import type { ReplyAddress } from '../modules/conversations';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import type { QuietHours } from './schedule';

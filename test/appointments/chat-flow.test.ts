@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/channels/types';
+import type { InboundMessage } from '../../src/modules/conversations';
 import { AppointmentModel, SeatModel } from '../../src/modules/appointments/appointment.model';
 import { handleInbound } from '../../src/modules/conversations/conversation.service';
 import { bookingFlowInternals } from '../../src/modules/conversations/flows/booking.flow';

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/channels/types';
+import type { InboundMessage } from '../../src/modules/conversations';
 import { handleInbound } from '../../src/modules/conversations/conversation.service';
 import { ConversationStateModel } from '../../src/modules/conversations/conversation-state.model';
 import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';

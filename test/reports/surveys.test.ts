@@ -9,7 +9,7 @@ import { seedAll } from '../../src/modules/seed/seed.service';
 import { RatingCommentModel, RatingModel, SurveyModel } from '../../src/modules/surveys/survey.model';
 import { handleSurveyAnswer, registerSurveyHooks, requestSurvey } from '../../src/modules/surveys/survey.service';
 import { generateTipSecret, hashTipSecret } from '../../src/modules/tips/tip.secret';
-import type { InboundMessage } from '../../src/channels/types';
+import type { InboundMessage } from '../../src/modules/conversations';
 import { buildTestApp } from '../helpers/app';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 

@@ -2,8 +2,7 @@ import type { Message as MessageInterface } from 'wechaty';
 import { types } from 'wechaty';
 import { groupAddress, lastOptions, pickOption, renderForWechat } from '../../../src/channels/wechat/wechat.adapter';
 import { loadOptions, optionsKey, saveOptions } from '../../../src/channels/wechat/options-store';
-import type { InboundMessage } from '../../../src/channels/types';
-import { handleInbound } from '../../../src/modules/conversations/conversation.service';
+import type { InboundMessage } from '../../../src/modules/conversations';
 import { detectEmergencyWithNet } from '../../../src/understanding';
 import { handleBindCommand, isOfficerWechatId, parseBindCommand } from '../../../src/modules/groups/group.service';
 import { enqueueMessage } from '../../../src/modules/outbox/outbox.service';
@@ -95,7 +94,7 @@ async function process(ctx: BotContext, msg: MessageInterface): Promise<void> {
     inbound = { channel: 'wechat', conversationId: talker.id, senderId: talker.id, senderName: talker.name(), text, isGroup: false, mentioned: true, room: null, receivedAt: msg.date() };
   }
 
-  const result = await handleInbound(inbound, ctx.core);
+  const result = await ctx.core.handle(inbound);
   ctx.logger.info({ route: result.route, group: inbound.isGroup, room: result.room, item: result.itemCode }, 'wechat message handled');
   await saveOptions(optionsKey(inbound.conversationId, inbound.senderId), lastOptions(result.replies), now);
   await deliver(

@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../types';
+import type { InboundMessage } from '../../modules/conversations';
 
 /** A web chat message as the core sees it: the conversation is the resident (no other identity). */
 export function toInbound(props: { conversationId: string; room: string; text: string; now: Date; newConversation?: boolean; clientKey?: string }): InboundMessage {

@@ -1,5 +1,5 @@
 import { Schema, model } from 'mongoose';
-import type { ReplyOption } from '../types';
+import type { ReplyOption } from '../../modules/conversations';
 
 /**
  * The quick-reply options last shown to a WeChat sender in a conversation, so a reply "2"

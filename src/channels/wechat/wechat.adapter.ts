@@ -3,7 +3,7 @@
  * whether a group message addresses the bot and what it says without the mention, and how
  * quick-reply options become numbered choices (the number comes back as the option's value).
  */
-import type { OutboundReply, ReplyOption } from '../types';
+import type { OutboundReply, ReplyOption } from '../../modules/conversations';
 
 export interface AddressCheck {
   addressed: boolean;

@@ -3,12 +3,16 @@ import type { AppDeps } from '../app';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../validate';
 import type { AppContext, AppState } from '../types';
-import { createGroundedAnswerer } from '../../ai/grounded-answer';
-import { presentFeedMessage, presentReply } from '../../modules/conversations/chat.presenter';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
-import { findWebConversation, openWebConversation, readFeed } from '../../modules/conversations/chat.service';
-import { handleInbound, type ConversationDeps } from '../../modules/conversations/conversation.service';
-import { createKnowledge } from '../../modules/conversations/knowledge';
+import {
+  createConversationCore,
+  findWebConversation,
+  openWebConversation,
+  presentFeedMessage,
+  presentReply,
+  readFeed,
+  type ConversationCoreOverrides,
+} from '../../modules/conversations';
 import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
 import { clientKey } from '../../modules/rate-limits/client-key';
 import { toInbound } from '../../channels/webchat/webchat.adapter';
@@ -19,15 +23,9 @@ import { toInbound } from '../../channels/webchat/webchat.adapter';
  *  GET  /api/chat/conversations/:id/messages?after  officers' replies for this conversation (polled)
  * The conversation id (128 random bits) is the only key to a conversation's messages.
  */
-export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> = {}): Router<AppState> {
+export function chatRouter(deps: AppDeps, overrides: ConversationCoreOverrides = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/chat' });
-  const core: ConversationDeps = {
-    config: deps.config,
-    logger: deps.logger,
-    knowledge: overrides.knowledge ?? createKnowledge(),
-    ai: overrides.ai !== undefined ? overrides.ai : createGroundedAnswerer(deps.config, deps.logger),
-    now: overrides.now,
-  };
+  const core = createConversationCore(deps.config, deps.logger, overrides);
   const perIp = createRateLimiter({ name: 'chat-ip', points: deps.config.CHAT_RATE_IP_PER_MIN, windowMs: 60_000 });
   const perConversation = createRateLimiter({ name: 'chat-conv', points: deps.config.CHAT_RATE_CONVERSATION_PER_MIN, windowMs: 60_000 });
 
@@ -41,7 +39,7 @@ export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> =
 
   router.post('/messages', async (ctx) => {
     const req = parseInput(ChatMessageSchema, ctx.request.body);
-    const now = core.now?.() ?? new Date();
+    const now = core.now();
     const client = await clientKey(ctx.ip || 'unknown', now);
     await limit(ctx, perIp, client, now);
     const room = await core.knowledge.room(req.room); // cached briefly: every message names its room
@@ -49,7 +47,7 @@ export function chatRouter(deps: AppDeps, overrides: Partial<ConversationDeps> =
     const conv = await openWebConversation(room.code, req.conversationId, now);
     await limit(ctx, perConversation, conv.cid, now);
     const newConversation = conv.cid !== req.conversationId;
-    const result = await handleInbound(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }), core);
+    const result = await core.handle(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }));
     ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
     ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
   });

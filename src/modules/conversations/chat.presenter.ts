@@ -1,4 +1,4 @@
-import type { OutboundReply } from '../../channels/types';
+import type { OutboundReply } from './messages';
 import type { OutboxMessage } from '../outbox/outbox.model';
 
 export function presentReply(r: OutboundReply) {

@@ -1,4 +1,5 @@
-import type { InboundMessage, OutboundReply } from '../../channels/types';
+import type { InboundMessage, OutboundReply } from './messages';
+import type { GroundedAnswerer } from '../../ai/grounded-answer';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { detectEmergencyWithNet } from '../../understanding';
@@ -6,6 +7,7 @@ import type { Analysis, EmergencyInfo } from '../../understanding/types';
 import { DEFAULT_SLA_MINUTES } from '../items/item.service';
 import { createItem } from '../items/item.service';
 import { claimEmergencyWindow, recordEmergencyItem, releaseEmergencyWindow } from './emergency-window';
+import { handleSurveyAnswer } from '../surveys';
 import type { Room } from '../rooms/room.model';
 import { getFlow, registerFlow } from './flows';
 import { originOf } from './flows/common';
@@ -13,7 +15,6 @@ import { complaintFlow, disputeFlow } from './flows/report.flow';
 import { statusFlow } from './flows/status.flow';
 import { tipFlow } from './flows/tip.flow';
 import type { Flow, FlowContext, FlowResult, FlowState } from './flows/types';
-import { loadSurveyHook } from './integrations';
 import { appendResidentMessage, findJoinableItem, loadItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
 import * as say from './replies';
@@ -25,25 +26,19 @@ import { emptyMemory, loadMemory, saveMemory, stateKey, type ConversationMemory,
  *
  * Order of decisions (each step may answer and stop):
  *  1. emergency (local rules, never a network call) → numbers + "not an emergency line" + flagged item
- *  2. satisfaction survey answers (hook, see HOOK: SURVEYS)
+ *  2. satisfaction survey answers (the surveys module)
  *  3. commands from quick replies (菜单, 选择警务室 X, 退出 …)
  *  4. the open multi-turn flow, if any
  *  5. a further message on the conversation's open item → joins its thread
  *  6. the intent: chitchat / info / service_question / appointment / tip / dispute / complaint / status
  */
 
-/** Grounded answers by a language model (src/ai); optional. It never sees emergencies. */
-export interface GroundedAnswerer {
-  answer(input: {
-    question: string;
-    sources: Array<{ id: string; title: string; text: string }>;
-  }): Promise<{ text: string; citations: string[] } | null>;
-}
 
 export interface ConversationDeps {
   config: Config;
   logger: Logger;
   knowledge: Knowledge;
+  /** Grounded answers by a language model (src/ai); optional. It never sees emergencies. */
   ai?: GroundedAnswerer | null;
   now?: () => Date;
 }
@@ -104,15 +99,14 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
     return handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps, now, log);
   }
 
-  // HOOK: SURVEYS — satisfaction survey answers (src/modules/surveys/survey.service.ts,
-  // handleSurveyAnswer) are recognised here: after the emergency check, before anything else.
+  // Satisfaction survey answers (src/modules/surveys, handleSurveyAnswer) are recognised here:
+  // after the emergency check, before anything else.
   // The memory is read alongside the survey check (both are look-ups by key); when the
   // message answers a survey, the memory read is simply not used.
   const memoryRead = remembered();
   memoryRead.catch(() => undefined); // its failure surfaces below, if it is awaited
-  const survey = msg.newConversation ? null : loadSurveyHook();
-  if (survey) {
-    const replies = await survey(msg);
+  if (!msg.newConversation) {
+    const replies = await handleSurveyAnswer(msg);
     if (replies) return { replies, room: msg.room, route: 'survey' };
   }
 

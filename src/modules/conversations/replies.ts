@@ -2,7 +2,7 @@
  * The words the bot says, as pure functions of data (no I/O): easy to test and to review
  * with the people who own the wording. Chinese, polite, short enough for a phone screen.
  */
-import type { OutboundReply, ReplyOption } from '../../channels/types';
+import type { OutboundReply, ReplyOption } from './messages';
 import type { EmergencyInfo } from '../../understanding/types';
 import { describeMode } from '../services/service.model';
 import type { Room } from '../rooms/room.model';

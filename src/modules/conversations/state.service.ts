@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from './messages';
 import { findByKey } from '../../storage/find-by-key';
 import { isDuplicateKeyError } from '../../storage/unique-insert';
 import { ConversationStateModel, type ConversationState } from './conversation-state.model';

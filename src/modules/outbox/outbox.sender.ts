@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../conversations';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMessage, type OutboxOpenRow } from './outbox.model';

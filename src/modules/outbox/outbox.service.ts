@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { ReplyAddress, ReplyOption } from '../../channels/types';
+import type { ReplyAddress, ReplyOption } from '../conversations';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';
 

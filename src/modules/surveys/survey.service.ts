@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { InboundMessage, OutboundReply, ReplyAddress } from '../../channels/types';
+import type { InboundMessage, OutboundReply, ReplyAddress } from '../conversations';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { maskPersonalData } from '../../lib/mask';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { ReplyOption } from '../../../channels/types';
+import type { ReplyOption } from '../messages';
 import { WEEKDAYS, isoWeekday, normalizeMobile, parseTimeWords, type SlotView } from '../../appointments';
 import type { FlowContext } from './types';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { OutboundReply, ReplyOption } from '../../../channels/types';
+import type { OutboundReply, ReplyOption } from '../messages';
 import { DomainError } from '../../../lib/errors';
 import {
   appointmentPolicy,

@@ -1,4 +1,4 @@
-import type { ChannelName, InboundMessage } from '../../../channels/types';
+import type { ChannelName, InboundMessage } from '../messages';
 
 /** Words that abandon a flow in any step. */
 export const CANCEL_WORDS = /^(取消|算了|不用了|不办了|不说了|退出|结束|返回|返回菜单|菜单)$/;

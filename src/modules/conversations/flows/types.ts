@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { InboundMessage, OutboundReply } from '../../../channels/types';
+import type { InboundMessage, OutboundReply } from '../messages';
 import type { Config } from '../../../config';
 import type { Logger } from '../../../logging/logger';
 import type { Analysis } from '../../../understanding/types';

@@ -1,6 +1,7 @@
 /**
- * The one shape every channel converts to and from. The conversation core only ever sees
- * these, so WeChat, the web chat and tests are interchangeable.
+ * The conversation core's own vocabulary: the one shape every channel (src/channels/*)
+ * converts to and from. The core only ever sees these, so WeChat, the web chat, WeCom and
+ * tests are interchangeable. Channels import them from the core, never the other way round.
  */
 export type ChannelName = 'wechat' | 'web';
 

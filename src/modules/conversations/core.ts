@@ -1,0 +1,46 @@
+import { createGroundedAnswerer, type GroundedAnswerer } from '../../ai/grounded-answer';
+import type { Config } from '../../config';
+import type { Logger } from '../../logging/logger';
+import { handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
+import { createKnowledge, type Knowledge } from './knowledge';
+import type { InboundMessage } from './messages';
+
+/** What tests (and benchmarks) may swap; everything else comes from the config. */
+export interface ConversationCoreOverrides {
+  knowledge?: Knowledge;
+  /** null: no language model (local answers only); undefined: chosen from the config. */
+  ai?: GroundedAnswerer | null;
+  now?: () => Date;
+}
+
+/** The conversation core as a channel uses it: one inbound message in, replies and effects out. */
+export interface ConversationCore {
+  handle(message: InboundMessage): Promise<HandleResult>;
+  /** Rooms, services and the FAQ index, cached briefly (a channel reads the room of each message here). */
+  knowledge: Knowledge;
+  /** Builds the understanding index (FAQ from the database) now, not on the first resident's message. */
+  warmUp(): Promise<void>;
+  now(): Date;
+}
+
+/**
+ * The one place the core is assembled, for every channel (web chat, the WeChat bot, WeCom…):
+ * the knowledge cache and the choice of AI answerer (src/ai, off unless configured).
+ */
+export function createConversationCore(config: Config, logger: Logger, overrides: ConversationCoreOverrides = {}): ConversationCore {
+  const deps: ConversationDeps = {
+    config,
+    logger,
+    knowledge: overrides.knowledge ?? createKnowledge(),
+    ai: overrides.ai !== undefined ? overrides.ai : createGroundedAnswerer(config, logger),
+    now: overrides.now,
+  };
+  return {
+    handle: (message) => handleInbound(message, deps),
+    knowledge: deps.knowledge,
+    warmUp: async () => {
+      await deps.knowledge.understanding();
+    },
+    now: () => deps.now?.() ?? new Date(),
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * The conversation core: one inbound message (from any channel) in, replies and effects out.
+ * Channels and entry points use it through this file only.
+ */
+export type { ChannelName, InboundMessage, OutboundReply, ReplyAddress, ReplyOption } from './messages';
+export { createConversationCore, type ConversationCore, type ConversationCoreOverrides } from './core';
+export type { HandleResult } from './conversation.service';
+export type { Knowledge } from './knowledge';
+export { findWebConversation, openWebConversation, readFeed } from './chat.service';
+export { presentFeedMessage, presentReply } from './chat.presenter';
