@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import { loadConfigOrExit, type Config } from './config';
 import { createApp } from './http/app';
 import { allJobs, createScheduler } from './jobs';
@@ -6,6 +7,7 @@ import { createLogger, type Logger } from './logging/logger';
 import { ensureReportIndexes } from './modules/reports';
 import { ensureAdmin, seedIfEmpty } from './modules/seed/seed.service';
 import { ensureItemCodes } from './modules/items/item.service';
+import { createSmsProvider, createSmsSender, smsSettings } from './modules/sms';
 import { NoDatabaseError } from './storage/embedded';
 import { openDatabase, type OpenDatabase } from './storage/database';
 
@@ -47,6 +49,16 @@ async function main(): Promise<void> {
     const scheduler = createScheduler({ jobs: allJobs(), config, logger });
     await scheduler.start();
     stops.push(() => scheduler.stop());
+  }
+
+  const sms = smsSettings(config);
+  const smsProvider = createSmsProvider(sms);
+  if (smsProvider) {
+    // Every instance may deliver texts: each attempt is claimed by a unique insert, so a text goes once.
+    const sender = createSmsSender({ settings: sms, provider: smsProvider, logger, senderId: `sms:${hostname()}:${process.pid}` });
+    sender.start(config.OUTBOX_POLL_MS);
+    stops.push(() => sender.stop());
+    logger.info({ provider: smsProvider.name }, 'SMS sender started');
   }
 
   let stopping = false;

@@ -154,6 +154,41 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must look like 21:30-08:00 (or 00:00-00:00 for none)')
     .default('21:30-08:00'),
+  /**
+   * SMS to residents (verification codes, booking confirmations, reminders, reply notices,
+   * cancellations): tencent | aliyun | webhook, or empty for none. With SMS on, booking and
+   * managing a booking by phone need a code sent to that number.
+   */
+  SMS_PROVIDER: optionalString.pipe(z.enum(['tencent', 'aliyun', 'webhook']).optional()),
+  /** The approved SMS signature (签名), without the brackets. */
+  SMS_SIGN_NAME: z.string().min(1).max(20).default('网上警务室'),
+  /**
+   * Per purpose, the approved template: "TEMPLATE_ID" or "TEMPLATE_ID:param1,param2" (the
+   * parameter names in the template's order; the defaults are listed in .env.example).
+   */
+  SMS_TEMPLATE_VERIFY: optionalString,
+  SMS_TEMPLATE_BOOKING: optionalString,
+  SMS_TEMPLATE_REMINDER: optionalString,
+  SMS_TEMPLATE_REPLY: optionalString,
+  SMS_TEMPLATE_CANCEL: optionalString,
+  /** Webhook provider: the gateway URL and the HMAC-SHA256 key of the X-Sms-Signature header. */
+  SMS_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
+  SMS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Tencent Cloud SMS (tencentcloud-sdk-nodejs-sms); the endpoint may be a full http(s):// URL. */
+  TENCENT_SMS_SECRET_ID: optionalString,
+  TENCENT_SMS_SECRET_KEY: optionalString,
+  TENCENT_SMS_SDK_APP_ID: optionalString,
+  TENCENT_SMS_REGION: z.string().min(1).default('ap-guangzhou'),
+  TENCENT_SMS_ENDPOINT: z.string().min(1).default('sms.tencentcloudapi.com'),
+  /** Alibaba Cloud SMS (@alicloud/dysmsapi20170525); the endpoint may be a full http(s):// URL. */
+  ALIYUN_SMS_ACCESS_KEY_ID: optionalString,
+  ALIYUN_SMS_ACCESS_KEY_SECRET: optionalString,
+  ALIYUN_SMS_ENDPOINT: z.string().min(1).default('dysmsapi.aliyuncs.com'),
+  /** Texts per mobile number per day (Asia/Shanghai day), all purposes together; more wait for the next day. */
+  SMS_PHONE_DAILY_CAP: z.coerce.number().int().min(1).max(100).default(15),
+  /** Verification codes: per number per day, and requests per client address per hour. */
+  VERIFY_CODES_PER_PHONE_PER_DAY: z.coerce.number().int().min(1).max(50).default(10),
+  VERIFY_CODES_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(30),
   /** SLA escalation: minutes after the room's officers were told before the district supervisor is told too. */
   SLA_SUPERVISOR_AFTER_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   /** Local time of each officer's daily digest of what waits for them. */
@@ -173,6 +208,16 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** What the chosen SMS provider cannot work without. */
+function smsProblems(c: Config): string[] {
+  const need = (names: Array<keyof Config>) => names.filter((n) => !c[n]).map((n) => `${n}: required when SMS_PROVIDER=${c.SMS_PROVIDER}`);
+  const templates: Array<keyof Config> = ['SMS_TEMPLATE_VERIFY', 'SMS_TEMPLATE_BOOKING', 'SMS_TEMPLATE_REMINDER', 'SMS_TEMPLATE_REPLY', 'SMS_TEMPLATE_CANCEL'];
+  if (c.SMS_PROVIDER === 'webhook') return need(['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_SECRET']);
+  if (c.SMS_PROVIDER === 'tencent') return need(['TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID', ...templates]);
+  if (c.SMS_PROVIDER === 'aliyun') return need(['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET', ...templates]);
+  return [];
+}
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -195,6 +240,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
+  const problems = smsProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(problems);
   return result.data;
 }
 

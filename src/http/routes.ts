@@ -1,4 +1,7 @@
 import type Router from '@koa/router';
+import { createVerificationCodes } from '../modules/verification';
+import { smsSettings } from '../modules/sms';
+import { verificationCodesRouter } from './routes/verification-codes';
 import type { AppDeps } from './app';
 import { appointmentRouters } from './routes/appointments';
 import { attachmentsRouter } from './routes/attachments';
@@ -30,6 +33,13 @@ import type { AppState } from './types';
  * authenticate → validate → load → authorize → call the module → present.
  */
 export function buildRouters(deps: AppDeps): Router<AppState>[] {
+  const verification = createVerificationCodes({
+    sms: smsSettings(deps.config),
+    perPhonePerDay: deps.config.VERIFY_CODES_PER_PHONE_PER_DAY,
+    perIpPerHour: deps.config.VERIFY_CODES_PER_IP_PER_HOUR,
+    logger: deps.logger,
+    now: deps.now,
+  });
   return [
     healthRouter(), //                  /healthz, /readyz
     authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
@@ -54,5 +64,6 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     broadcastsRouter(deps), //          /api/broadcasts…
     templatesRouter(deps), //           /api/templates…
     jobsRouter(deps), //                /api/jobs…
+    verificationCodesRouter(verification), // /api/verification-codes…
   ];
 }

@@ -3,12 +3,14 @@ import { purgeIdleConversationStates } from '../modules/conversations/state.serv
 import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
 import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
 import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
+import { purgeVerification } from '../modules/verification';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition } from './types';
 
 /**
  * Nightly clean-up of short-lived records, since FerretDB has no TTL indexes: conversation
- * memory idle for 30 days, rate-limit seats of ended windows, expired sessions and failed
+ * memory idle for 30 days, rate-limit seats of ended windows, SMS verification codes, tries
+ * and grants that are over, expired sessions and failed
  * logins older than a week (the lockout looks back 15 minutes; a week keeps them for review).
  * Every step is an idempotent deleteMany, so a resumed run is harmless. It runs wherever the
  * scheduler runs, so web-only and bot deployments are covered alike.
@@ -36,9 +38,10 @@ export function housekeepingJob(): JobDefinition {
       await purgeEmergencyWindows(now);
       // Yesterday's and older keys of the client-address hash: their hashes become unlinkable.
       await purgeClientHashKeys(now);
+      const verification = await purgeVerification(now);
       const sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
       const failures = (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000) } })).deletedCount ?? 0;
-      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures }, 'housekeeping finished');
+      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification }, 'housekeeping finished');
     },
   };
 }

@@ -4,6 +4,8 @@
  * tests are interchangeable. Channels import them from the core, never the other way round.
  */
 export type ChannelName = 'wechat' | 'web';
+/** What the outbox delivers on: the conversation channels, and text messages to a mobile number. */
+export type OutboxChannel = ChannelName | 'sms';
 
 export interface InboundMessage {
   channel: ChannelName;
@@ -51,4 +53,13 @@ export interface ReplyAddress {
   mentionId?: string;
   /** WeChat account (bot) that owns the conversation, when several bots run. */
   account?: string;
+}
+
+/** An SMS to a resident's mobile number (outbound only; the number is the conversation id). */
+export interface SmsAddress {
+  channel: 'sms';
+  conversationId: string;
+  isGroup: false;
+  mentionId?: undefined;
+  account?: undefined;
 }

@@ -19,7 +19,7 @@ const optionSchema = new Schema({ label: { type: String, required: true }, value
 const outboxSchema = new Schema(
   {
     key: { type: String, required: true },
-    channel: { type: String, required: true, enum: ['wechat', 'web'] },
+    channel: { type: String, required: true, enum: ['wechat', 'web', 'sms'] },
     /** WeChat bot account that must send it (null: any bot). */
     account: { type: String, default: null },
     conversationId: { type: String, required: true },
@@ -28,12 +28,18 @@ const outboxSchema = new Schema(
     mentionId: { type: String, default: null },
     text: { type: String, required: true, maxlength: 8000 },
     options: { type: [optionSchema], default: [] },
+    /** SMS: the template parameters (the provider sends a template id and these, `text` is what the resident reads). */
+    params: { type: Schema.Types.Mixed, default: null },
+    /** Not after this time: a message still unsent then is given up (a verification code that has expired). */
+    notAfter: { type: Date, default: null },
     /** Why it is sent: reply, notice, reminder, survey … (for reports and the jobs page). */
     purpose: { type: String, default: 'reply', maxlength: 40 },
     /** Urgent messages ignore quiet hours. */
     urgent: { type: Boolean, default: false },
     status: { type: String, required: true, enum: OUTBOX_STATUSES, default: 'queued' },
     attempts: { type: Number, default: 0 },
+    /** Claims that ended in a hold (quiet hours, a daily cap): they do not count as failed attempts. */
+    holds: { type: Number, default: 0 },
     /** Not before this time (quiet hours, scheduled broadcasts, retry backoff). */
     nextAttemptAt: { type: Date, required: true, default: () => new Date() },
     lastError: { type: String, default: null, maxlength: 500 },

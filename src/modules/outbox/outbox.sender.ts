@@ -1,4 +1,4 @@
-import type { ChannelName } from '../conversations';
+import type { OutboxChannel } from './outbox.service';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMessage, type OutboxOpenRow } from './outbox.model';
@@ -20,8 +20,31 @@ import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMe
  */
 export type SendFn = (message: OutboxMessage) => Promise<void>;
 
+/**
+ * Thrown by a SendFn when a rule of the channel holds the message (quiet hours, a daily cap):
+ * it goes back to `queued` until `until`, with the reason kept in `lastError` for the officers'
+ * page; a hold never counts towards the failure limit.
+ */
+export class OutboxHold extends Error {
+  constructor(
+    public readonly until: Date,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'OutboxHold';
+  }
+}
+
+/** Thrown by a SendFn when sending can never succeed (an expired code, a rejected number): `failed` at once, reason kept. */
+export class OutboxGiveUp extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'OutboxGiveUp';
+  }
+}
+
 export interface OutboxSenderOptions {
-  channel: ChannelName;
+  channel: OutboxChannel;
   /** Who is sending (bot name + pid): recorded on each claim. */
   senderId: string;
   /** Only messages for this account (or for any account: account null). */
@@ -143,7 +166,16 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       await options.send(message);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      const final = attempt >= maxAttempts;
+      if (err instanceof OutboxHold) {
+        const nextAttemptAt = err.until;
+        // Only the claim's winner writes the message, so a plain $set of the count is safe.
+        await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'queued', lastError: reason.slice(0, 500), nextAttemptAt, holds: (message.holds ?? 0) + 1 } });
+        await OutboxOpenModel.updateOne({ _id: message._id }, { $set: { status: 'queued', nextAttemptAt, updatedAt: now() } });
+        log.info({ message: String(message._id), until: nextAttemptAt, reason: reason.slice(0, 200) }, 'outbox message held');
+        return 'skipped';
+      }
+      // Claims that ended in a hold were not attempts at delivery.
+      const final = err instanceof OutboxGiveUp || attempt - (message.holds ?? 0) >= maxAttempts;
       const nextAttemptAt = new Date(now().getTime() + backoffMs(attempt, options.baseBackoffMs, options.maxBackoffMs));
       await OutboxModel.updateOne(
         { _id: message._id },

@@ -1,16 +1,31 @@
 import type { Types } from 'mongoose';
-import type { ReplyAddress, ReplyOption } from '../conversations';
+import type { ChannelName, ReplyAddress, ReplyOption } from '../conversations';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';
 
+/** What the outbox delivers on: the conversation channels, and text messages to a mobile number. */
+export type OutboxChannel = ChannelName | 'sms';
+
+/** An SMS to a resident's mobile number (outbound only; the number is the conversation id). */
+export interface SmsAddress {
+  channel: 'sms';
+  conversationId: string;
+  isGroup: false;
+  mentionId?: undefined;
+  account?: undefined;
+}
+
 export interface EnqueueProps {
   key: string;
-  to: ReplyAddress;
+  to: ReplyAddress | SmsAddress;
   text: string;
   options?: ReplyOption[];
   purpose?: string;
   urgent?: boolean;
   notBefore?: Date;
+  notAfter?: Date | null;
+  /** SMS template parameters. */
+  params?: Record<string, string> | null;
   item?: Types.ObjectId | string | null;
   source?: string;
 }
@@ -29,6 +44,8 @@ export async function enqueueMessage(props: EnqueueProps): Promise<{ message: Ou
     purpose: props.purpose ?? 'reply',
     urgent: props.urgent ?? false,
     nextAttemptAt: props.notBefore ?? new Date(),
+    notAfter: props.notAfter ?? null,
+    params: props.params ?? null,
     item: props.item ?? null,
     source: props.source ?? null,
   });
@@ -41,4 +58,12 @@ export async function enqueueMessage(props: EnqueueProps): Promise<{ message: Ou
   const existing = await OutboxModel.findOne({ key: props.key }).lean<OutboxMessage>();
   if (!existing) throw new Error(`outbox key ${props.key} collided but no message was found`);
   return { message: existing, created: false };
+}
+
+/**
+ * Replaces a message's text and parameters once they must no longer be readable (a verification
+ * code after it was sent or given up). Only the sender holding the message's claim calls it.
+ */
+export async function redactMessage(id: Types.ObjectId, text: string, params: Record<string, string> | null): Promise<void> {
+  await OutboxModel.updateOne({ _id: id }, { $set: { text, params } });
 }

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Schema, model } from 'mongoose';
 import { isDuplicateKeyError } from '../../storage/unique-insert';
 
@@ -63,7 +64,18 @@ interface WindowHint {
   blocks: Map<number, Promise<boolean>>;
 }
 
-export function createRateLimiter(options: { name: string; points: number; windowMs: number }): RateLimiter {
+export interface RateLimiterOptions {
+  name: string;
+  points: number;
+  windowMs: number;
+  /**
+   * Milliseconds the windows are shifted by (windows start at multiples of windowMs minus this):
+   * a day-long window starts at local midnight with the zone's UTC offset (see createDailyLimiter).
+   */
+  offsetMs?: (now: Date) => number;
+}
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const { name, points, windowMs } = options;
   const size = blockSizeFor(points);
   /**
@@ -89,9 +101,10 @@ export function createRateLimiter(options: { name: string; points: number; windo
 
   return {
     async consume(key: string, now = new Date()): Promise<RateLimitResult> {
-      const window = Math.floor(now.getTime() / windowMs);
-      const retryAfterMs = (window + 1) * windowMs - now.getTime();
-      const expiresAt = new Date((window + 1) * windowMs);
+      const offset = options.offsetMs?.(now) ?? 0;
+      const window = Math.floor((now.getTime() + offset) / windowMs);
+      const retryAfterMs = (window + 1) * windowMs - offset - now.getTime();
+      const expiresAt = new Date((window + 1) * windowMs - offset);
       if (now.getTime() - lastPurge >= PURGE_EVERY_MS) {
         lastPurge = now.getTime();
         void purgeRateSeats(now).catch(() => undefined);
@@ -125,6 +138,19 @@ export function createRateLimiter(options: { name: string; points: number; windo
       }
     },
   };
+}
+
+/**
+ * At most `points` hits per key per calendar day in `zone` (the day starts at local midnight,
+ * not at 00:00 UTC): "10 codes a day per number" means a resident's day.
+ */
+export function createDailyLimiter(options: { name: string; points: number; zone: string }): RateLimiter {
+  return createRateLimiter({
+    name: options.name,
+    points: options.points,
+    windowMs: 24 * 3600_000,
+    offsetMs: (now) => DateTime.fromJSDate(now, { zone: options.zone }).offset * 60_000,
+  });
 }
 
 /** Deletes the seats of windows that are over. */

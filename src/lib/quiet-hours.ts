@@ -1,0 +1,45 @@
+import { DateTime } from 'luxon';
+
+/** Quiet hours ("HH:mm-HH:mm" in the app's zone): non-urgent messages wait until they end. */
+export interface QuietHours {
+  start: string;
+  end: string;
+}
+
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function minutesOf(value: string): { hour: number; minute: number } {
+  if (!HHMM.test(value)) throw new Error(`"${value}" is not HH:mm`);
+  const [hour, minute] = value.split(':').map(Number);
+  return { hour, minute };
+}
+
+export function parseQuietHours(value: string): QuietHours | null {
+  const [start, end] = value.split('-');
+  minutesOf(start);
+  minutesOf(end);
+  return start === end ? null : { start, end };
+}
+
+/**
+ * When a non-urgent message due at `at` may go out: `at` itself outside quiet hours,
+ * otherwise the end of the quiet period (the next morning when it spans midnight).
+ */
+export function quietHoursRelease(at: Date, quiet: QuietHours | null, zone: string): Date {
+  if (!quiet) return at;
+  const local = DateTime.fromJSDate(at, { zone });
+  const minuteOfDay = local.hour * 60 + local.minute;
+  const s = minutesOf(quiet.start);
+  const e = minutesOf(quiet.end);
+  const startMin = s.hour * 60 + s.minute;
+  const endMin = e.hour * 60 + e.minute;
+  const endToday = local.set({ hour: e.hour, minute: e.minute, second: 0, millisecond: 0 });
+  if (startMin < endMin) {
+    // Same-day window, e.g. 12:00-14:00.
+    return minuteOfDay >= startMin && minuteOfDay < endMin ? endToday.toJSDate() : at;
+  }
+  // Window across midnight, e.g. 21:30-08:00.
+  if (minuteOfDay >= startMin) return endToday.plus({ days: 1 }).toJSDate();
+  if (minuteOfDay < endMin) return endToday.toJSDate();
+  return at;
+}
