@@ -18,6 +18,21 @@ let failSends = 0;
 const failedTexts: string[] = [];
 
 const quiet = (ms = 700) => new Promise((r) => setTimeout(r, ms));
+/**
+ * The bot's clock: the real time unless a test pins it. The rate limits are fixed calendar
+ * minutes, so the limit test pins the clock inside one minute; on the real clock a burst handled
+ * across a minute edge is (correctly) counted in two windows, which is how this test once saw 15
+ * replies where the limit is 10 a minute (see test/rate-limits/rate-limit.test.ts).
+ */
+let pinned: Date | null = null;
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 8000) {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 beforeAll(async () => {
   db = await startTestDatabase();
@@ -25,6 +40,7 @@ beforeAll(async () => {
   wx = await startMockWechat({
     env: { BOT_RATE_SENDER_PER_MIN: '10', BOT_RATE_GROUP_PER_MIN: '100' },
     botOptions: {
+      now: () => pinned ?? new Date(),
       transport: async (message, send) => {
         if (failSends > 0 && message.text.includes('不客气')) {
           failSends--;
@@ -51,16 +67,14 @@ describe('WeChat bot through the mock puppet', () => {
     expect(status?.state).toBe('logged_in');
   });
 
-  it('stays silent in an unbound group, even when mentioned', async () => {
+  it('stays silent in an unbound group, even when mentioned; refuses a bind command from someone who is not an officer of the room', async () => {
     resident.say(`@${wx.config.BOT_NAME} 身份证丢了怎么办`, [wx.me]).to(group);
-    await quiet();
-    expect(wx.messagesTo(group)).toEqual([]);
-  });
-
-  it('refuses a bind command from someone who is not an officer of the room', async () => {
+    // The refusal of the bind command is the sentinel: once it is out, the question before it was handled.
     resident.say('绑定 HPL').to(group);
     await wx.waitForMessage(group, (t) => t.includes('只有登记了微信号'));
     expect(await GroupBindingModel.countDocuments({})).toBe(0);
+    expect(wx.messagesTo(group)).toHaveLength(1);
+    expect(await OutboxModel.countDocuments({ conversationId: group.id })).toBe(1);
   });
 
   it('binds the group on an officer\'s command', async () => {
@@ -71,20 +85,26 @@ describe('WeChat bot through the mock puppet', () => {
 
   it('in a bound group answers only when addressed (mention list, @name in text, or keyword), with the mention stripped', async () => {
     const before = wx.messagesTo(group).length;
-    resident.say('身份证丢了怎么办').to(group); // not addressed
-    await quiet();
-    expect(wx.messagesTo(group).length).toBe(before);
-
+    const storedBefore = await OutboxModel.countDocuments({ conversationId: group.id });
+    resident.say('孩子刚出生怎么上户口').to(group); // not addressed
+    // The addressed question after it is the sentinel for the silence.
     resident.say(`@${wx.config.BOT_NAME} 身份证丢了怎么办`, [wx.me]).to(group);
-    const answer = await wx.waitForMessage(group, (t) => t.includes('身份证补领'));
+    const answer = await wx.waitForMessage(group, (t) => t.includes('身份证补领'), 5000, before);
     expect(answer).toMatch(/户口簿/);
     expect(answer).toContain('@王阿姨');
+    // Nothing answered the unaddressed question (about a birth registration), neither sent nor stored.
+    const since = wx.messagesTo(group).slice(before);
+    expect(since.filter((t) => t.includes('出生'))).toEqual([]);
+    expect(since.every((t) => t.includes('身份证'))).toBe(true);
+    expect(await OutboxModel.countDocuments({ conversationId: group.id })).toBe(storedBefore + since.length);
 
+    let seen = wx.messagesTo(group).length;
     resident.say(`@${wx.config.BOT_NAME} 孩子刚出生怎么上户口`).to(group); // plain text mention (web-protocol puppets)
-    await wx.waitForMessage(group, (t) => t.includes('出生登记'));
+    await wx.waitForMessage(group, (t) => t.includes('出生登记'), 5000, seen);
 
+    seen = wx.messagesTo(group).length;
     resident.say('警务室 临时身份证怎么办').to(group); // keyword
-    await wx.waitForMessage(group, (t) => t.includes('临时居民身份证'));
+    await wx.waitForMessage(group, (t) => t.includes('临时居民身份证'), 5000, seen);
   });
 
   it('answers an emergency in the group at once and flags an item for the room', async () => {
@@ -126,13 +146,26 @@ describe('WeChat bot through the mock puppet', () => {
     expect(await ItemModel.findOne({ code }).lean()).toMatchObject({ room: 'HPL', kind: 'question', status: 'new' });
   });
 
-  it('rate-limits one sender', async () => {
-    const spammer = wx.createResident('刷屏的人');
-    for (let i = 0; i < 15; i++) spammer.say('你好').to(wx.me);
-    await quiet(2000);
-    const got = wx.messagesTo(spammer).length;
-    expect(got).toBeGreaterThan(0);
-    expect(got).toBeLessThanOrEqual(10);
+  it('rate-limits one sender: 10 answers in a minute, then answers again the next minute', async () => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    pinned = new Date(minute + 1000);
+    try {
+      const spammer = wx.createResident('刷屏的人');
+      for (let i = 0; i < 15; i++) spammer.say(`你好 ${i}`).to(wx.me);
+      // The burst is handled before the next message (a few at a time, in order); a message in the
+      // next minute is a sentinel: once its answer is out, every message of the burst was handled.
+      await waitUntil(async () => (await OutboxModel.countDocuments({ conversationId: spammer.id })) >= 10);
+      await quiet(300);
+      pinned = new Date(minute + 61_000);
+      spammer.say('谢谢').to(wx.me);
+      await wx.waitForMessage(spammer, (t) => t.includes('不客气'), 8000);
+      const got = wx.messagesTo(spammer);
+      expect(got.filter((t) => !t.includes('不客气'))).toHaveLength(10);
+      // Counted as stored replies too (one outbox row per handled message): exactly 10 + the sentinel's.
+      expect(await OutboxModel.countDocuments({ conversationId: spammer.id })).toBe(11);
+    } finally {
+      pinned = null;
+    }
   });
 
   it('retries a failed send from the outbox with backoff, storing the failure reason, and delivers it once', async () => {
@@ -141,12 +174,15 @@ describe('WeChat bot through the mock puppet', () => {
     r.say('谢谢').to(wx.me);
     await wx.waitForMessage(r, (t) => t.includes('不客气'), 8000);
     expect(failedTexts.length).toBe(2);
-    await quiet(300);
+    await waitUntil(async () => (await OutboxModel.countDocuments({ conversationId: r.id, status: 'sent' })) === 1);
     const msg = await OutboxModel.findOne({ conversationId: r.id, status: 'sent' }).lean();
     expect(msg?.attempts).toBe(3);
     expect(msg?.lastError).toContain('simulated WeChat send failure');
     expect(await OutboxSendModel.countDocuments({ message: msg!._id })).toBe(3);
-    await quiet(500);
+    // A later message's answer is the sentinel: a duplicate delivery would have gone out before it.
+    const seen = wx.messagesTo(r).length;
+    r.say('你好').to(wx.me);
+    await wx.waitForMessage(r, (t) => !t.includes('不客气'), 5000, seen);
     expect(wx.messagesTo(r).filter((t) => t.includes('不客气'))).toHaveLength(1);
   });
 });

@@ -35,8 +35,12 @@ export interface MockWechat {
   createGroup(topic: string, members: MockContact[]): MockRoom;
   /** Texts the bot sent to this contact (private chat) or group, oldest first. */
   messagesTo(target: MockContact | MockRoom): string[];
-  /** Resolves with the first (already sent or future) bot message to target matching predicate; rejects after timeoutMs. */
-  waitForMessage(target: MockContact | MockRoom, predicate: (text: string) => boolean, timeoutMs?: number): Promise<string>;
+  /**
+   * Resolves with the first bot message to target matching predicate, among those from index
+   * `after` on (default 0: already sent ones count; pass `messagesTo(target).length` taken before
+   * speaking to accept only new ones); rejects after timeoutMs.
+   */
+  waitForMessage(target: MockContact | MockRoom, predicate: (text: string) => boolean, timeoutMs?: number, after?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -67,13 +71,13 @@ export async function startMockWechat(options: StartMockWechatOptions = {}): Pro
   await loggedIn;
 
   const sent = new Map<string, string[]>();
-  const waiters = new Set<{ id: string; predicate: (t: string) => boolean; resolve: (t: string) => void }>();
+  const waiters = new Set<{ id: string; after: number; predicate: (t: string) => boolean; resolve: (t: string) => void }>();
   const record = (targetId: string, text: string) => {
     const list = sent.get(targetId) ?? [];
     list.push(text);
     sent.set(targetId, list);
     for (const w of [...waiters]) {
-      if (w.id === targetId && w.predicate(text)) {
+      if (w.id === targetId && list.length > w.after && w.predicate(text)) {
         waiters.delete(w);
         w.resolve(text);
       }
@@ -103,11 +107,11 @@ export async function startMockWechat(options: StartMockWechatOptions = {}): Pro
     messagesTo(target) {
       return [...(sent.get(target.id) ?? [])];
     },
-    waitForMessage(target, predicate, timeoutMs = 5000) {
-      const already = (sent.get(target.id) ?? []).find(predicate);
+    waitForMessage(target, predicate, timeoutMs = 5000, after = 0) {
+      const already = (sent.get(target.id) ?? []).slice(after).find(predicate);
       if (already !== undefined) return Promise.resolve(already);
       return new Promise<string>((resolve, reject) => {
-        const waiter = { id: target.id, predicate, resolve: (t: string) => (clearTimeout(timer), resolve(t)) };
+        const waiter = { id: target.id, after, predicate, resolve: (t: string) => (clearTimeout(timer), resolve(t)) };
         const timer = setTimeout(() => {
           waiters.delete(waiter);
           reject(new Error(`no matching message to ${target.id} within ${timeoutMs} ms; got: ${JSON.stringify(sent.get(target.id) ?? [])}`));

@@ -88,4 +88,32 @@ describe('database-backed rate limiter', () => {
     await purgeRateSeats(at(61_000));
     expect(await RateSeatModel.countDocuments()).toBe(1);
   });
+
+  // Why wechat.e2e's "rate-limits one sender" once saw 15 replies where the limit is 10 a minute:
+  // the windows are fixed calendar minutes and its burst was handled across a minute edge on a busy
+  // machine (every limiter test now drives an injected clock). The limiter itself does not leak:
+  describe('fixed windows (the flaky bot test, explained)', () => {
+    it('a burst handled across a window edge is counted in two windows: 15 of 15 pass, as the flaky test saw', async () => {
+      const limiter = createRateLimiter({ name: 'wx-sender', points: 10, windowMs: 60_000 });
+      // 8 handled in the last 300 ms of one minute, 7 in the first of the next.
+      const times = Array.from({ length: 15 }, (_, i) => at(59_700 + i * 40));
+      const results = await Promise.all(times.map((t) => limiter.consume('s:spammer', t)));
+      expect(results.filter((r) => r.allowed)).toHaveLength(15);
+      expect(times.filter((t) => t.getTime() < at(60_000).getTime())).toHaveLength(8);
+    });
+
+    it('does not leak: hits of two windows interleaved over four instances never pass more than the limit per window', async () => {
+      const instances = [0, 1, 2, 3].map(() => createRateLimiter({ name: 'wx-sender', points: 10, windowMs: 60_000 }));
+      // 120 hits, alternately stamped in minute 0 and minute 1, arriving in one burst (a handler
+      // that read the clock before the edge finishes after one that read it after).
+      const stamps = Array.from({ length: 120 }, (_, i) => (i % 2 ? at(30_000 + i) : at(60_000 + 30_000 + i)));
+      const results = await Promise.all(stamps.map((t, i) => instances[i % 4].consume('s:spammer', t).then((r) => ({ r, w: Math.floor(t.getTime() / 60_000) }))));
+      const perWindow = new Map<number, number>();
+      for (const { r, w } of results) if (r.allowed) perWindow.set(w, (perWindow.get(w) ?? 0) + 1);
+      expect([...perWindow.values()]).toEqual([10, 10]);
+      // A fifth instance started later in minute 1 gets nothing either.
+      const late = createRateLimiter({ name: 'wx-sender', points: 10, windowMs: 60_000 });
+      expect((await late.consume('s:spammer', at(60_000 + 59_000))).allowed).toBe(false);
+    });
+  });
 });

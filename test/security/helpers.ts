@@ -51,10 +51,13 @@ export function capturingLogger(level = 'debug'): { logger: Logger; logs: Captur
   };
 }
 
-export function buildCapturingApp(overrides: Record<string, string> = {}): { app: Koa<AppState>; config: Config; logger: Logger; logs: CapturedLogs } {
+export function buildCapturingApp(
+  overrides: Record<string, string> = {},
+  now?: () => Date,
+): { app: Koa<AppState>; config: Config; logger: Logger; logs: CapturedLogs } {
   const config = testConfig(overrides);
   const { logger, logs } = capturingLogger();
-  return { app: createApp({ config, logger }), config, logger, logs };
+  return { app: createApp({ config, logger, now }), config, logger, logs };
 }
 
 let seq = 0;

@@ -4,10 +4,16 @@ import type { AppState } from '../types';
 import { clientKey } from '../../modules/rate-limits/client-key';
 import type { RateLimiter } from '../../modules/rate-limits/rate-limit';
 
-/** Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window (keyed by the IP's rotating hash). */
-export function rateLimitByIp(limiter: RateLimiter): Middleware<AppState> {
+/**
+ * Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window (keyed by
+ * the IP's rotating hash). `now` is the app's clock: windows are fixed (they start at multiples of
+ * the window), so tests pin the clock inside one window instead of hoping a burst does not
+ * straddle its edge.
+ */
+export function rateLimitByIp(limiter: RateLimiter, now: () => Date = () => new Date()): Middleware<AppState> {
   return async function rateLimitByIpMiddleware(ctx, next) {
-    const { allowed, retryAfterMs } = await limiter.consume(await clientKey(ctx.ip || 'unknown'));
+    const at = now();
+    const { allowed, retryAfterMs } = await limiter.consume(await clientKey(ctx.ip || 'unknown', at), at);
     if (!allowed) {
       ctx.set('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
       ctx.state.log.warn({ path: ctx.path }, 'rate limited');

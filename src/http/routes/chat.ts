@@ -25,7 +25,8 @@ import { toInbound } from '../../channels/webchat/webchat.adapter';
  */
 export function chatRouter(deps: AppDeps, overrides: ConversationCoreOverrides = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/chat' });
-  const core = createConversationCore(deps.config, deps.logger, overrides);
+  // The app's clock (tests pin it: the per-IP and per-conversation limits are fixed windows).
+  const core = createConversationCore(deps.config, deps.logger, { ...overrides, now: overrides.now ?? deps.now });
   const perIp = createRateLimiter({ name: 'chat-ip', points: deps.config.CHAT_RATE_IP_PER_MIN, windowMs: 60_000 });
   const perConversation = createRateLimiter({ name: 'chat-conv', points: deps.config.CHAT_RATE_CONVERSATION_PER_MIN, windowMs: 60_000 });
 

@@ -56,14 +56,14 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
   const limiter = createRateLimiter({ name: 'survey', points: config.TIP_RATE_LOOKUP_PER_10MIN, windowMs: 600_000 });
   const clock = options.now ?? (() => new Date());
 
-  router.get('/surveys/:token', rateLimitByIp(limiter), async (ctx) => {
+  router.get('/surveys/:token', rateLimitByIp(limiter, clock), async (ctx) => {
     const survey = await findSurveyByToken(String(ctx.params.token));
     if (!survey) throw surveyNotFound();
     const rating = await RatingModel.findById(survey._id, { rating: 1 }).lean();
     ctx.body = { survey: presentSurvey(survey, (rating?.rating as RatingValue) ?? null, clock()) };
   });
 
-  router.post('/surveys/:token', rateLimitByIp(limiter), async (ctx) => {
+  router.post('/surveys/:token', rateLimitByIp(limiter, clock), async (ctx) => {
     const input = parseInput(AnswerSchema, ctx.request.body);
     const survey = await findSurveyByToken(String(ctx.params.token));
     if (!survey) throw surveyNotFound();
@@ -71,7 +71,7 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
     ctx.body = { result };
   });
 
-  router.post('/tips/:code/rating', rateLimitByIp(limiter), async (ctx) => {
+  router.post('/tips/:code/rating', rateLimitByIp(limiter, clock), async (ctx) => {
     const input = parseInput(AnswerSchema, ctx.request.body);
     const item = await openTip(String(ctx.params.code ?? ''), ctx.get('x-tip-secret'));
     if (!item) throw tipNotFound();

@@ -43,11 +43,12 @@ const tipNotFound = () => notFound('查询编号或查询密码不正确（Unkno
  * Limits are per IP and shared by all instances (stored in MongoDB): submissions are rare,
  * look-ups a little more frequent.
  */
-export function tipsRouter(config: Config): Router<AppState> {
+export function tipsRouter(config: Config, options: { now?: () => Date } = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/tips' });
   const submitLimiter = createRateLimiter({ name: 'tip-submit', points: config.TIP_RATE_SUBMIT_PER_HOUR, windowMs: 3600_000 });
   const lookupLimiter = createRateLimiter({ name: 'tip-lookup', points: config.TIP_RATE_LOOKUP_PER_10MIN, windowMs: 600_000 });
   const maxBytes = config.ATTACHMENT_MAX_KB * 1024;
+  const clock = options.now ?? (() => new Date());
 
   async function loadTip(ctx: AppContext) {
     const item = await openTip(String(ctx.params.code ?? ''), ctx.get('x-tip-secret'));
@@ -55,7 +56,7 @@ export function tipsRouter(config: Config): Router<AppState> {
     return item;
   }
 
-  router.post('/', rateLimitByIp(submitLimiter), async (ctx) => {
+  router.post('/', rateLimitByIp(submitLimiter, clock), async (ctx) => {
     const input = parseInput(SubmitTipSchema, ctx.request.body);
     const result = await submitTip({
       room: input.room,
@@ -70,7 +71,7 @@ export function tipsRouter(config: Config): Router<AppState> {
     ctx.body = { code: result.code, secret: result.secret, message: TIP_RECEIPT_MESSAGE };
   });
 
-  router.get('/:code', rateLimitByIp(lookupLimiter), async (ctx) => {
+  router.get('/:code', rateLimitByIp(lookupLimiter, clock), async (ctx) => {
     const item = await loadTip(ctx);
     const [room, thread] = await Promise.all([RoomModel.findOne({ code: item.room }, { name: 1 }).lean(), tipsterThread(item)]);
     await recordAudit({ actor: { kind: 'tipster' }, action: 'tip.tipster_view', item });
@@ -78,7 +79,7 @@ export function tipsRouter(config: Config): Router<AppState> {
     ctx.body = { tip: presentTipForTipster(item, room?.name ?? null, thread) };
   });
 
-  router.post('/:code/messages', rateLimitByIp(lookupLimiter), async (ctx) => {
+  router.post('/:code/messages', rateLimitByIp(lookupLimiter, clock), async (ctx) => {
     const input = parseInput(TipMessageSchema, ctx.request.body);
     const item = await loadTip(ctx);
     const { message } = await addTipsterMessage({ item, text: input.text, leaseMinutes: config.CLAIM_LEASE_MINUTES });
@@ -86,7 +87,7 @@ export function tipsRouter(config: Config): Router<AppState> {
     ctx.body = { message: { id: String(message._id), from: 'you', text: message.text, images: 0, at: message.at } };
   });
 
-  router.post('/:code/attachments', rateLimitByIp(lookupLimiter), async (ctx, next) => {
+  router.post('/:code/attachments', rateLimitByIp(lookupLimiter, clock), async (ctx, next) => {
     // Check the code and secret before reading the upload.
     ctx.state.tip = await loadTip(ctx);
     await next();

@@ -7,7 +7,7 @@ import { emitItemResolved } from './inbox.events';
 import { queueOrder } from './inbox.queries';
 import type { Actor, InboxSettings } from './inbox.types';
 import type { ClaimAction } from './item-claim.model';
-import { ACTION_TEXT, afterChange, alreadyClaimed, heldByOther, isHolder, isPrivileged, itemClosed, leaseFrom, notHolder, officerActor } from './item-changes';
+import { ACTION_TEXT, afterChange, alreadyClaimed, heldByOther, isHolder, isPrivileged, itemClosed, leaseFrom, leaseIsLive, notHolder, officerActor } from './item-changes';
 import { transitionItem, type ItemPatch } from './item-transition';
 import { openRows } from './queue.service';
 
@@ -23,6 +23,12 @@ export interface ClaimProps {
   settings: InboxSettings;
   /** Reload-and-retry rounds when another change wins the same epoch (next: 1, losing just moves on). */
   attempts?: number;
+  /**
+   * Only a new claim will do ("next"): an item the officer already holds counts as taken, not as
+   * a lease renewal. Without it, one officer pressing "next" twice at once (two tabs, a double
+   * click) could get, on the second press, the item the first press had just claimed.
+   */
+  fresh?: boolean;
 }
 
 /** Claims one item (or renews one's own lease). Exclusive: of many concurrent claimants one wins, the rest get 409. */
@@ -39,6 +45,7 @@ export async function claimItem(props: ClaimProps): Promise<Item> {
     decide(item) {
       if (item.status === 'resolved' || item.status === 'closed') throw itemClosed();
       if (heldByOther(item, actor.id, now) && !(props.force && isPrivileged(actor))) throw alreadyClaimed(item);
+      if (props.fresh && isHolder(item, actor.id) && (item.status === 'waiting' || leaseIsLive(item, now))) throw alreadyClaimed(item);
       const expiredOther = item.assignee && String(item.assignee) !== actor.id && item.status === 'claimed';
       action = expiredOther ? 'takeover' : 'claim';
       return { status: 'claimed', assignee: new Types.ObjectId(actor.id), leaseUntil: leaseFrom(now, settings), lastActivityAt: now };
@@ -95,7 +102,7 @@ export async function nextItem(props: NextProps): Promise<Item | null> {
     for (const candidate of tryOrder(candidates)) {
       tried.add(String(candidate._id));
       try {
-        return await claimItem({ actor, itemId: candidate._id, settings, attempts: 1 });
+        return await claimItem({ actor, itemId: candidate._id, settings, attempts: 1, fresh: true });
       } catch (err) {
         if (err instanceof DomainError && (err.kind === 'conflict' || err.kind === 'not_found')) continue;
         throw err;
