@@ -109,8 +109,12 @@ describe('safety net leaves codes and fragments to the rules', () => {
     expect(flagged).toBe(0);
   });
 
-  it('still catches a described scene the rules may not know', () => {
+  it('still catches a described scene the rules do not know', () => {
     const { detectEmergencyWithNet } = require('./index') as typeof import('./index');
-    expect(detectEmergencyWithNet('救命 有人拿刀在楼下追人')).not.toBeNull();
+    // A held-out line (test/fixtures/eval/nlu-heldout-18.jsonl) the rules miss: only the net flags it,
+    // so removing the net fails this test.
+    const text = '有人在ATM机旁边抢了一个阿姨的包往北边跑了';
+    expect(detectEmergency(text)).toBeNull();
+    expect(detectEmergencyWithNet(text)).not.toBeNull();
   });
 });

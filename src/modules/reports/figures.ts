@@ -26,6 +26,7 @@ export const COUNT_KEYS = [
   'tip_recv',
   'tip_resolved',
   'tip_closed',
+  'reopened',
   'survey_sent',
   'sat_satisfied',
   'sat_basic',
@@ -101,6 +102,21 @@ export interface ItemRecord {
   firstResponseAt: Date | null;
   resolvedAt: Date | null;
   closedAt: Date | null;
+  /**
+   * The item's transitions (its ItemClaim log, oldest epoch first): facts recorded when they
+   * happened and never changed afterwards. When present, figures come from them; the mutable
+   * fields above (assignee, resolvedAt, firstResponseAt) are only read for items that never
+   * went through a transition (imported or seeded in their final state).
+   */
+  history?: ItemEvent[];
+}
+
+/** One committed item transition: who made it, when, and the fields it set. */
+export interface ItemEvent {
+  epoch: number;
+  at: Date;
+  officer: string | null;
+  patch: { status?: string; assignee?: unknown; firstResponseAt?: Date | null };
 }
 
 export interface AppointmentRecord {
@@ -190,8 +206,105 @@ export class RollupAccumulator {
     if (officer) fn(this.figures(day, room, officer));
   }
 
+  /**
+   * An item's figures from its transition log, each credited on the day it happened to the
+   * officer who did it (or held the item at that moment): received (the room, on creation),
+   * taken on (an officer, the first time the item became theirs), first answered, resolved
+   * (every resolution, so resolve → reopen → resolve counts twice), reopened, closed, SLA due.
+   * Nothing that happens on a later day changes an earlier day's figures, so the nightly rollup
+   * of day D and a rebuild after D+n agree.
+   */
+  private addItemFromHistory(item: ItemRecord & { history: ItemEvent[] }, kind: ItemKindKey): void {
+    const clock = this.props.clocks.get(item.room);
+    const createdMs = item.createdAt.getTime();
+    let day = this.dayOf(item.createdAt);
+    if (day) {
+      const f = this.figures(day, item.room, null);
+      bump(f, `recv_${kind}`);
+      if (kind === 'tip') bump(f, 'tip_recv');
+    }
+    let status = 'new';
+    let assignee: string | null = null;
+    let first: Date | null = null;
+    let firstBy: string | null = null;
+    const took = new Set<string>();
+    /** [from ms, assignee] steps, to know who held the item at an instant. */
+    const held: Array<[number, string | null]> = [[createdMs, null]];
+    for (const ev of item.history) {
+      const before = status;
+      const prevAssignee: string | null = assignee;
+      if (ev.patch.status) status = ev.patch.status;
+      if ('assignee' in ev.patch) assignee = ev.patch.assignee ? String(ev.patch.assignee) : null;
+      held.push([ev.at.getTime(), assignee]);
+      const by = ev.officer ?? assignee;
+      day = this.dayOf(ev.at);
+      if (assignee && assignee !== prevAssignee && !took.has(assignee)) {
+        took.add(assignee);
+        if (day) {
+          const f = this.figures(day, item.room, assignee);
+          bump(f, `recv_${kind}`);
+          if (kind === 'tip') bump(f, 'tip_recv');
+        }
+      }
+      if (!first && ev.patch.firstResponseAt) {
+        first = new Date(ev.patch.firstResponseAt);
+        firstBy = by;
+      }
+      if (status === 'resolved' && before !== 'resolved' && day) {
+        const cal = (ev.at.getTime() - createdMs) / 1000;
+        const biz = clock ? clock(item.createdAt, ev.at) : null;
+        this.each(day, item.room, by, (f) => {
+          bump(f, `res_${kind}`);
+          if (kind === 'tip') bump(f, 'tip_resolved');
+          addValue(f.h.resCal, Math.max(0, cal));
+          if (biz !== null) addValue(f.h.resBiz, biz);
+        });
+      }
+      if ((before === 'resolved' || before === 'closed') && status !== 'resolved' && status !== 'closed' && day) {
+        this.each(day, item.room, ev.officer, (f) => bump(f, 'reopened'));
+      }
+    }
+    const holderAt = (at: Date): string | null => {
+      let who: string | null = null;
+      for (const [from, a] of held) if (from <= at.getTime()) who = a;
+      return who;
+    };
+    if (!first && item.firstResponseAt) {
+      first = item.firstResponseAt;
+      firstBy = holderAt(first);
+    }
+    day = this.dayOf(first);
+    if (day && first) {
+      const cal = (first.getTime() - createdMs) / 1000;
+      const biz = clock ? clock(item.createdAt, first) : null;
+      this.each(day, item.room, firstBy, (f) => {
+        addValue(f.h.frtCal, Math.max(0, cal));
+        if (biz !== null) addValue(f.h.frtBiz, biz);
+      });
+    }
+    day = this.dayOf(item.closedAt);
+    if (day && item.closedAt) {
+      this.each(day, item.room, holderAt(item.closedAt), (f) => {
+        bump(f, 'closed');
+        if (kind === 'tip') bump(f, 'tip_closed');
+      });
+    }
+    day = this.dayOf(item.dueAt);
+    if (day && item.dueAt) {
+      const breached = !first || first.getTime() > item.dueAt.getTime();
+      this.each(day, item.room, holderAt(item.dueAt), (f) => {
+        bump(f, 'sla_due');
+        if (breached) bump(f, 'sla_breached');
+      });
+    }
+  }
+
   addItem(item: ItemRecord): void {
     const kind = (ITEM_KIND_KEYS as readonly string[]).includes(item.kind) ? (item.kind as ItemKindKey) : 'question';
+    if (item.history && item.history.length > 0) {
+      this.addItemFromHistory(item as ItemRecord & { history: ItemEvent[] }, kind);
+      return;
+    }
     const officer = item.assignee;
     const clock = this.props.clocks.get(item.room);
     let day = this.dayOf(item.createdAt);
