@@ -231,7 +231,8 @@ class Turn {
     }
 
     // 5. A further message on an open item joins its thread.
-    if (this.memory.openItem && !this.msg.isGroup && !analysis.code) {
+    // An anonymous tip is never joined to an item that carries the resident's identity.
+    if (this.memory.openItem && !this.msg.isGroup && !analysis.code && !/匿名/.test(text)) {
       const item = await findJoinableItem(this.memory.openItem.id, this.now, this.deps.config.ITEM_REOPEN_HOURS);
       if (!item) this.remember({ openItem: null });
       else if (joinsThread(analysis, item.kind, item.status)) {
@@ -286,6 +287,11 @@ class Turn {
       openItemCode: this.memory.openItem?.code ?? null,
     };
     const res: FlowResult = how === 'start' ? await flow.start(ctx) : await flow.resume(ctx);
+    if (res.pass && how === 'resume') {
+      // Not the flow's message (thanks, a new question): the flow ends, the message is answered as itself.
+      this.remember({ flow: null });
+      return this.routeIntent(analysis, this.msg.text.trim());
+    }
     if (how === 'start' && res.state === null && !this.memory.flow) {
       // A flow that answered in one go leaves no state behind (nothing to write).
     } else {

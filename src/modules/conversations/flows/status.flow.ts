@@ -4,7 +4,7 @@ import { appointmentStatusText } from '../../appointments/appointment.status';
 import { ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type Item, type ItemKind, type ItemStatus } from '../../items/item.model';
 import { findItemByCode } from '../../items/item.service';
 import { openTip } from '../../tips/tip.service';
-import { CANCEL_WORDS } from './common';
+import { CANCEL_WORDS, NEW_QUESTION, THANKS_WORDS } from './common';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -61,6 +61,8 @@ export const statusFlow: Flow = {
     const state = ctx.state!;
     if (state.step === 'secret') return checkTip(ctx, String(state.data.code), text);
     const code = findCodeInText(text);
+    // "谢谢" or a new question leaves the flow and is answered as itself.
+    if (!code && (THANKS_WORDS.test(text) || NEW_QUESTION.test(text) || text.length > 12)) return { replies: [], state: null, pass: true };
     if (!code) return { replies: [{ text: `没有识别到编号。${ASK_CODE}` }], state: null };
     return lookup(ctx, code);
   },

@@ -1,5 +1,7 @@
 import { submitTip } from '../../tips/tip.service';
-import { CANCEL_WORDS, detailsOf, originOf } from './common';
+import { Types } from 'mongoose';
+import { appendResidentMessage, loadItem } from '../item-thread';
+import { CANCEL_WORDS, detailsOf, NEW_QUESTION, originOf, THANKS_WORDS } from './common';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -44,10 +46,17 @@ async function submit(ctx: FlowContext, details: string, anonymous: boolean, con
     '密码只显示这一次，警务室也无法找回，请截图或抄下来保存。之后发送“查询进度”，再提供编号和密码即可查看处理情况。',
   ];
   if (ctx.message.channel === 'wechat') lines.push('提示：通过微信发送的消息对微信平台并不匿名；如需完全匿名，请使用网上警务室网页。');
+  // Details sent right after the tip are added to it. A named tip, or an anonymous one from the
+  // web chat (whose conversation carries no identity), keeps the tip's reference in the flow;
+  // an anonymous tip from WeChat keeps none (nothing may tie it to the WeChat id), so further
+  // details go through the tip page with code and secret.
+  const keepRef = !anonymous || ctx.message.channel === 'web';
+  lines.push(keepRef ? '如需补充时间、地点等细节，直接发给我即可，我会补充到这条线索里。' : `如需补充细节，请在网上警务室（${ctx.config.PUBLIC_URL}/tips/）用编号和密码补充。`);
   lines.push('紧急情况请直接拨打110。');
   ctx.logger?.info({ code, anonymous, room: room.code }, 'tip submitted from conversation');
-  // Anonymous tips are not linked to this conversation: nothing may tie them to the sender.
-  return { replies: [{ text: lines.join('\n') }], state: null, linkItem: anonymous ? undefined : { id: item._id, code } };
+  const state = keepRef ? { flow: 'tip', step: 'more', data: { item: String(item._id), code } } : null;
+  // Anonymous tips are not linked to this conversation's memory as its open item.
+  return { replies: [{ text: lines.join('\n') }], state, linkItem: anonymous ? undefined : { id: item._id, code } };
 }
 
 export const tipFlow: Flow = {
@@ -71,6 +80,17 @@ export const tipFlow: Flow = {
     const state = ctx.state!;
     if (CANCEL_WORDS.test(text)) return { replies: [{ text: '好的，已取消，没有提交任何内容。' }], state: null };
     switch (state.step) {
+      case 'more': {
+        // Right after a tip: details are added to it; thanks, questions, codes and a new
+        // (e.g. anonymous) tip leave the flow and are answered as themselves.
+        if (/^(没有了?|没了|就这些|就这样|没有其他|无|不用了)[。.!！]*$/.test(text)) return { replies: [{ text: '好的，感谢您的支持。紧急情况请直接拨打110。' }], state: null };
+        if (THANKS_WORDS.test(text) || NEW_QUESTION.test(text) || ctx.analysis.code || /匿名|举报|预约|投诉|查询/.test(text) || text.length < 4) return { replies: [], state: null, pass: true };
+        const itemId = String(state.data.item ?? '');
+        const item = Types.ObjectId.isValid(itemId) ? await loadItem(new Types.ObjectId(itemId)) : null;
+        if (!item || item.kind !== 'tip') return { replies: [], state: null, pass: true };
+        await appendResidentMessage(item, text, ctx.now, ctx.config.CLAIM_LEASE_MINUTES);
+        return { replies: [{ text: `已补充到线索 ${item.code}。还有其他情况吗？没有的话回复“没有了”。` }], state };
+      }
       case 'details': {
         if (text.length < 4) return { replies: [{ text: '请再具体描述一下：时间、地点、发生了什么。' }], state };
         if (state.data.anonymous) return submit(ctx, text, true);

@@ -54,6 +54,11 @@ export interface FlowResult {
    * join its thread. Leave it out for anonymous tips (no identity may be linked to them).
    */
   linkItem?: { id: Types.ObjectId; code: string };
+  /**
+   * The message is not this flow's (thanks, a new question): the flow ends without a reply and
+   * the core answers the message as a new one.
+   */
+  pass?: boolean;
 }
 
 export interface Flow {

@@ -1,0 +1,78 @@
+import type { InboundMessage } from '../../src/channels/types';
+import { handleInbound } from '../../src/modules/conversations/conversation.service';
+import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';
+import { csvCell } from '../../src/modules/reports/csv';
+import { seedAll } from '../../src/modules/seed/seed.service';
+import { conversationDeps } from '../helpers/conversation';
+import { startTestDatabase, type TestDatabase } from '../helpers/db';
+
+/** Issue #17, "Understanding that a resident can trust" and "Tips stay secret", through the conversation core and a real database. */
+let db: TestDatabase;
+const clock = new Date('2025-03-03T02:00:00Z');
+const deps = conversationDeps(() => clock);
+
+beforeAll(async () => {
+  db = await startTestDatabase();
+  await seedAll({ demo: true });
+});
+afterAll(async () => db.stop());
+
+function msg(text: string, over: Partial<InboundMessage> = {}): InboundMessage {
+  return { channel: 'wechat', conversationId: 'wx_a', senderId: 'wx_a', senderName: '王阿姨', text, isGroup: false, mentioned: true, room: 'HPL', receivedAt: clock, ...over };
+}
+const text = (r: { replies: Array<{ text: string }> }) => r.replies.map((x) => x.text).join('\n');
+
+describe('tips', () => {
+  it('details sent right after a tip are added to that tip, and the bot asks whether there is more', async () => {
+    const m = { conversationId: 'wx_tip1', senderId: 'wx_tip1' };
+    await handleInbound(msg('我要举报 5号楼有人聚众赌博，每天都有好几桌', m), deps);
+    await handleInbound(msg('留下联系方式', m), deps);
+    const done = await handleInbound(msg('李先生 13912345678', m), deps);
+    const code = /J[0-9A-Z]{7}/.exec(text(done))![0];
+    const more = await handleInbound(msg('3号楼地下室，每天晚上十点以后', m), deps);
+    expect(text(more)).toContain(code);
+    expect(text(more)).toMatch(/还有/);
+    const item = await ItemModel.findOne({ code }).lean();
+    const thread = await ItemMessageModel.find({ item: item!._id }).lean();
+    expect(thread.map((t) => t.text)).toContain('3号楼地下室，每天晚上十点以后');
+  });
+
+  it('an anonymous tip is never joined to the resident\'s own named item', async () => {
+    const m = { conversationId: 'wx_tip2', senderId: 'wx_tip2' };
+    await handleInbound(msg('我要举报 7号楼车库有人卖假烟，晚上有面包车卸货', m), deps);
+    await handleInbound(msg('留下联系方式', m), deps);
+    const named = await handleInbound(msg('赵先生 13712345678', m), deps);
+    const namedCode = /J[0-9A-Z]{7}/.exec(text(named))![0];
+    await handleInbound(msg('没有了', m), deps);
+    const anon = await handleInbound(msg('我要匿名举报 小区东门那家棋牌室每天晚上聚众赌博', m), deps);
+    const namedItem = await ItemModel.findOne({ code: namedCode }).lean();
+    const namedThread = await ItemMessageModel.find({ item: namedItem!._id }).lean();
+    expect(namedThread.map((t) => t.text).join('\n')).not.toContain('棋牌室');
+    const anonCode = /J[0-9A-Z]{7}/.exec(text(anon))?.[0];
+    expect(anonCode).toBeDefined();
+    expect(anonCode).not.toBe(namedCode);
+    expect(await ItemModel.findOne({ code: anonCode }).lean()).toMatchObject({ anonymous: true, origin: null });
+  });
+});
+
+describe('the status flow', () => {
+  it('"谢谢" or a new question leaves it instead of repeating "没有识别到编号"', async () => {
+    const m = { conversationId: 'wx_st1', senderId: 'wx_st1' };
+    await handleInbound(msg('查询进度', m), deps);
+    const thanks = await handleInbound(msg('谢谢', m), deps);
+    expect(text(thanks)).not.toContain('没有识别到编号');
+    expect(text(thanks)).toMatch(/不客气/);
+
+    await handleInbound(msg('查询进度', m), deps);
+    const question = await handleInbound(msg('身份证丢了怎么补办', m), deps);
+    expect(text(question)).not.toContain('没有识别到编号');
+    expect(text(question)).toMatch(/身份证/);
+  });
+});
+
+describe('CSV exports', () => {
+  it('guard against formula injection with full-width triggers too', () => {
+    for (const v of ['=1+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', '=HYPERLINK("x")']) expect(csvCell(v).replace(/^"/, '')).toMatch(/^'/);
+    expect(csvCell('王阿姨')).toBe('王阿姨');
+  });
+});
