@@ -1,4 +1,4 @@
-import type { InboundMessage } from '../../src/channels/types';
+import type { InboundMessage } from '../../src/modules/conversations';
 import { handleInbound } from '../../src/modules/conversations/conversation.service';
 import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';
 import { csvCell } from '../../src/modules/reports/csv';
