@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import type { Logger } from '../../logging/logger';
 
 /**
@@ -16,7 +17,7 @@ export interface AppointmentCompletedEvent {
   completedAt: Date;
   walkIn: boolean;
   /** Where the resident booked from (null for web bookings and walk-ins). */
-  origin: { channel: 'wechat' | 'web'; conversationId: string; isGroup: false; account?: string } | null;
+  origin: { channel: ChannelName; conversationId: string; isGroup: false; account?: string } | null;
 }
 
 export type AppointmentCompletedHandler = (event: AppointmentCompletedEvent) => void | Promise<void>;

@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../channels/types';
 import { Schema, model, type InferSchemaType, type HydratedDocument, Types } from 'mongoose';
 import { SERVICE_KEYS } from '../services/catalog';
 
@@ -35,7 +36,7 @@ export const ACTIVE_STATUSES: readonly AppointmentStatus[] = ['booked', 'checked
 
 const originSchema = new Schema(
   {
-    channel: { type: String, enum: ['wechat', 'web'], required: true },
+    channel: { type: String, enum: CHANNEL_NAMES, required: true },
     conversationId: { type: String, required: true },
     isGroup: { type: Boolean, default: false },
     account: { type: String },

@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { DateTime } from 'luxon';
 import { type DomainError, badRequest, notFound } from '../../lib/errors';
 import { cachedRead } from '../../lib/read-cache';
@@ -19,7 +20,7 @@ export interface Clocked {
 }
 
 export interface ReplyOrigin {
-  channel: 'wechat' | 'web';
+  channel: ChannelName;
   conversationId: string;
   isGroup: false;
   account?: string;

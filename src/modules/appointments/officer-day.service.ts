@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { DateTime } from 'luxon';
 import { badRequest, conflict } from '../../lib/errors';
 import { generateCode } from '../../lib/codes';
@@ -51,7 +52,7 @@ export async function completeAppointment(props: OfficerActionProps): Promise<Ap
       start: done.start,
       completedAt: props.now,
       walkIn: done.walkIn ?? false,
-      origin: done.origin ? { channel: done.origin.channel as 'wechat' | 'web', conversationId: done.origin.conversationId, isGroup: false, account: done.origin.account ?? undefined } : null,
+      origin: done.origin ? { channel: done.origin.channel as ChannelName, conversationId: done.origin.conversationId, isGroup: false, account: done.origin.account ?? undefined } : null,
     },
     props.logger,
   );

@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { RoomModel } from '../rooms/room.model';
 import { AppointmentModel, type Appointment } from './appointment.model';
 import type { ReplyOrigin } from './booking-context';
@@ -35,7 +36,7 @@ export async function appointmentsStartingBetween(from: Date, to: Date): Promise
       serviceName: a.serviceName,
       start: a.start,
       end: a.end,
-      replyTo: origin ? { channel: origin.channel as 'wechat' | 'web', conversationId: origin.conversationId, isGroup: false, account: origin.account ?? undefined } : null,
+      replyTo: origin ? { channel: origin.channel as ChannelName, conversationId: origin.conversationId, isGroup: false, account: origin.account ?? undefined } : null,
     };
   });
 }

@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../channels/types';
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 
 /**
@@ -19,7 +20,7 @@ const conversationStateSchema = new Schema(
      *  `_id` lookups and updates avoid reading the whole collection. */
     _id: { type: String, required: true },
     key: { type: String, required: true, maxlength: 400 },
-    channel: { type: String, required: true, enum: ['wechat', 'web'] },
+    channel: { type: String, required: true, enum: CHANNEL_NAMES },
     conversationId: { type: String, required: true, maxlength: 200 },
     senderId: { type: String, required: true, maxlength: 200 },
     room: { type: String, default: null },

@@ -8,7 +8,7 @@ import { replyTarget } from './replies.service';
 
 type Names = Map<string, { name: string; badge: string | null }>;
 
-const CHANNEL_LABELS: Record<string, string> = { wechat: '微信', web: '网页' };
+const CHANNEL_LABELS: Record<string, string> = { wechat: '微信', web: '网页', 'wecom-kf': '微信客服' };
 
 /** SLA: overdue = still waiting for a first response after its due time. */
 export function slaState(item: Pick<Item, 'dueAt' | 'firstResponseAt' | 'status'>, now: Date) {

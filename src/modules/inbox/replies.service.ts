@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
 import { containsPersonalData } from '../../lib/mask';
@@ -73,7 +74,7 @@ export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId 
     ({ message: outbox } = await enqueueMessage({
       key: `reply:${String(message._id)}`,
       to: {
-        channel: origin.channel as 'wechat' | 'web',
+        channel: origin.channel as ChannelName,
         conversationId: origin.conversationId,
         isGroup: target === 'group',
         mentionId: target === 'group' ? (origin.senderId ?? undefined) : undefined,

@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../channels/types';
 import { Schema, model, type InferSchemaType, type HydratedDocument, Types } from 'mongoose';
 import { SERVICE_KEYS } from '../services/catalog';
 
@@ -45,7 +46,7 @@ export const DEFAULT_PRIORITY: Record<ItemKind, number> = {
 
 const originSchema = new Schema(
   {
-    channel: { type: String, enum: ['wechat', 'web'], required: true },
+    channel: { type: String, enum: CHANNEL_NAMES, required: true },
     conversationId: { type: String, required: true },
     senderId: { type: String },
     senderName: { type: String, maxlength: 60 },

@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
 import { Types } from 'mongoose';
@@ -27,7 +28,7 @@ export interface CreateItemProps {
   summary?: string;
   service?: ServiceKey | null;
   origin?: {
-    channel: 'wechat' | 'web';
+    channel: ChannelName;
     conversationId: string;
     senderId?: string;
     senderName?: string;

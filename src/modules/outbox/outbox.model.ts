@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../channels/types';
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 
 /**
@@ -11,7 +12,13 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  *   message is ever handed to WeChat by two senders at once. A crash between handing a
  *   message to WeChat and recording `sent` can repeat that one message once; the sender logs it.
  */
-export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed'] as const;
+/**
+ * held: the channel's rules forbid sending now (e.g. the 48-hour customer-service window is
+ * closed); `lastError` says why in plain Chinese and the message waits, without retries, until
+ * the resident writes again (releaseHeld). awaiting: handed over, waiting for a person to confirm
+ * it (a WeCom group-send task the group owner has to tap), `externalId` names it there.
+ */
+export const OUTBOX_STATUSES = ['queued', 'sending', 'sent', 'failed', 'held', 'awaiting'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
 const optionSchema = new Schema({ label: { type: String, required: true }, value: { type: String, required: true } }, { _id: false });
@@ -19,7 +26,7 @@ const optionSchema = new Schema({ label: { type: String, required: true }, value
 const outboxSchema = new Schema(
   {
     key: { type: String, required: true },
-    channel: { type: String, required: true, enum: ['wechat', 'web', 'sms'] },
+    channel: { type: String, required: true, enum: [...CHANNEL_NAMES, 'sms'] },
     /** WeChat bot account that must send it (null: any bot). */
     account: { type: String, default: null },
     conversationId: { type: String, required: true },
@@ -44,6 +51,8 @@ const outboxSchema = new Schema(
     nextAttemptAt: { type: Date, required: true, default: () => new Date() },
     lastError: { type: String, default: null, maxlength: 500 },
     sentAt: { type: Date, default: null },
+    /** The id the outside service gave it (a WeCom group-send task's msgid). */
+    externalId: { type: String, default: null, maxlength: 200 },
     /** Links back to what produced it. */
     item: { type: Types.ObjectId, ref: 'Item', default: null },
     source: { type: String, default: null, maxlength: 120 },

@@ -18,7 +18,25 @@ import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMe
  * crash happened after WeChat accepted the message, the resident gets it twice — logged as
  * a possible duplicate. Nothing is ever lost.
  */
-export type SendFn = (message: OutboxMessage) => Promise<void>;
+export type SendFn = (message: OutboxMessage) => Promise<void | SendOutcome>;
+
+/** What a send may report instead of "sent": handed over, waiting for someone to confirm it. */
+export interface SendOutcome {
+  status: 'awaiting';
+  externalId: string;
+}
+
+/**
+ * Thrown by a channel's send when its rules forbid sending now and only the resident can open
+ * the way again (customer service: 48 hours or 5 messages after their last message). The
+ * message becomes `held` with the reason, is not retried, and goes out after releaseHeld().
+ */
+export class OutboxHeld extends Error {
+  constructor(public readonly reason: string) {
+    super(reason);
+    this.name = 'OutboxHeld';
+  }
+}
 
 /**
  * Thrown by a SendFn when a rule of the channel holds the message (quiet hours, a daily cap):
@@ -162,9 +180,16 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
     await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sending', attempts: attempt } });
     await OutboxOpenModel.updateOne({ _id: message._id }, { $set: { status: 'sending', updatedAt: claimedAt } });
+    let outcome: void | SendOutcome;
     try {
-      await options.send(message);
+      outcome = await options.send(message);
     } catch (err) {
+      if (err instanceof OutboxHeld) {
+        await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'held', lastError: err.reason.slice(0, 500), holds: (message.holds ?? 0) + 1 } });
+        await OutboxOpenModel.deleteOne({ _id: message._id });
+        log.info({ message: String(message._id), reason: err.reason }, 'outbox message held until the resident writes again');
+        return 'skipped';
+      }
       const reason = err instanceof Error ? err.message : String(err);
       if (err instanceof OutboxHold) {
         const nextAttemptAt = err.until;
@@ -192,7 +217,11 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       log.warn({ message: String(message._id), attempt, final, reason: reason.slice(0, 200) }, 'outbox send failed');
       return 'failed';
     }
-    await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
+    if (outcome && outcome.status === 'awaiting') {
+      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'awaiting', externalId: outcome.externalId, lastError: null } });
+    } else {
+      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
+    }
     await OutboxOpenModel.deleteOne({ _id: message._id });
     log.debug({ message: String(message._id), attempt, purpose: message.purpose }, 'outbox message sent');
     return 'sent';

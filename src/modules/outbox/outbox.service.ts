@@ -67,3 +67,17 @@ export async function enqueueMessage(props: EnqueueProps): Promise<{ message: Ou
 export async function redactMessage(id: Types.ObjectId, text: string, params: Record<string, string> | null): Promise<void> {
   await OutboxModel.updateOne({ _id: id }, { $set: { text, params } });
 }
+
+/**
+ * The resident wrote again: their held messages on this channel and conversation go back to
+ * the queue, oldest first (they were held because only the resident could open the way).
+ */
+export async function releaseHeld(props: { channel: OutboxChannel; conversationId: string; now?: Date }): Promise<OutboxMessage[]> {
+  const at = props.now ?? new Date();
+  const held = await OutboxModel.find({ conversationId: props.conversationId, channel: props.channel, status: 'held' }).sort({ createdAt: 1 }).lean<OutboxMessage[]>();
+  for (const m of held) {
+    await OutboxModel.updateOne({ _id: m._id, status: 'held' }, { $set: { status: 'queued', nextAttemptAt: at } });
+    await insertUnique(OutboxOpenModel, openRowOf({ ...m, nextAttemptAt: at }, 'queued', at));
+  }
+  return held;
+}

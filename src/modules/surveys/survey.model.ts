@@ -1,3 +1,4 @@
+import { CHANNEL_NAMES } from '../../channels/types';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
@@ -21,7 +22,7 @@ export type SubjectType = (typeof SUBJECT_TYPES)[number];
 
 const addressSchema = new Schema(
   {
-    channel: { type: String, enum: ['wechat', 'web'], required: true },
+    channel: { type: String, enum: CHANNEL_NAMES, required: true },
     conversationId: { type: String, required: true },
     isGroup: { type: Boolean, default: false },
     mentionId: { type: String, default: null },
@@ -63,7 +64,7 @@ const ratingSchema = new Schema(
     officer: { type: String, default: null },
     rating: { type: String, enum: RATING_VALUES, required: true },
     /** How it came: chat message, the web answer API, or a tip's code (never linked to a person). */
-    via: { type: String, enum: ['wechat', 'web', 'token', 'tip'], required: true },
+    via: { type: String, enum: [...CHANNEL_NAMES, 'token', 'tip'], required: true },
     answeredAt: { type: Date, required: true },
     sentAt: { type: Date, required: true },
   },

@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { InboundMessage, OutboundReply, ReplyAddress } from '../conversations';
 import type { Config } from '../../config';
@@ -185,7 +186,7 @@ export async function recordComment(props: { survey: Survey; rating: Rating; tex
     origin:
       props.survey.anonymous || !to
         ? null
-        : { channel: to.channel as 'wechat' | 'web', conversationId: to.conversationId, isGroup: to.isGroup ?? false, senderId: to.mentionId ?? undefined, account: to.account ?? undefined },
+        : { channel: to.channel as ChannelName, conversationId: to.conversationId, isGroup: to.isGroup ?? false, senderId: to.mentionId ?? undefined, account: to.account ?? undefined },
     labels: ['满意度回访'],
     slaMinutes: settings.slaMinutes,
     now: props.now,
@@ -297,7 +298,7 @@ export async function findSurveyByToken(token: string): Promise<Survey | null> {
 function addressOfItem(item: Item): ReplyAddress | null {
   const o = item.origin;
   if (!o || item.anonymous) return null;
-  return { channel: o.channel as 'wechat' | 'web', conversationId: o.conversationId, isGroup: o.isGroup ?? false, mentionId: o.isGroup ? (o.senderId ?? undefined) : undefined, account: o.account ?? undefined };
+  return { channel: o.channel as ChannelName, conversationId: o.conversationId, isGroup: o.isGroup ?? false, mentionId: o.isGroup ? (o.senderId ?? undefined) : undefined, account: o.account ?? undefined };
 }
 
 export async function surveyForResolvedItem(item: Item, now?: Date): Promise<RequestSurveyResult | null> {

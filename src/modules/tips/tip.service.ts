@@ -1,3 +1,4 @@
+import type { ChannelName } from '../../channels/types';
 import { badRequest } from '../../lib/errors';
 import { normalizeCode } from '../../lib/codes';
 import { recordAudit } from '../audit/audit.service';
@@ -10,7 +11,7 @@ import { RoomModel } from '../rooms/room.model';
 import { generateTipSecret, hashTipSecret, verifyTipSecret } from './tip.secret';
 
 export interface TipOrigin {
-  channel: 'wechat' | 'web';
+  channel: ChannelName;
   conversationId: string;
   senderId?: string;
   isGroup?: boolean;
