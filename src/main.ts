@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { hostname } from 'node:os';
 import { loadConfigOrExit, type Config } from './config';
 import { createApp } from './http/app';
+import { createWecomRuntime, type WecomRuntime } from './channels/wecom/runtime';
 import { allJobs, createScheduler } from './jobs';
 import { createLogger, type Logger } from './logging/logger';
 import { ensureReportIndexes } from './modules/reports';
@@ -41,7 +42,12 @@ async function main(): Promise<void> {
 
   const stops: Array<() => Promise<void>> = [];
   if (config.SERVICES.includes('web')) {
-    const server = await listen(config, logger);
+    // The WeCom roads whose settings are complete (customer service, group tasks, alerts) run
+    // beside the web part on every instance: claims in the database share the work.
+    const wecom = createWecomRuntime({ config, logger });
+    await wecom.start();
+    const server = await listen(config, logger, wecom);
+    stops.push(() => wecom.stop());
     stops.push(() => closeServer(server));
   }
   if (config.SERVICES.includes('scheduler')) {
@@ -80,8 +86,8 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-async function listen(config: Config, logger: Logger): Promise<Server> {
-  const app = createApp({ config, logger });
+async function listen(config: Config, logger: Logger, wecom: WecomRuntime): Promise<Server> {
+  const app = createApp({ config, logger, wecom });
   return new Promise((resolve) => {
     const server = app.listen(config.PORT, config.HOST, () => {
       logger.info({ port: config.PORT, host: config.HOST }, `网上警务室 listening on http://${config.HOST}:${config.PORT}`);

@@ -12,12 +12,15 @@ import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security';
 import { buildRouters } from './routes';
 import type { AppState } from './types';
+import type { WecomRuntime } from '../channels/wecom/runtime';
 
 export interface AppDeps {
   config: Config;
   logger: Logger;
   /** The clock; tests inject one to move through lease expiry and SLA times without sleeping. */
   now?: () => Date;
+  /** The WeCom roads of this process (main.ts starts them); made on demand when absent. */
+  wecom?: WecomRuntime;
 }
 
 /** Builds the Koa application. It never listens: main.ts does, and tests use app.callback(). */

@@ -25,6 +25,7 @@ import { surveysRouter } from './routes/surveys';
 import { talkDayRouter } from './routes/talk-day';
 import { templatesRouter } from './routes/templates';
 import { tipsRouter } from './routes/tips';
+import { wecomRouter } from './routes/wecom';
 import type { AppState } from './types';
 
 /**
@@ -65,5 +66,6 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     templatesRouter(deps), //           /api/templates…
     jobsRouter(deps), //                /api/jobs…
     verificationCodesRouter(verification), // /api/verification-codes…
+    wecomRouter(deps), //               GET|POST /channels/wecom/callback, /api/channels/status
   ];
 }

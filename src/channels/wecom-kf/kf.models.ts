@@ -1,0 +1,61 @@
+import { Schema, model, Types, type InferSchemaType } from 'mongoose';
+
+/**
+ * What makes each customer-service message handled exactly once, across restarts and instances:
+ * - WecomKfMessage {_id: msgid}: inserting it is claiming the message (a duplicate callback, a
+ *   page pulled twice or a second instance's pull all hit the unique _id). It is inserted before
+ *   the cursor moves on and marked `handled` only after the replies are in the outbox, so a
+ *   process that dies in between leaves it `received` for the recovery pass.
+ * - WecomKfHandle {_id: "<msgid>#<attempt>"}: the recovery pass claims attempt n+1 by insert.
+ * - WecomKfCursor {_id: open_kfid}: where sync_msg goes on, and the latest event token. A stale
+ *   write only makes the next pull return messages already claimed.
+ * - WecomKfWindow {_id: conversation}: when the resident last wrote (the 48-hour window).
+ * - WecomKfSlot {_id: "<conversation>@<window start>#n"}: send n (1..5) of a window, by insert.
+ */
+const messageSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    openKfId: { type: String, required: true },
+    externalUserId: { type: String, default: null },
+    origin: { type: Number, required: true },
+    msgtype: { type: String, required: true },
+    sendTime: { type: Date, required: true },
+    /** The message as WeCom gave it (text, media ids, event); kept so a recovery can handle it again. */
+    payload: { type: Schema.Types.Mixed, required: true },
+    status: { type: String, required: true, enum: ['received', 'handled'], default: 'received' },
+    attempt: { type: Number, default: 1 },
+    route: { type: String, default: null },
+    receivedAt: { type: Date, required: true },
+    handledAt: { type: Date, default: null },
+  },
+  { timestamps: false, versionKey: false },
+);
+messageSchema.index({ status: 1, receivedAt: 1 });
+export type WecomKfMessage = InferSchemaType<typeof messageSchema> & { _id: string };
+export const WecomKfMessageModel = model('WecomKfMessage', messageSchema);
+
+const handleSchema = new Schema({ _id: { type: String, required: true }, by: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export const WecomKfHandleModel = model('WecomKfHandle', handleSchema);
+
+const cursorSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    cursor: { type: String, default: null },
+    eventToken: { type: String, default: null },
+    eventTokenAt: { type: Date, default: null },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+export type WecomKfCursor = InferSchemaType<typeof cursorSchema> & { _id: string };
+export const WecomKfCursorModel = model('WecomKfCursor', cursorSchema);
+
+const windowSchema = new Schema({ _id: { type: String, required: true }, lastResidentAt: { type: Date, required: true } }, { versionKey: false });
+export type WecomKfWindow = InferSchemaType<typeof windowSchema> & { _id: string };
+export const WecomKfWindowModel = model('WecomKfWindow', windowSchema);
+
+const slotSchema = new Schema(
+  { _id: { type: String, required: true }, message: { type: Types.ObjectId, required: true }, at: { type: Date, required: true } },
+  { versionKey: false },
+);
+export const WecomKfSlotModel = model('WecomKfSlot', slotSchema);

@@ -1,0 +1,121 @@
+import type { Config } from '../../config';
+import type { Logger } from '../../logging/logger';
+import { createGroundedAnswerer } from '../../ai/grounded-answer';
+import type { ConversationDeps } from '../../modules/conversations/conversation.service';
+import { createKnowledge } from '../../modules/conversations/knowledge';
+import { createKfChannel, type KfChannel, type KfChannelOptions } from '../wecom-kf/kf.channel';
+import type { CallbackKeys } from './callback-crypto';
+import { createWecomClient, type WecomClient } from './client';
+import { kfSecret, roadStates, ROAD_LABELS, type RoadState, type WecomRoad } from './settings';
+import { WecomRoadStateModel, type WecomRoadStateDoc } from './wecom.models';
+
+/**
+ * The WeCom roads of one process: the API client and the channels whose settings are complete.
+ * createApp() makes one when none is given (the callback route needs it); main.ts starts it
+ * (outbox senders, recovery and status polls), so every instance shares the work.
+ */
+export interface WecomRuntime {
+  roads: Record<WecomRoad, RoadState>;
+  client: WecomClient | null;
+  callbackKeys: CallbackKeys | null;
+  kf: KfChannel | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WecomRuntimeOptions {
+  config: Config;
+  logger: Logger;
+  now?: () => Date;
+  /** Conversation core overrides (tests: a knowledge instance, no model). */
+  core?: Partial<Pick<ConversationDeps, 'knowledge' | 'ai'>>;
+  kf?: Partial<Pick<KfChannelOptions, 'staleMs' | 'beforeHandle' | 'outbox'>>;
+  clientOptions?: { backoffMs?: number; attempts?: number };
+}
+
+export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
+  const { config } = options;
+  const logger = options.logger.child({ wecom: true });
+  const now = options.now ?? (() => new Date());
+  const roads = roadStates(config);
+  const client = config.WECOM_CORP_ID ? createWecomClient({ base: config.WECOM_API_BASE, corpId: config.WECOM_CORP_ID, logger, now, ...options.clientOptions }) : null;
+  const callbackKeys =
+    config.WECOM_CORP_ID && config.WECOM_CALLBACK_TOKEN && config.WECOM_CALLBACK_AES_KEY
+      ? { corpId: config.WECOM_CORP_ID, token: config.WECOM_CALLBACK_TOKEN, aesKey: config.WECOM_CALLBACK_AES_KEY }
+      : null;
+  const secret = kfSecret(config);
+  const kf =
+    roads.kf.on && client && secret
+      ? createKfChannel({
+          config,
+          logger,
+          client,
+          secret,
+          now,
+          core: {
+            config,
+            logger,
+            knowledge: options.core?.knowledge ?? createKnowledge(),
+            ai: options.core?.ai !== undefined ? options.core.ai : createGroundedAnswerer(config, logger),
+            now,
+          },
+          ...options.kf,
+        })
+      : null;
+  for (const [road, state] of Object.entries(roads)) {
+    if (!state.on) logger.debug({ road, missing: state.missing }, 'WeCom road off: settings missing');
+  }
+  return {
+    roads,
+    client,
+    callbackKeys,
+    kf,
+    async start() {
+      if (kf) await kf.start();
+      for (const [road, state] of Object.entries(roads)) {
+        if (state.on) logger.info({ road }, 'WeCom road on');
+        else if (state.missing.length < 4) logger.warn({ road, missing: state.missing }, 'WeCom road off: settings missing');
+      }
+    },
+    async stop() {
+      if (kf) await kf.stop();
+    },
+  };
+}
+
+export interface RoadStatus {
+  road: WecomRoad;
+  label: string;
+  on: boolean;
+  missing: string[];
+  tokenFresh: boolean;
+  tokenExpiresAt: Date | null;
+  callbackVerifiedAt: Date | null;
+  lastEventAt: Date | null;
+  lastCallAt: Date | null;
+  lastErrorAt: Date | null;
+  lastError: string | null;
+}
+
+/** What admins see per road (GET /api/channels/status). */
+export async function wecomStatus(config: Config, now: Date): Promise<RoadStatus[]> {
+  const roads = roadStates(config);
+  const docs = await WecomRoadStateModel.find({ _id: { $in: Object.keys(roads) } }).lean<WecomRoadStateDoc[]>();
+  const byId = new Map(docs.map((d) => [d._id, d]));
+  return (Object.keys(roads) as WecomRoad[]).map((road) => {
+    const d = byId.get(road);
+    return {
+      road,
+      label: ROAD_LABELS[road],
+      on: roads[road].on,
+      missing: roads[road].missing,
+      tokenFresh: !!d?.tokenExpiresAt && d.tokenExpiresAt.getTime() > now.getTime(),
+      tokenExpiresAt: d?.tokenExpiresAt ?? null,
+      callbackVerifiedAt: road === 'kf' ? (d?.callbackVerifiedAt ?? null) : null,
+      lastEventAt: d?.lastEventAt ?? null,
+      lastCallAt: d?.lastCallAt ?? null,
+      lastErrorAt: d?.lastErrorAt ?? null,
+      lastError: d?.lastError ?? null,
+    };
+  });
+}

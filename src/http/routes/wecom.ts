@@ -1,0 +1,88 @@
+import Router from '@koa/router';
+import type { AppDeps } from '../app';
+import type { AppContext, AppState } from '../types';
+import { requireOfficer } from '../middleware/auth';
+import { CallbackError, openEvent, verifyUrl } from '../../channels/wecom/callback-crypto';
+import { createWecomRuntime, wecomStatus, type WecomRuntime } from '../../channels/wecom/runtime';
+import { noteRoad } from '../../channels/wecom/wecom.models';
+import { DomainError, badRequest, forbidden } from '../../lib/errors';
+
+const MAX_CALLBACK_BYTES = 64 * 1024;
+
+async function rawBody(ctx: AppContext): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_CALLBACK_BYTES) throw badRequest('回调内容过大（Callback body too large）', undefined, 'body_too_large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function refuse(err: unknown): never {
+  if (err instanceof CallbackError) {
+    if (err.code === 'bad_signature' || err.code === 'wrong_corp') throw forbidden(`企业微信回调签名校验失败（${err.message}）`, 'callback_rejected');
+    throw badRequest(`企业微信回调内容有误（${err.message}）`, undefined, 'callback_invalid');
+  }
+  throw err;
+}
+
+/**
+ * The WeCom callback (URL check and events) and the channels' state for admins:
+ *   GET|POST /channels/wecom/callback
+ *   GET /api/channels/status
+ * The POST answers at once; pulling the messages runs after the answer.
+ */
+export function wecomRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>();
+  const clock = deps.now ?? (() => new Date());
+  let runtime: WecomRuntime | null = deps.wecom ?? null;
+  const wecom = () => (runtime ??= createWecomRuntime({ config: deps.config, logger: deps.logger, now: deps.now }));
+
+  const keysOrOff = () => {
+    const keys = wecom().callbackKeys;
+    if (!keys) {
+      throw new DomainError('not_found', 'channel_off', `企业微信回调未配置：缺少 ${wecom().roads.kf.missing.filter((m) => m !== 'WECOM_KF_SECRET').join('、') || 'WECOM_CALLBACK_TOKEN'}（WeCom callback is not configured）`);
+    }
+    return keys;
+  };
+
+  router.get('/channels/wecom/callback', async (ctx) => {
+    const keys = keysOrOff();
+    let echo: string;
+    try {
+      echo = verifyUrl(keys, ctx.query, clock());
+    } catch (err) {
+      refuse(err);
+    }
+    await noteRoad('kf', { callbackVerifiedAt: clock() });
+    ctx.type = 'text/plain';
+    ctx.body = echo;
+  });
+
+  router.post('/channels/wecom/callback', async (ctx) => {
+    const keys = keysOrOff();
+    let event: Record<string, unknown>;
+    try {
+      event = openEvent(keys, ctx.query, await rawBody(ctx), clock());
+    } catch (err) {
+      refuse(err);
+    }
+    await noteRoad('kf', { lastEventAt: clock() });
+    const kf = wecom().kf;
+    if (event.Event === 'kf_msg_or_event' && typeof event.OpenKfId === 'string' && kf) {
+      // Not awaited: WeCom wants its answer within 5 seconds; the pull runs after it.
+      void kf.wake(event.OpenKfId, typeof event.Token === 'string' ? event.Token : null);
+    }
+    ctx.type = 'text/plain';
+    ctx.body = 'success';
+  });
+
+  router.get('/api/channels/status', requireOfficer(['admin']), async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { wecom: await wecomStatus(deps.config, clock()), wechaty: { statusUrl: '/api/bot/status' } };
+  });
+
+  return router;
+}
