@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/logger';
 import { handleInbound, type ConversationDeps } from '../../modules/conversations/conversation.service';
 import { greetingReply } from '../../modules/conversations/replies';
 import { loadMemory, saveMemory, stateKey } from '../../modules/conversations/state.service';
-import { addResidentMessage } from '../../modules/inbox/inbox.service';
+import { addResidentMessage } from '../../modules/inbox/replies.service';
 import { ItemModel, type Item } from '../../modules/items/item.model';
 import { appendMessage } from '../../modules/items/thread';
 import type { OutboxMessage } from '../../modules/outbox/outbox.model';
