@@ -27,6 +27,9 @@ let clock = new Date(Date.now() + 3600_000);
 const now = () => clock;
 const tick = (ms: number) => (clock = new Date(clock.getTime() + ms));
 const KF = 'wkHPLdesk01';
+// The database stamps updatedAt with the real time, an hour behind the test clock: a message
+// another instance is sending must not look abandoned because of that offset.
+const STALE_SENDING_MS = 3 * 3600_000;
 
 interface Instance {
   runtime: WecomRuntime;
@@ -41,7 +44,7 @@ async function startInstance(extra: { beforeHandle?: (msgid: string) => void } =
   // OUTBOX_POLL_MS is long on purpose: a reply goes out because the channel pushes it at once, not because a poll came by.
   const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000' });
   const logger = testLogger();
-  const runtime = createWecomRuntime({ config, logger, now, core: { ai: null }, kf: { staleMs: 1_000, beforeHandle: extra.beforeHandle, outbox: { baseBackoffMs: 20 } }, clientOptions: { backoffMs: 5 } });
+  const runtime = createWecomRuntime({ config, logger, now, core: { ai: null }, kf: { staleMs: 1_000, beforeHandle: extra.beforeHandle, outbox: { baseBackoffMs: 20, staleSendingMs: STALE_SENDING_MS } }, clientOptions: { backoffMs: 5 } });
   const app = createApp({ config, logger, now, wecom: runtime });
   const server = http.createServer(app.callback()).listen(0, '127.0.0.1');
   await once(server, 'listening');
