@@ -2,7 +2,7 @@
  * WeChat Customer Service ⇄ core conversions (pure). A conversation is one resident with one
  * customer-service account: "<open_kfid>:<external_userid>" (both WeCom ids are [A-Za-z0-9_-]).
  */
-import type { OutboundReply, ReplyOption } from '../types';
+import type { OutboundReply, ReplyOption } from '../../modules/conversations';
 
 export function conversationIdOf(openKfId: string, externalUserId: string): string {
   return `${openKfId}:${externalUserId}`;

@@ -2,9 +2,6 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
-import { handleInbound, type ConversationDeps } from '../../modules/conversations/conversation.service';
-import { greetingReply } from '../../modules/conversations/replies';
-import { loadMemory, saveMemory, stateKey } from '../../modules/conversations/state.service';
 import { addResidentMessage } from '../../modules/inbox/replies.service';
 import { ItemModel, type Item } from '../../modules/items/item.model';
 import { appendMessage } from '../../modules/items/thread';
@@ -14,7 +11,7 @@ import { enqueueMessage, releaseHeld } from '../../modules/outbox/outbox.service
 import { OutboxModel } from '../../modules/outbox/outbox.model';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
 import { detectEmergencyWithNet } from '../../understanding';
-import type { InboundMessage, OutboundReply } from '../types';
+import { greetingReply, loadMemory, saveMemory, stateKey, type ConversationCore, type InboundMessage, type OutboundReply } from '../../modules/conversations';
 import { WecomApiError, type WecomClient, type WecomResponse } from '../wecom/client';
 import type { WecomSecret } from '../wecom/settings';
 import { noteRoad } from '../wecom/wecom.models';
@@ -52,7 +49,7 @@ export interface KfChannelOptions {
   logger: Logger;
   client: WecomClient;
   secret: WecomSecret;
-  core: ConversationDeps;
+  core: ConversationCore;
   now?: () => Date;
   /** A message claimed this long ago and still not handled is taken over by recover(). */
   staleMs?: number;
@@ -199,7 +196,7 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
       log.info({ code: held.code }, 'officer holds the item: message passed to the officer, no automatic answer');
       return markHandled(msgid, 'takeover');
     }
-    const result = await handleInbound(inbound, options.core);
+    const result = await options.core.handle(inbound);
     await enqueueReplies(msgid, conv, result.replies, result.route === 'emergency');
     log.info({ route: result.route, room: result.room, item: result.itemCode }, 'customer-service message handled');
     return markHandled(msgid, result.route);

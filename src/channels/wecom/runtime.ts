@@ -1,8 +1,6 @@
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
-import { createGroundedAnswerer } from '../../ai/grounded-answer';
-import type { ConversationDeps } from '../../modules/conversations/conversation.service';
-import { createKnowledge } from '../../modules/conversations/knowledge';
+import { createConversationCore, type ConversationCoreOverrides } from '../../modules/conversations';
 import { createKfChannel, type KfChannel, type KfChannelOptions } from '../wecom-kf/kf.channel';
 import type { CallbackKeys } from './callback-crypto';
 import { createWecomClient, type WecomClient } from './client';
@@ -28,7 +26,7 @@ export interface WecomRuntimeOptions {
   logger: Logger;
   now?: () => Date;
   /** Conversation core overrides (tests: a knowledge instance, no model). */
-  core?: Partial<Pick<ConversationDeps, 'knowledge' | 'ai'>>;
+  core?: Pick<ConversationCoreOverrides, 'knowledge' | 'ai'>;
   kf?: Partial<Pick<KfChannelOptions, 'staleMs' | 'beforeHandle' | 'outbox'>>;
   clientOptions?: { backoffMs?: number; attempts?: number };
 }
@@ -52,13 +50,7 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
           client,
           secret,
           now,
-          core: {
-            config,
-            logger,
-            knowledge: options.core?.knowledge ?? createKnowledge(),
-            ai: options.core?.ai !== undefined ? options.core.ai : createGroundedAnswerer(config, logger),
-            now,
-          },
+          core: createConversationCore(config, logger, { ...options.core, now }),
           ...options.kf,
         })
       : null;

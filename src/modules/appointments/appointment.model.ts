@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES } from '../../channels/types';
+import { CHANNEL_NAMES } from '../../lib/channel-names';
 import { Schema, model, type InferSchemaType, type HydratedDocument, Types } from 'mongoose';
 import { SERVICE_KEYS } from '../services/catalog';
 

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { DateTime } from 'luxon';
 import { type DomainError, badRequest, notFound } from '../../lib/errors';
 import { cachedRead } from '../../lib/read-cache';

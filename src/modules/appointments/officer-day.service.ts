@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { DateTime } from 'luxon';
 import { badRequest, conflict } from '../../lib/errors';
 import { generateCode } from '../../lib/codes';

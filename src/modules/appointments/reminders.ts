@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { RoomModel } from '../rooms/room.model';
 import { AppointmentModel, type Appointment } from './appointment.model';
 import type { ReplyOrigin } from './booking-context';

@@ -8,3 +8,6 @@ export type { HandleResult } from './conversation.service';
 export type { Knowledge } from './knowledge';
 export { findWebConversation, openWebConversation, readFeed } from './chat.service';
 export { presentFeedMessage, presentReply } from './chat.presenter';
+// For channels that keep per-resident state of their own (WeCom customer service: the room from a contact link's scene).
+export { greetingReply } from './replies';
+export { loadMemory, saveMemory, stateKey } from './state.service';

@@ -3,13 +3,9 @@
  * converts to and from. The core only ever sees these, so WeChat, the web chat, WeCom and
  * tests are interchangeable. Channels import them from the core, never the other way round.
  */
-export const CHANNEL_NAMES = ['wechat', 'web', 'wecom-kf', 'wecom-group', 'wecom-app', 'wecom-robot'] as const;
-/**
- * wechat: the wechaty bot; web: the web chat; wecom-kf: WeChat Customer Service (微信客服) through
- * WeCom; wecom-group: group-send tasks into WeCom customer groups; wecom-app / wecom-robot: alerts
- * to officers (app message, internal group robot).
- */
-export type ChannelName = (typeof CHANNEL_NAMES)[number];
+import type { ChannelName } from '../../lib/channel-names';
+
+export type { ChannelName };
 /** What the outbox delivers on: the conversation channels, and text messages to a mobile number. */
 export type OutboxChannel = ChannelName | 'sms';
 

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
 import { containsPersonalData } from '../../lib/mask';

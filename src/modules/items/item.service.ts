@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
 import { Types } from 'mongoose';

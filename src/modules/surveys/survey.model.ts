@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES } from '../../channels/types';
+import { CHANNEL_NAMES } from '../../lib/channel-names';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { InboundMessage, OutboundReply, ReplyAddress } from '../conversations';
 import type { Config } from '../../config';

@@ -1,4 +1,4 @@
-import type { ChannelName } from '../../channels/types';
+import type { ChannelName } from '../../lib/channel-names';
 import { badRequest } from '../../lib/errors';
 import { normalizeCode } from '../../lib/codes';
 import { recordAudit } from '../audit/audit.service';
