@@ -10,6 +10,7 @@ import { authRouter } from './routes/auth';
 import { botStatusRouter } from './routes/bot-status';
 import { broadcastsRouter } from './routes/broadcasts';
 import { chatRouter } from './routes/chat';
+import { chatLiveRouter } from './routes/chat-live';
 import { faqRouter } from './routes/faq';
 import { groupsRouter } from './routes/groups';
 import { healthRouter } from './routes/health';
@@ -21,6 +22,7 @@ import { reportsRouter } from './routes/reports';
 import { roomsRouter } from './routes/rooms';
 import { roomsAdminRouter } from './routes/rooms-admin';
 import { servicesRouter } from './routes/services';
+import { statusRouter } from './routes/status';
 import { surveysRouter } from './routes/surveys';
 import { talkDayRouter } from './routes/talk-day';
 import { templatesRouter } from './routes/templates';
@@ -54,6 +56,8 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     attachmentsRouter(deps.config), //  /api/attachments…
     auditRouter(), //                   /api/audit
     chatRouter(deps), //                /api/chat…
+    chatLiveRouter(deps), //            /api/chat/conversations/:id/events (SSE)
+    statusRouter(deps.config), //       POST /api/status (residents' look-up)
     faqRouter(), //                     /api/faq…
     groupsRouter(deps), //              /api/groups…
     botStatusRouter(), //               /api/bot/status

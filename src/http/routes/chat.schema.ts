@@ -10,10 +10,7 @@ export const ChatMessageSchema = z.object({
 });
 export type ChatMessageReq = z.infer<typeof ChatMessageSchema>;
 
-/** Cursor of the officer-message feed: `<epoch ms>_<message id>`. */
-export const FeedQuerySchema = z.object({
-  after: z
-    .string()
-    .regex(/^\d{1,15}_[0-9a-f]{24}$/, '游标格式不正确')
-    .optional(),
-});
+/** Cursor of the officer-message feed: `<epoch ms>_<message id>` (also the id of each live chat event). */
+export const FeedCursorSchema = z.string().regex(/^\d{1,15}_[0-9a-f]{24}$/, '游标格式不正确');
+
+export const FeedQuerySchema = z.object({ after: FeedCursorSchema.optional() });

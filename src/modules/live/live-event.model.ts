@@ -6,16 +6,22 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  * about once a second and fans new events out to its own SSE clients. Events carry ids and
  * states only — never resident text — so a leak of one event leaks nothing personal.
  * Insert-only; old events are pruned by the pollers (deleteMany is idempotent).
+ *
+ * 'chat.message' wakes the resident web chat pages of one conversation (a new outbox message
+ * for it): it names the conversation only by a hash of its id (the id is the key to its
+ * messages) and carries no item and no room; officers' streams never receive it.
  */
-export const LIVE_EVENT_TYPES = ['item.created', 'item.updated', 'item.message'] as const;
+export const LIVE_EVENT_TYPES = ['item.created', 'item.updated', 'item.message', 'chat.message'] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 const liveEventSchema = new Schema(
   {
     at: { type: Date, required: true },
     type: { type: String, required: true, enum: LIVE_EVENT_TYPES },
-    item: { type: Types.ObjectId, ref: 'Item', required: true },
-    room: { type: String, required: true },
+    item: { type: Types.ObjectId, ref: 'Item', default: null },
+    room: { type: String, default: null },
+    /** chat.message: conversationKey(cid) of the web conversation. */
+    conversation: { type: String, default: null },
     kind: { type: String, default: null },
     status: { type: String, default: null },
     assignee: { type: Types.ObjectId, ref: 'Officer', default: null },

@@ -6,8 +6,9 @@ import { onLocalEvent } from './live.service';
 export interface LiveMessage {
   id: string;
   type: string;
-  item: string;
-  room: string;
+  item: string | null;
+  room: string | null;
+  conversation: string | null;
   kind: string | null;
   status: string | null;
   assignee: string | null;
@@ -15,8 +16,13 @@ export interface LiveMessage {
   at: string;
 }
 
+/**
+ * An officer's stream (rooms) or one resident chat page (conversation: conversationKey(cid)).
+ * Officers' streams receive item events of their rooms; a chat page only its own chat.message events.
+ */
 export interface LiveClient {
   rooms: string[] | 'all';
+  conversation?: string;
   send(message: LiveMessage): void;
 }
 
@@ -111,7 +117,7 @@ export class LiveHub {
     if (this.seen.has(message.id)) return;
     this.seen.set(message.id, Date.parse(message.at) || this.now().getTime());
     for (const client of this.clients) {
-      if (client.rooms === 'all' || client.rooms.includes(message.room)) client.send(message);
+      if (wants(client, message)) client.send(message);
     }
   }
 
@@ -121,12 +127,19 @@ export class LiveHub {
   }
 }
 
+function wants(client: LiveClient, message: LiveMessage): boolean {
+  if (message.type === 'chat.message') return client.conversation !== undefined && client.conversation === message.conversation;
+  if (client.conversation !== undefined || message.room === null) return false;
+  return client.rooms === 'all' || client.rooms.includes(message.room);
+}
+
 function toMessage(event: LiveEvent): LiveMessage {
   return {
     id: String(event._id),
     type: event.type,
-    item: String(event.item),
-    room: event.room,
+    item: event.item ? String(event.item) : null,
+    room: event.room ?? null,
+    conversation: event.conversation ?? null,
     kind: event.kind ?? null,
     status: event.status ?? null,
     assignee: event.assignee ? String(event.assignee) : null,

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { LiveEventModel, type LiveEvent, type LiveEventType } from './live-event.model';
 
 export interface PublishProps {
-  type: LiveEventType;
+  type: Exclude<LiveEventType, 'chat.message'>;
   item: { _id: Types.ObjectId | string; room: string; kind?: string | null; status?: string | null; assignee?: Types.ObjectId | string | null };
   action?: string;
   at?: Date;
@@ -29,6 +30,18 @@ export async function publishLiveEvent(props: PublishProps): Promise<void> {
     assignee: props.item.assignee ?? null,
     action: props.action ?? null,
   });
+  const event = created.toObject() as LiveEvent;
+  for (const listener of localListeners) listener(event);
+}
+
+/** How live events name a web conversation: a hash, since the id itself is the key to its messages. */
+export function conversationKey(conversationId: string): string {
+  return createHash('sha256').update(`web-chat:${conversationId}`).digest('base64url').slice(0, 22);
+}
+
+/** Wakes every instance's open chat pages of this web conversation (a new message is in its feed). */
+export async function publishChatSignal(conversationId: string, at: Date = new Date()): Promise<void> {
+  const created = await LiveEventModel.create({ at, type: 'chat.message', conversation: conversationKey(conversationId) });
   const event = created.toObject() as LiveEvent;
   for (const listener of localListeners) listener(event);
 }

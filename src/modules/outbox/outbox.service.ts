@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { ChannelName, ReplyAddress, ReplyOption } from '../conversations';
 import { insertUnique } from '../../storage/unique-insert';
+import { publishChatSignal } from '../live/live.service';
 import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';
 
 /** What the outbox delivers on: the conversation channels, and text messages to a mobile number. */
@@ -53,6 +54,9 @@ export async function enqueueMessage(props: EnqueueProps): Promise<{ message: Ou
     // The sender polls the open rows; the web chat page fetches its messages itself. Best
     // effort: a lost row is re-added by the sender's repair pass within a minute.
     if (outcome.doc.channel !== 'web') await OutboxOpenModel.create(openRowOf(outcome.doc, 'queued', new Date())).catch(() => undefined);
+    // An open chat page learns of it at once (its stream reads the feed again); a lost signal only
+    // delays the message until the page's next (re)connect, which reads the feed from its cursor.
+    else await publishChatSignal(outcome.doc.conversationId).catch(() => undefined);
     return { message: outcome.doc, created: true };
   }
   const existing = await OutboxModel.findOne({ key: props.key }).lean<OutboxMessage>();

@@ -1,6 +1,7 @@
 // Residents' booking page: room → service → day → slot → name + mobile → materials → confirm,
 // and look-up / cancel / reschedule by code + mobile. All text from the server goes through textContent.
-import { $, createApi, dayText, el, showError as showErrorIn } from '/shared/toolkit.js';
+import { $, createApi, dayText, el, formatDateTime, showError as showErrorIn } from '/shared/toolkit.js';
+import { elderMode } from '/shared/elder.js';
 
 const state = { room: null, service: null, date: null, slot: null, days: [], found: null };
 
@@ -22,11 +23,26 @@ const hhmm = (iso) => iso.slice(11, 16);
 function when(a) {
   return `${a.start.slice(0, 10)} ${hhmm(a.start)}–${hhmm(a.end)}`;
 }
+const STEPS = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact'];
+/** Shows the steps up to `upTo`; in 长辈模式 (CSS) only `upTo` itself: one question per screen. */
 function showSteps(upTo) {
-  const order = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact'];
-  order.forEach((id, i) => $(id).classList.toggle('hidden', i > order.indexOf(upTo)));
+  STEPS.forEach((id, i) => {
+    $(id).classList.toggle('hidden', i > STEPS.indexOf(upTo));
+    $(id).classList.toggle('current', id === upTo);
+  });
   $('done').classList.add('hidden');
+  if (elderMode()) {
+    window.scrollTo(0, 0);
+    $(upTo).querySelector('h2')?.focus();
+  }
 }
+// 长辈模式: each step after the first can go back one screen.
+STEPS.forEach((id, i) => {
+  if (i === 0) return;
+  $(id).querySelector('h2')?.setAttribute('tabindex', '-1');
+  $(id).append(el('button', { type: 'button', class: 'back secondary', text: '上一步', on: { click: () => showSteps(STEPS[i - 1]) } }));
+});
+$('step-room').classList.add('current');
 
 // ------------------------------------------------------------------ booking
 async function loadRooms() {
@@ -126,12 +142,12 @@ function details(dl, a) {
 }
 
 function showDone(appt) {
-  for (const id of ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact']) $(id).classList.add('hidden');
+  for (const id of STEPS) $(id).classList.add('hidden');
   $('done').classList.remove('hidden');
   $('done-code').textContent = appt.code;
   details($('done-details'), appt);
   $('done-ics').href = appt.icsUrl;
-  $('done-cancel').textContent = `如需取消或改约，请在 ${appt.cancelUntil.slice(0, 16).replace('T', ' ')} 前点上方“查询/取消/改约”，凭预约号和手机号办理。`;
+  $('done-cancel').textContent = `如需取消或改约，请在 ${formatDateTime(appt.cancelUntil)} 前点上方“查询/取消/改约”，凭预约号和手机号办理。`;
 }
 
 // ------------------------------------------------------------------ manage
@@ -200,6 +216,8 @@ $('do-reschedule').addEventListener('click', async () => {
 
 // ------------------------------------------------------------------ tabs
 function tab(which) {
+  $('tab-book').setAttribute('aria-pressed', String(which === 'book'));
+  $('tab-manage').setAttribute('aria-pressed', String(which === 'manage'));
   $('book-view').classList.toggle('hidden', which !== 'book');
   $('manage-view').classList.toggle('hidden', which !== 'manage');
   showError('');

@@ -1,10 +1,14 @@
 // 网上警务室 — resident web chat. Plain ES module, no build step. All resident/officer text is
 // rendered with textContent (never innerHTML): it is untrusted.
-
+//
+// Officers' replies and reminders arrive over server-sent events (/api/chat/conversations/:id/events);
+// the browser reconnects by itself and sends Last-Event-ID, so nothing is missed. A message typed
+// while offline is kept in localStorage and sent, in order, when the connection returns.
 import { $, createApi, el } from '/shared/toolkit.js';
 
-const state = { room: null, conversationId: null, cursor: null, polling: null, sending: false };
+const state = { room: null, conversationId: null, cursor: null, events: null, seen: new Set(), sending: false, retry: null };
 const STORE = 'police-room-chat';
+const request = createApi();
 
 function saved() {
   try {
@@ -14,84 +18,144 @@ function saved() {
   }
 }
 function save(patch) {
-  localStorage.setItem(STORE, JSON.stringify({ ...saved(), ...patch }));
+  try {
+    localStorage.setItem(STORE, JSON.stringify({ ...saved(), ...patch }));
+  } catch {
+    /* storage full or disabled: the chat still works, it only forgets on reload */
+  }
 }
-
+const pendingKey = () => `pending:${state.room.code}`;
+const pending = () => saved()[pendingKey()] || [];
+const setPending = (list) => save({ [pendingKey()]: list });
 
 function scrollDown() {
-  const main = $('chat');
+  const main = $('main');
   main.scrollTop = main.scrollHeight;
 }
 
-function addMessage(who, text, options) {
-  const item = el('li', { class: `msg msg-${who}` });
-  if (who === 'officer') item.appendChild(el('span', { class: 'msg-label', text: '民警回复' }));
-  item.appendChild(el('div', { class: 'bubble', text }));
+function addMessage(who, text, options, label) {
+  const item = el('li', { class: `msg msg-${who}` }, [
+    who === 'officer' ? el('span', { class: 'msg-label', text: label || '民警回复' }) : null,
+    el('div', { class: 'bubble', text }),
+  ]);
   if (options && options.length) {
-    const box = el('div', { class: 'options' });
-    for (const opt of options) {
-      const b = el('button', { type: 'button', text: opt.label });
-      b.addEventListener('click', () => send(opt.value, opt.label));
-      box.appendChild(b);
-    }
-    item.appendChild(box);
+    item.append(el('div', { class: 'options' }, options.map((opt) => el('button', { type: 'button', text: opt.label, on: { click: () => send(opt.value, opt.label) } }))));
   }
-  $('messages').appendChild(item);
+  $('messages').append(item);
   scrollDown();
   return item;
 }
 
-const request = createApi();
+function netStatus(text) {
+  $('net-status').textContent = text || '';
+  $('net-status').hidden = !text;
+}
 
-async function send(text, shown) {
+// ------------------------------------------------------------------ sending (and the offline queue)
+
+function send(text, shown) {
   const value = text.trim();
-  if (!value || state.sending) return;
+  if (!value) return;
+  const entry = { text: value, shown: shown || value, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` };
+  setPending([...pending(), entry]);
+  showPendingBubble(entry);
+  flush();
+}
+
+function showPendingBubble(entry) {
+  const item = addMessage('me', entry.shown);
+  item.dataset.pending = entry.id;
+  item.classList.add('msg-pending');
+  item.append(el('span', { class: 'msg-label', text: '等待发送…' }));
+}
+
+function markSent(id) {
+  const item = document.querySelector(`[data-pending="${CSS.escape(id)}"]`);
+  if (!item) return;
+  item.classList.remove('msg-pending');
+  item.querySelector('.msg-label')?.remove();
+  delete item.dataset.pending;
+}
+
+/** Sends the queued messages one by one; stops at the first network failure and tries again later. */
+async function flush() {
+  if (state.sending) return;
   state.sending = true;
-  $('send').disabled = true;
-  addMessage('me', shown || value);
   try {
-    const body = await request('POST', '/api/chat/messages', { room: state.room.code, conversationId: state.conversationId || undefined, text: value });
-    if (body.conversationId !== state.conversationId) {
-      state.conversationId = body.conversationId;
-      state.cursor = null;
-      save({ [`conv:${state.room.code}`]: body.conversationId });
-      startPolling();
+    for (let queue = pending(); queue.length; queue = pending()) {
+      const entry = queue[0];
+      if (!navigator.onLine) throw Object.assign(new Error('offline'), { status: 0 });
+      let body;
+      try {
+        body = await request('POST', '/api/chat/messages', { room: state.room.code, conversationId: state.conversationId || undefined, text: entry.text });
+      } catch (err) {
+        if (err.status === 0 || err.status >= 500 || err.status === 429) throw err;
+        // Refused for good (e.g. too long): drop it from the queue and say why.
+        setPending(pending().filter((p) => p.id !== entry.id));
+        markSent(entry.id);
+        if (err.code === 'conversation_not_found') {
+          state.conversationId = null;
+          save({ [`conv:${state.room.code}`]: null });
+        }
+        addMessage('error', err.message);
+        continue;
+      }
+      setPending(pending().filter((p) => p.id !== entry.id));
+      markSent(entry.id);
+      if (body.conversationId !== state.conversationId) {
+        state.conversationId = body.conversationId;
+        state.cursor = null;
+        save({ [`conv:${state.room.code}`]: body.conversationId });
+        listen();
+      }
+      for (const r of body.replies) addMessage('bot', r.text, r.options);
     }
-    for (const r of body.replies) addMessage('bot', r.text, r.options);
+    netStatus('');
   } catch (err) {
-    if (err.code === 'conversation_not_found') {
-      state.conversationId = null;
-      save({ [`conv:${state.room.code}`]: null });
-    }
-    addMessage('error', err.message);
+    netStatus(err.status === 429 ? err.message : '网络已断开：您的消息已保存，联网后会自动发送。紧急情况请直接拨打110。');
+    clearTimeout(state.retry);
+    state.retry = setTimeout(flush, 5000);
   } finally {
     state.sending = false;
-    $('send').disabled = false;
   }
 }
 
-async function poll() {
+window.addEventListener('online', () => flush());
+
+// ------------------------------------------------------------------ officers' replies (server-sent events)
+
+function listen() {
+  state.events?.close();
+  state.events = null;
   if (!state.conversationId) return;
-  try {
-    const q = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
-    const body = await request('GET', `/api/chat/conversations/${encodeURIComponent(state.conversationId)}/messages${q}`);
-    for (const m of body.messages) addMessage('officer', m.text, m.options);
-    state.cursor = body.cursor;
-  } catch {
-    /* offline for a moment: try again at the next tick */
-  }
+  const q = state.cursor ? `?after=${encodeURIComponent(state.cursor)}` : '';
+  const source = new EventSource(`/api/chat/conversations/${encodeURIComponent(state.conversationId)}/events${q}`);
+  state.events = source;
+  source.addEventListener('message', (e) => {
+    const m = JSON.parse(e.data);
+    state.cursor = e.lastEventId || state.cursor;
+    if (state.seen.has(m.id)) return;
+    state.seen.add(m.id);
+    addMessage('officer', m.text, m.options, m.purpose === 'reply' ? '民警回复' : '警务室通知');
+  });
+  source.addEventListener('open', () => {
+    document.body.dataset.live = 'open';
+    if (pending().length) flush();
+  });
+  source.addEventListener('error', () => {
+    document.body.dataset.live = 'reconnecting';
+    // The browser retries by itself (with Last-Event-ID); when it gives up, start again from our cursor.
+    if (source.readyState === EventSource.CLOSED && state.events === source) setTimeout(() => state.events === source && listen(), 3000);
+  });
 }
 
-function startPolling() {
-  if (state.polling) window.clearInterval(state.polling);
-  state.polling = window.setInterval(poll, 4000);
-  poll();
-}
+// ------------------------------------------------------------------ rooms
 
 function openRoom(room) {
   state.room = room;
   state.conversationId = saved()[`conv:${room.code}`] || null;
   state.cursor = null;
+  state.seen.clear();
   save({ room: room.code });
   $('room-name').textContent = room.name;
   $('room-picker').hidden = true;
@@ -107,25 +171,29 @@ function openRoom(room) {
     { label: '邻里纠纷', value: '邻里纠纷' },
     { label: '警务室信息', value: '警务室信息' },
   ]);
-  if (state.conversationId) startPolling();
+  listen();
+  for (const entry of pending()) showPendingBubble(entry);
+  if (pending().length) flush();
   const url = new URL(location.href);
   url.searchParams.set('room', room.code);
   history.replaceState(null, '', url);
 }
 
-async function showPicker(rooms) {
+function showPicker(rooms) {
+  state.events?.close();
+  state.events = null;
   $('room-picker').hidden = false;
   $('chat').hidden = true;
   $('composer').hidden = true;
-  const list = $('room-list');
-  list.textContent = '';
-  for (const room of rooms) {
-    const li = el('li');
-    const b = el('button', { type: 'button' }, [room.name, el('small', { text: `${room.typeLabel} · ${room.address}` })]);
-    b.addEventListener('click', () => openRoom(room));
-    li.appendChild(b);
-    list.appendChild(li);
-  }
+  $('room-list').replaceChildren(
+    ...rooms.map((room) => el('li', {}, el('button', { type: 'button', on: { click: () => openRoom(room) } }, [room.name, el('small', { text: `${room.typeLabel} · ${room.address}` })]))),
+  );
+}
+
+function grow() {
+  const t = $('text');
+  t.style.height = 'auto';
+  t.style.height = `${t.scrollHeight + 4}px`;
 }
 
 async function main() {
@@ -139,8 +207,10 @@ async function main() {
     e.preventDefault();
     const text = $('text').value;
     $('text').value = '';
+    grow();
     send(text);
   });
+  $('text').addEventListener('input', grow);
   $('text').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
@@ -150,5 +220,5 @@ async function main() {
 }
 
 main().catch(() => {
-  document.body.appendChild(el('p', { class: 'chat-alert', text: '页面加载失败，请刷新重试。紧急情况请拨打110。' }));
+  $('main').append(el('p', { class: 'emergency', role: 'alert', text: '页面加载失败，请刷新重试。紧急情况请拨打110。' }));
 });

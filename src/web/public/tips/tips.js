@@ -13,6 +13,8 @@ const call = (method, path, { body, secret, form } = {}) => api(method, path, fo
 function tab(which) {
   $('tab-submit').classList.toggle('active', which === 'submit');
   $('tab-check').classList.toggle('active', which === 'check');
+  $('tab-submit').setAttribute('aria-pressed', String(which === 'submit'));
+  $('tab-check').setAttribute('aria-pressed', String(which === 'check'));
   show('submit-form', which === 'submit');
   show('receipt', false);
   show('check-form', which === 'check');
