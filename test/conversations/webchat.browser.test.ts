@@ -31,3 +31,44 @@ it('chats with the room from a /?room=HPL link and shows an officer reply', asyn
   await page.screenshot({ path: 'test-artifacts/webchat.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+it('shows an officer reply over the live stream (the page never polls) and keeps the input at the bottom', async () => {
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page);
+  const polls: string[] = [];
+  page.on('request', (r) => /\/api\/chat\/conversations\/[^/]+\/messages/.test(r.url()) && polls.push(r.url()));
+  await page.goto(`${rig.base}/?room=HPL`);
+  await page.fill('#text', '你好');
+  await page.click('#send');
+  await page.locator('.msg-me:not(.msg-pending)').first().waitFor();
+  await page.waitForFunction(() => document.body.dataset.live === 'open');
+  const conversationId = await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['conv:HPL']);
+  await enqueueMessage({ key: `browser:live:${conversationId}`, to: { channel: 'web', conversationId, isGroup: false }, text: '民警王强：您好，请讲。' });
+  await page.locator('.msg-officer .bubble', { hasText: '民警王强' }).waitFor({ timeout: 5_000 });
+  expect(await page.locator('#messages').getAttribute('aria-live')).toBe('polite');
+  expect(polls).toEqual([]);
+  for (const size of [{ width: 390, height: 844 }, { width: 390, height: 664 }, { width: 430, height: 932 }, { width: 1366, height: 860 }]) {
+    await page.setViewportSize(size);
+    const box = (await page.locator('#composer').boundingBox())!;
+    expect(Math.round(box.y + box.height)).toBe(size.height);
+  }
+  expect(errors).toEqual([]);
+});
+
+it('keeps a message typed while offline and sends it when the connection returns', async () => {
+  const page = await rig.browser.newPage();
+  await page.goto(`${rig.base}/?room=HPL`);
+  await page.locator('.options button').first().waitFor();
+  await page.context().setOffline(true);
+  await page.fill('#text', '居住证怎么办理');
+  await page.click('#send');
+  await page.locator('.msg-pending .bubble', { hasText: '居住证怎么办理' }).waitFor();
+  await page.locator('#net-status', { hasText: '联网后会自动发送' }).waitFor();
+  const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL']);
+  expect(kept.map((p: { text: string }) => p.text)).toEqual(['居住证怎么办理']);
+  await page.context().setOffline(false);
+  // Back online: the page sends it on the 'online' event, or at its next retry (every 5 s) at the latest.
+  await page.locator('.msg-bot .bubble', { hasText: '居住证' }).first().waitFor({ timeout: 30_000 });
+  expect(await page.locator('.msg-pending').count()).toBe(0);
+  expect(await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL'])).toEqual([]);
+});

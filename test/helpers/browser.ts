@@ -32,12 +32,18 @@ export interface BrowserTest extends DemoServer {
 }
 
 // Every browser test needs the app on a real port and a browser pointed at it; `profile` names the temp profile dir.
-export async function startBrowserTest(app: HttpApp, profile: string, viewport?: { width: number; height: number }): Promise<BrowserTest> {
+export async function startBrowserTest(
+  app: HttpApp,
+  profile: string,
+  viewport?: { width: number; height: number },
+  /** More context options, e.g. { timezoneId: 'UTC' } to prove pages keep Beijing time. */
+  extra: { timezoneId?: string; locale?: string } = {},
+): Promise<BrowserTest> {
   const demo = await startDemoServer(app);
   const dir = mkdtempSync(path.join(os.tmpdir(), `${profile}-browser-`));
   let browser: BrowserContext;
   try {
-    browser = await chromium.launchPersistentContext(dir, chromiumOptions(viewport));
+    browser = await chromium.launchPersistentContext(dir, { ...chromiumOptions(viewport), ...extra });
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     await demo.stop();

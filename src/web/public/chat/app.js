@@ -70,7 +70,7 @@ function showPendingBubble(entry) {
 }
 
 function markSent(id) {
-  const item = document.querySelector(`[data-pending="${CSS.escape(id)}"]`);
+  const item = document.querySelector(`[data-pending="${window.CSS.escape(id)}"]`);
   if (!item) return;
   item.classList.remove('msg-pending');
   item.querySelector('.msg-label')?.remove();

@@ -13,7 +13,7 @@ function apply(on) {
     b.setAttribute('aria-pressed', String(on));
     b.textContent = on ? '长辈模式：开' : '长辈模式';
   }
-  document.dispatchEvent(new CustomEvent('elderchange', { detail: { on } }));
+  document.dispatchEvent(new window.CustomEvent('elderchange', { detail: { on } }));
 }
 
 function remembered() {

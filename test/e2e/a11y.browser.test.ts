@@ -1,0 +1,154 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from 'playwright-core';
+import { buildTestApp } from '../helpers/app';
+import { createOfficer } from '../helpers/auth';
+import { startBrowserTest, type BrowserTest } from '../helpers/browser';
+
+/**
+ * Every page, scanned by axe-core in Chromium at a phone and a desktop size with the browser's zone
+ * set to UTC: no serious or critical violation. A new page is one line in PAGES.
+ * The resident pages also meet the elder-friendly numbers: text ≥ 18px (20px in 长辈模式), the
+ * emergency line never smaller than body text nor the smallest thing, tap targets ≥ 48 × 48px (60 × 60px).
+ */
+interface PageSpec {
+  name: string;
+  path: string;
+  /** Officer pages are scanned signed out (the login form) and signed in. */
+  signIn?: boolean;
+  /** A signed-in page without its own login form (scanned signed in only). */
+  noLoginForm?: boolean;
+  /** What shows once the page has loaded its data. */
+  ready?: string;
+}
+
+const PAGES: PageSpec[] = [
+  { name: 'resident chat (room picker)', path: '/?room=-', ready: '#room-list button' },
+  { name: 'resident chat', path: '/?room=HPL', ready: '.options button' },
+  { name: 'booking', path: '/book/?room=HPL', ready: '#services button' },
+  { name: 'tips', path: '/tips/', ready: '#room option' },
+  { name: 'status look-up', path: '/status/' },
+  { name: 'inbox', path: '/inbox/', signIn: true, ready: '#app-view:not(.hidden)' },
+  { name: 'jobs', path: '/jobs/', signIn: true },
+  { name: 'officer day', path: '/officer-day/', signIn: true, ready: '#day-view:not(.hidden)' },
+  { name: 'monthly report', path: '/reports/?month=2024-05', signIn: true, ready: '#title' },
+  { name: 'monthly bulletin', path: '/reports/bulletin.html?month=2024-05', signIn: true, noLoginForm: true, ready: '#b-title' },
+];
+const RESIDENT_PAGES = PAGES.filter((p) => !p.signIn);
+const VIEWPORTS = [
+  { width: 390, height: 844 },
+  { width: 1366, height: 860 },
+];
+
+let rig: BrowserTest;
+
+beforeAll(async () => {
+  rig = await startBrowserTest(buildTestApp().app, 'a11y', VIEWPORTS[0], { timezoneId: 'UTC' });
+  await createOfficer({ username: 'a11y_chief', name: '陈杰', role: 'supervisor', district: 'XH' });
+  await createOfficer({ username: 'a11y_hpl', name: '李娜', rooms: ['HPL'], district: 'XH' });
+}, 120_000);
+afterAll(() => rig?.stop());
+
+async function open(page: Page, spec: PageSpec) {
+  await page.goto(`${rig.base}${spec.path}`);
+  if (spec.ready) await page.locator(spec.ready).first().waitFor({ state: 'attached', timeout: 20_000 });
+  await page.waitForTimeout(300);
+}
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function signInOn(page: Page, spec: PageSpec) {
+  await page.fill('#login-username', 'a11y_chief');
+  await page.fill('#login-password', 'password-123');
+  await page.click('#login-form button[type=submit]');
+  if (spec.ready) await page.locator(spec.ready).first().waitFor({ timeout: 20_000 });
+  await page.waitForTimeout(300);
+}
+
+describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
+  it('finds no serious or critical axe violation on any page', async () => {
+    const page = await rig.browser.newPage();
+    await page.setViewportSize(viewport);
+    await rig.browser.clearCookies();
+    const found: string[] = [];
+    for (const spec of PAGES.filter((p) => !p.signIn)) {
+      await open(page, spec);
+      found.push(...(await seriousViolations(page)).map((v) => `${spec.name}: ${v}`));
+    }
+    const officerPages = PAGES.filter((p) => p.signIn);
+    for (const spec of officerPages.filter((p) => !p.noLoginForm)) {
+      await page.goto(`${rig.base}${spec.path}`);
+      await page.locator('#login-form').waitFor();
+      found.push(...(await seriousViolations(page)).map((v) => `${spec.name} (signed out): ${v}`));
+    }
+    await page.goto(`${rig.base}${officerPages[0].path}`);
+    await signInOn(page, officerPages[0]);
+    for (const spec of officerPages) {
+      await open(page, spec);
+      found.push(...(await seriousViolations(page)).map((v) => `${spec.name}: ${v}`));
+    }
+    await page.close();
+    expect(found).toEqual([]);
+  }, 240_000);
+
+  it.each([false, true])('meets the elder-friendly sizes on the resident pages (长辈模式: %s)', async (elder) => {
+    const page = await rig.browser.newPage();
+    await page.setViewportSize(viewport);
+    await page.goto(`${rig.base}/status/`);
+    await page.evaluate((on) => localStorage.setItem('police-room-elder', on ? '1' : '0'), elder);
+    const minText = elder ? 20 : 18;
+    const minTap = elder ? 60 : 48;
+    const problems: string[] = [];
+    for (const spec of RESIDENT_PAGES) {
+      await open(page, spec);
+      expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(elder);
+      const m = await page.evaluate(measure);
+      for (const t of m.smallText) if (t.size < minText) problems.push(`${spec.name}: text ${t.size}px "${t.text}"`);
+      for (const t of m.targets) if (t.w < minTap - 0.5 || t.h < minTap - 0.5) problems.push(`${spec.name}: target ${Math.round(t.w)}×${Math.round(t.h)} ${t.what}`);
+      if (m.emergency === null) problems.push(`${spec.name}: no emergency line`);
+      else {
+        if (m.emergency < m.body) problems.push(`${spec.name}: emergency line ${m.emergency}px < body ${m.body}px`);
+        if (m.emergency <= m.smallest && m.smallest < m.body) problems.push(`${spec.name}: emergency line is the smallest text`);
+      }
+    }
+    await page.close();
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
+/** Runs in the page: font sizes of visible text, sizes of visible tap targets, the emergency line's size. */
+function measure() {
+  const visible = (el: Element) => {
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return r.width > 1 && r.height > 1 && s.visibility !== 'hidden' && s.display !== 'none';
+  };
+  const smallText: { size: number; text: string }[] = [];
+  let smallest = Infinity;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || !n.textContent?.trim() || !visible(parent) || parent.closest('.sr-only, option, script, style')) continue;
+    const size = parseFloat(getComputedStyle(parent).fontSize);
+    smallest = Math.min(smallest, size);
+    smallText.push({ size, text: n.textContent.trim().slice(0, 30) });
+  }
+  const targets: { w: number; h: number; what: string }[] = [];
+  for (const el of document.querySelectorAll('button, a[href], select, textarea, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), label.check')) {
+    if (!visible(el) || el.closest('.sr-only')) continue;
+    const r = el.getBoundingClientRect();
+    targets.push({ w: r.width, h: r.height, what: `${el.tagName.toLowerCase()} "${(el.textContent || el.id).trim().slice(0, 20)}"` });
+  }
+  const emergency = document.querySelector('.emergency');
+  return {
+    smallText,
+    smallest,
+    targets,
+    body: parseFloat(getComputedStyle(document.body).fontSize),
+    emergency: emergency && visible(emergency) ? parseFloat(getComputedStyle(emergency).fontSize) : null,
+  };
+}
