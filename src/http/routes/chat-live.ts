@@ -3,9 +3,8 @@ import Router from '@koa/router';
 import type { AppDeps } from '../app';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
-import { presentFeedMessage } from '../../modules/conversations/chat.presenter';
-import { ConversationIdSchema, FeedCursorSchema } from '../../modules/conversations/chat.schema';
-import { findWebConversation, readFeed } from '../../modules/conversations/chat.service';
+import { findWebConversation, presentFeedMessage, readFeed } from '../../modules/conversations';
+import { ConversationIdSchema, FeedCursorSchema } from './chat.schema';
 import { LiveHub } from '../../modules/live/live.hub';
 import { conversationKey } from '../../modules/live/live.service';
 

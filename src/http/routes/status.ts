@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Config } from '../../config';
 import { badRequest, notFound } from '../../lib/errors';
 import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
-import { rateLimitByIp } from '../../modules/rate-limits/rate-limit.middleware';
+import { rateLimitByIp } from '../middleware/rate-limit';
 import { lookUpStatus } from '../../modules/status';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
