@@ -5,7 +5,7 @@ import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
 import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from './types';
+import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from '../modules/notices';
 
 /**
  * Appointment reminders on the resident's own channel (skipped when the booking has no reply

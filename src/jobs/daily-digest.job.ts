@@ -2,10 +2,10 @@ import { DateTime } from 'luxon';
 import { AppointmentModel } from '../modules/appointments/appointment.model';
 import { ItemModel, type Item } from '../modules/items/item.model';
 import { renderFor } from '../modules/templates/template.service';
-import { notifyOfficer } from './officer-notify';
-import { activeOfficers, type OfficerTarget } from './recipients';
+import { notifyOfficer } from '../modules/notices';
+import { activeOfficers, type OfficerTarget } from '../modules/notices';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition, JobEnv, JobRunContext } from './types';
+import type { JobDefinition, JobEnv, JobRunContext } from '../modules/notices';
 
 /**
  * Every morning, each officer gets a digest of what waits for them: new items of their rooms,

@@ -5,7 +5,7 @@ import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
 import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
 import { purgeVerification } from '../modules/verification';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition } from './types';
+import type { JobDefinition } from '../modules/notices';
 
 /**
  * Nightly clean-up of short-lived records, since FerretDB has no TTL indexes: conversation

@@ -1,12 +1,12 @@
 import { eveningReminderJob, hourReminderJob } from './appointment-reminder.job';
-import { broadcastJob } from './broadcast.job';
+import { broadcastJob } from '../modules/broadcasts/broadcast.job';
 import { dailyDigestJob } from './daily-digest.job';
 import { housekeepingJob } from './housekeeping.job';
 import { mobileVisitJob } from './mobile-visit.job';
 import { slaEscalationJob } from './sla-escalation.job';
 import { talkDayJob } from './talk-day.job';
-import { reportLiveJob, reportRollupJob } from '../modules/reports/report.jobs';
-import type { JobDefinition } from './types';
+import { reportLiveJob, reportRollupJob } from './report.job';
+import type { JobDefinition } from '../modules/notices';
 
 /**
  * Every scheduled job of the product, in one list. Another module adds its job here (one

@@ -1,8 +1,9 @@
 import { DateTime } from 'luxon';
+import { parseHHMM } from '../lib/hhmm';
 
 /**
  * Pure schedule arithmetic (no I/O, no clock): which run slots of a job fall in a time range,
- * how a slot is named, and when quiet hours end. The scheduler asks "which slots are due
+ * how a slot is named (quiet hours: src/lib/quiet-hours.ts). The scheduler asks "which slots are due
  * between lastChecked and now" instead of trusting that cron fired, which is what makes
  * catch-up after downtime (and tests that jump the clock by weeks) work.
  */
@@ -12,14 +13,6 @@ export type ScheduleSpec =
   | { kind: 'daily'; times: string[] }
   /** Every N minutes, aligned to local midnight (N divides 1440 for an even grid). */
   | { kind: 'every'; minutes: number };
-
-export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-export function parseHHMM(value: string): { hour: number; minute: number } {
-  if (!HHMM.test(value)) throw new Error(`"${value}" is not HH:mm`);
-  const [hour, minute] = value.split(':').map(Number);
-  return { hour, minute };
-}
 
 /** The name of a slot: its local minute with the zone offset, e.g. `2026-12-15T09:00+08:00`. */
 export function slotKey(at: Date, zone: string): string {
@@ -89,7 +82,3 @@ function dayTimes(spec: ScheduleSpec, day: DateTime): DateTime[] {
   for (let t = day; t < next; t = t.plus({ minutes: spec.minutes })) out.push(t);
   return out;
 }
-
-// ---------------------------------------------------------------- quiet hours
-// Shared with the SMS outbox, so they live in src/lib.
-export { parseQuietHours, quietHoursRelease, type QuietHours } from '../lib/quiet-hours';

@@ -3,11 +3,11 @@ import os from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
-import { SchedulerStateModel } from '../modules/job-runs/job-run.model';
+import { SchedulerStateModel } from '../modules/notices/job-run.model';
 import { insertUnique } from '../storage/unique-insert';
-import { createJobEnv } from './env';
-import { claimAndRun, resumeExpiredRuns } from './runner';
-import type { JobDefinition, JobEnv } from './types';
+import { createJobEnv } from '../modules/notices';
+import { claimAndRun, resumeExpiredRuns } from '../modules/notices';
+import type { JobDefinition, JobEnv } from '../modules/notices';
 
 /**
  * The scheduler of one instance. Every minute (node-cron, in APP_TIMEZONE) it ticks: for each

@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import { ITEM_KIND_LABELS, ItemModel, type Item, type ItemKind, type ItemStatus } from '../modules/items/item.model';
-import { EscalationModel, escalationKey } from '../modules/job-runs/escalation.model';
+import { EscalationModel, escalationKey } from '../modules/notices/escalation.model';
 import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { renderFor } from '../modules/templates/template.service';
 import { insertUnique } from '../storage/unique-insert';
-import { notifyOfficer } from './officer-notify';
-import { districtSupervisors, roomOfficers, type OfficerTarget } from './recipients';
+import { notifyOfficer } from '../modules/notices';
+import { districtSupervisors, roomOfficers, type OfficerTarget } from '../modules/notices';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition, JobEnv, JobRunContext } from './types';
+import type { JobDefinition, JobEnv, JobRunContext } from '../modules/notices';
 
 /**
  * SLA escalation, every 5 minutes: an item past its due time and still waiting for officers

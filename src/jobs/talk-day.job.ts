@@ -4,8 +4,8 @@ import { TalkDaySettingsModel } from '../modules/talk-day/talk-day.model';
 import { enabledOccurrences, occurrenceFor, talkDayText, toInput, type TalkDayPhase } from '../modules/talk-day/talk-day.service';
 import type { TalkDayOccurrence } from '../modules/talk-day/talk-day.plan';
 import type { TalkDaySettings } from '../modules/talk-day/talk-day.model';
-import { boundGroupsOfRooms, groupAddress } from './recipients';
-import type { JobDefinition, JobEnv, JobSlot } from './types';
+import { boundGroupsOfRooms, groupAddress } from '../modules/notices';
+import type { JobDefinition, JobEnv, JobSlot } from '../modules/notices';
 
 /**
  * 每月18日 警民恳谈日 / 警务室开放日: for every room that holds one, an announcement to each of the

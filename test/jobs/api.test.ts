@@ -5,7 +5,7 @@ import { buildTestApp } from '../helpers/app';
 import { createOfficer, login } from '../helpers/auth';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { OutboxModel } from '../../src/modules/outbox/outbox.model';
-import { OfficerNotificationModel } from '../../src/modules/job-runs/notification.model';
+import { OfficerNotificationModel } from '../../src/modules/notices/notification.model';
 import { bindGroup } from './helpers';
 
 let db: TestDatabase;

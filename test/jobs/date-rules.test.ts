@@ -1,7 +1,8 @@
 import holidays from '../../src/modules/appointments/data/cn-public-holidays.json';
 import { announcementTimes, dayStatus, movedNote, talkDayDate, type DayEntry, type TalkDayRule } from '../../src/modules/talk-day/talk-day.rules';
 import { planOccurrence, type TalkDaySettingsInput } from '../../src/modules/talk-day/talk-day.plan';
-import { nextSlots, parseQuietHours, quietHoursRelease, slotKey, slotsBetween } from '../../src/jobs/schedule';
+import { nextSlots, slotKey, slotsBetween } from '../../src/jobs/schedule';
+import { parseQuietHours, quietHoursRelease } from '../../src/lib/quiet-hours';
 import { noticeAt } from '../../src/modules/mobile-visits/mobile-visit.plan';
 import { renderTemplate, placeholdersIn } from '../../src/modules/templates/template.render';
 

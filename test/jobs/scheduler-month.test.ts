@@ -7,8 +7,8 @@ import { MobileVisitModel } from '../../src/modules/mobile-visits/mobile-visit.m
 import { BroadcastModel } from '../../src/modules/broadcasts/broadcast.model';
 import { createItem } from '../../src/modules/items/item.service';
 import { ItemModel } from '../../src/modules/items/item.model';
-import { JobRunModel } from '../../src/modules/job-runs/job-run.model';
-import { OfficerNotificationModel } from '../../src/modules/job-runs/notification.model';
+import { JobRunModel } from '../../src/modules/notices/job-run.model';
+import { OfficerNotificationModel } from '../../src/modules/notices/notification.model';
 import { FakeClock, bindGroup, createAppointment, makeScheduler, sh } from './helpers';
 
 let db: TestDatabase;

@@ -4,9 +4,10 @@ import { OutboxModel } from '../../src/modules/outbox/outbox.model';
 import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
 import { TalkDaySettingsModel } from '../../src/modules/talk-day/talk-day.model';
 import { BroadcastModel } from '../../src/modules/broadcasts/broadcast.model';
-import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, SchedulerStateModel } from '../../src/modules/job-runs/job-run.model';
+import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, SchedulerStateModel } from '../../src/modules/notices/job-run.model';
 import { resetCalendarSeedMemo } from '../../src/modules/appointments/schedule.service';
-import { createScheduler, type JobDefinition } from '../../src/jobs';
+import { createScheduler } from '../../src/jobs';
+import type { JobDefinition } from '../../src/modules/notices';
 import { testConfig, testLogger } from '../helpers/app';
 import { FakeClock, bindGroup, makeScheduler, sh } from './helpers';
 

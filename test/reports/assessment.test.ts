@@ -9,8 +9,8 @@ import { rebuildAllRollups, runRollups } from '../../src/modules/reports/rollup.
 import { RoomModel } from '../../src/modules/rooms/room.model';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { HISTOGRAM_RELATIVE_ERROR } from '../../src/modules/reports/histogram';
-import { claimAndRun, createJobEnv } from '../../src/jobs';
-import { reportLiveJob, reportRollupJob } from '../../src/modules/reports/report.jobs';
+import { claimAndRun, createJobEnv } from '../../src/modules/notices';
+import { reportLiveJob, reportRollupJob } from '../../src/jobs/report.job';
 import { buildTestApp } from '../helpers/app';
 import { createOfficer, login } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';

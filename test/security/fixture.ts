@@ -9,7 +9,7 @@ import type { Logger } from '../../src/logging/logger';
 import { GroupBindingModel } from '../../src/modules/groups/group.model';
 import { createItem } from '../../src/modules/items/item.service';
 import { ItemModel } from '../../src/modules/items/item.model';
-import { OfficerNotificationModel } from '../../src/modules/job-runs/notification.model';
+import { OfficerNotificationModel } from '../../src/modules/notices/notification.model';
 import { RoomModel } from '../../src/modules/rooms/room.model';
 import { TEMPLATE_DEFINITIONS } from '../../src/modules/templates/template.defaults';
 import { createOfficer } from '../helpers/auth';

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app';
 import { conflict, notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../types';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
-import { createJobEnv } from '../../jobs/env';
+import { createJobEnv } from '../../modules/notices';
 import { accessibleRoomCodes, roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { GroupBindingModel } from '../../modules/groups/group.model';

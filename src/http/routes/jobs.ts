@@ -5,13 +5,13 @@ import type { AppDeps } from '../app';
 import { notFound } from '../../lib/errors';
 import type { AppState } from '../types';
 import { parseInput } from '../validate';
-import { createJobEnv } from '../../jobs/env';
+import { createJobEnv } from '../../modules/notices';
 import { allJobs } from '../../jobs/registry';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { OutboxModel } from '../../modules/outbox/outbox.model';
-import { JobDeliveryModel, JobRunModel, type JobRun } from '../../modules/job-runs/job-run.model';
-import { OfficerNotificationModel } from '../../modules/job-runs/notification.model';
+import { JobDeliveryModel, JobRunModel, type JobRun } from '../../modules/notices/job-run.model';
+import { OfficerNotificationModel } from '../../modules/notices/notification.model';
 
 const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
 

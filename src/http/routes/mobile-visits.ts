@@ -7,7 +7,7 @@ import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { JobDeliveryModel, JobRunModel } from '../../modules/job-runs/job-run.model';
+import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
 import { findRoom } from '../../modules/rooms/room.service';
 import type { MobileVisit } from '../../modules/mobile-visits/mobile-visit.model';
 import { noticeAt } from '../../modules/mobile-visits/mobile-visit.plan';

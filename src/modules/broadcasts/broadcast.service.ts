@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest } from '../../lib/errors';
-import { broadcastSlot, BROADCAST_JOB, broadcastJob } from '../../jobs/broadcast.job';
-import { boundGroupsByIds } from '../../jobs/recipients';
-import { claimAndRun, outboxKey } from '../../jobs/runner';
-import type { JobEnv } from '../../jobs/types';
+import { broadcastSlot, BROADCAST_JOB, broadcastJob } from './broadcast.job';
+import { boundGroupsByIds } from '../notices';
+import { claimAndRun, outboxKey } from '../notices';
+import type { JobEnv } from '../notices';
 import { insertUnique } from '../../storage/unique-insert';
-import { JobRunModel } from '../job-runs/job-run.model';
+import { JobRunModel } from '../notices/job-run.model';
 import { OutboxModel } from '../outbox/outbox.model';
 import type { Room } from '../rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';

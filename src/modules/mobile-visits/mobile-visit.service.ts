@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
-import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../../jobs/recipients';
+import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../notices';
 import { RoomModel, type Room } from '../rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';
 import { WEEKDAY_LABELS } from '../talk-day/talk-day.rules';

@@ -1,4 +1,3 @@
 export { buildMonthlyReport, refreshLiveCaches, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from './report.service';
 export { rollupDay, runRollups, rebuildAllRollups, lastRolledUpDay } from './rollup.service';
-export { reportRollupJob, reportLiveJob, reportSettings } from './report.jobs';
 export { ensureReportIndexes } from './report.indexes';

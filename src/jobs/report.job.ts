@@ -1,7 +1,7 @@
-import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from '../../jobs/schedule';
-import type { JobDefinition, JobEnv } from '../../jobs/types';
-import { refreshLiveCaches, type ReportSettings } from './report.service';
-import { runRollups } from './rollup.service';
+import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
+import type { JobDefinition, JobEnv } from '../modules/notices';
+import { refreshLiveCaches, type ReportSettings } from '../modules/reports/report.service';
+import { runRollups } from '../modules/reports/rollup.service';
 
 /**
  * The assessment's two scheduled jobs (registered in src/jobs/registry.ts):

@@ -1,5 +1,5 @@
-import { BroadcastModel, type Broadcast } from '../modules/broadcasts/broadcast.model';
-import type { JobDefinition, JobSlot } from './types';
+import { BroadcastModel, type Broadcast } from './broadcast.model';
+import type { JobDefinition, JobSlot } from '../notices';
 
 /** Officers' broadcasts, at their `sendAt` (or at once for "send now"). One run per broadcast: `broadcast:<id>`. */
 export const BROADCAST_JOB = 'broadcast';

@@ -1,8 +1,8 @@
-import { enqueueMessage } from '../modules/outbox/outbox.service';
-import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, type JobRun } from '../modules/job-runs/job-run.model';
-import { insertUnique } from '../storage/unique-insert';
-import { quietHoursRelease } from './schedule';
-import type { Delivery, JobDefinition, JobEnv, JobRunContext, JobSlot } from './types';
+import { enqueueMessage } from '../outbox/outbox.service';
+import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, type JobRun } from './job-run.model';
+import { insertUnique } from '../../storage/unique-insert';
+import { quietHoursRelease } from '../../lib/quiet-hours';
+import type { Delivery, JobDefinition, JobEnv, JobRunContext, JobSlot } from './notice.types';
 
 /**
  * Claiming, leasing, resuming and finishing job runs. Exclusivity comes only from unique

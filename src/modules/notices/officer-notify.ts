@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
-import { OfficerNotificationModel } from '../modules/job-runs/notification.model';
-import { insertUnique } from '../storage/unique-insert';
+import { OfficerNotificationModel } from './notification.model';
+import { insertUnique } from '../../storage/unique-insert';
 import { officerAddress, type OfficerTarget } from './recipients';
-import type { JobRunContext } from './types';
+import type { JobRunContext } from './notice.types';
 
 /**
  * Tells one officer something: an in-app notification (always; unique key, so once) and a

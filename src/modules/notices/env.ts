@@ -1,7 +1,7 @@
-import type { Config } from '../config';
-import type { Logger } from '../logging/logger';
-import { parseQuietHours } from './schedule';
-import type { JobEnv } from './types';
+import type { Config } from '../../config';
+import type { Logger } from '../../logging/logger';
+import { parseQuietHours } from '../../lib/quiet-hours';
+import type { JobEnv } from './notice.types';
 
 export function createJobEnv(props: { config: Config; logger: Logger; now?: () => Date }): JobEnv {
   return {

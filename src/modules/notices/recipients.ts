@@ -1,6 +1,6 @@
-import type { ReplyAddress } from '../modules/conversations';
-import { GroupBindingModel, type GroupBinding } from '../modules/groups/group.model';
-import { OfficerModel } from '../modules/officers/officer.model';
+import type { ReplyAddress } from '../conversations';
+import { GroupBindingModel, type GroupBinding } from '../groups/group.model';
+import { OfficerModel } from '../officers/officer.model';
 
 /**
  * Who a job's messages go to: WeChat groups bound to rooms (the groups module's bindings) and

@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
-import type { ReplyAddress } from '../modules/conversations';
-import type { Config } from '../config';
-import type { Logger } from '../logging/logger';
-import type { QuietHours } from './schedule';
+import type { ReplyAddress } from '../conversations';
+import type { Config } from '../../config';
+import type { Logger } from '../../logging/logger';
+import type { QuietHours } from '../../lib/quiet-hours';
 
 /** What every job gets: config, a logger, the clock, and the derived time settings. */
 export interface JobEnv {
