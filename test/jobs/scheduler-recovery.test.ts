@@ -6,7 +6,7 @@ import { TalkDaySettingsModel } from '../../src/modules/talk-day/talk-day.model'
 import { BroadcastModel } from '../../src/modules/broadcasts/broadcast.model';
 import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, SchedulerStateModel } from '../../src/modules/notices/job-run.model';
 import { resetCalendarSeedMemo } from '../../src/modules/appointments/schedule.service';
-import { createScheduler } from '../../src/jobs';
+import { createScheduler, messageJobs } from '../../src/jobs';
 import type { JobDefinition } from '../../src/modules/notices';
 import { testConfig, testLogger } from '../helpers/app';
 import { FakeClock, bindGroup, makeScheduler, sh } from './helpers';
@@ -84,13 +84,30 @@ describe('exactly once under concurrency', () => {
 
   it('four instances ticking at the same moment run the slot once', async () => {
     const clock = new FakeClock(sh('2026-04-17T09:59'));
-    const instances = ['a', 'b', 'c', 'd'].map((id) => makeScheduler(clock, id));
+    // Count executions, not rows: the job-run and outbox rows sit on unique keys, so four instances
+    // that all ran the job would leave the same rows. Each instance's jobs record every run and
+    // every delivery attempt they make.
+    const runs: string[] = [];
+    const deliveries: string[] = [];
+    const counted = (id: string): JobDefinition[] =>
+      messageJobs().map((job) => ({
+        ...job,
+        run: (ctx) => {
+          runs.push(`${id}:${ctx.job}:${ctx.runKey}`);
+          return job.run({ ...ctx, deliver: (d) => (deliveries.push(`${id}:${ctx.runKey}`), ctx.deliver(d)) });
+        },
+      }));
+    const instances = ['a', 'b', 'c', 'd'].map((id) => createScheduler({ jobs: counted(id), config: testConfig(), logger: testLogger(), now: clock.now, instanceId: id }));
     await Promise.all(instances.map((s) => s.tick()));
     clock.set(sh('2026-04-17T10:00'));
     await Promise.all(instances.map((s) => s.tick()));
     await Promise.all(instances.map((s) => s.tick()));
     expect(await talkDayBefore()).toHaveLength(3);
     expect(await JobRunModel.countDocuments({ runKey: RUN })).toBe(1);
+    const talkDayRuns = runs.filter((r) => r.endsWith(`:talk-day:${RUN}`));
+    expect(talkDayRuns).toHaveLength(1);
+    const runner = talkDayRuns[0].split(':')[0];
+    expect(deliveries.filter((d) => d.endsWith(`:${RUN}`))).toEqual([`${runner}:${RUN}`, `${runner}:${RUN}`, `${runner}:${RUN}`]);
   });
 });
 
