@@ -2,8 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/data/'],
-  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/'],
+  // .stryker-tmp/: the sandboxes of a mutation run (npm run test:mutation) are copies of the project.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/', '/data/', '/.stryker-tmp/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/.cache/', '<rootDir>/.stryker-tmp/'],
   testMatch: ['**/*.test.ts'],
   transform: {
     // Type checking is `npm run typecheck`'s job; tests only transpile, which keeps them fast.

@@ -10,13 +10,14 @@ import path from 'node:path';
 
 /** @type {Array<{ name: string; mutate: string[]; tests: string[] }>} */
 export const targets = [
-  { name: 'unique-insert', mutate: ['src/storage/unique-insert.ts'], tests: ['test/foundation/unique-insert.test.ts'] },
   { name: 'emergency', mutate: ['src/understanding/emergency.ts'], tests: ['src/understanding/emergency.test.ts', 'test/understanding/nlu-heldout-18.test.ts'] },
+  { name: 'unique-insert', mutate: ['src/storage/unique-insert.ts'], tests: ['test/foundation/unique-insert.test.ts'] },
+  { name: 'access', mutate: ['src/modules/auth/access.ts'], tests: ['test/security/access-matrix.test.ts'] },
   { name: 'outbox', mutate: ['src/modules/outbox/outbox.sender.ts'], tests: ['test/conversations/outbox-sender.test.ts'] },
   { name: 'job-runs', mutate: ['src/jobs/runner.ts'], tests: ['test/jobs/scheduler-recovery.test.ts'] },
-  { name: 'access', mutate: ['src/modules/auth/access.ts'], tests: ['test/security/access-matrix.test.ts'] },
-  { name: 'claims', mutate: ['src/modules/inbox/item-transition.ts'], tests: ['test/inbox/inbox.api.test.ts', 'test/inbox/next-same-officer.test.ts'] },
   { name: 'rollups', mutate: ['src/modules/reports/rollup.service.ts'], tests: ['test/reports/assessment.test.ts', 'test/reports/rollup-events.test.ts'] },
+  { name: 'claims', mutate: ['src/modules/inbox/item-transition.ts', 'src/modules/inbox/claims.service.ts'], tests: ['test/inbox/inbox.api.test.ts', 'test/inbox/next-same-officer.test.ts'] },
+  { name: 'seats', mutate: ['src/modules/appointments/seats.ts'], tests: ['test/appointments/concurrency.test.ts'] },
 ];
 
 const only = (process.env.STRYKER_ONLY ?? '').split(',').filter(Boolean);
@@ -48,9 +49,10 @@ const config = {
   ignoreStatic: true,
   concurrency: 1,
   timeoutMS: 60_000,
-  ignorePatterns: ['.cache', 'dist', 'data', 'coverage', 'test-artifacts', 'reports', 'docs'],
+  ignorePatterns: ['/.cache', '/dist', '/data', '/coverage', '/test-artifacts', '/reports', '/docs'],
   reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
+  jsonReporter: { fileName: `reports/mutation/${only.length ? only.join('+') : 'all'}.json` },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,

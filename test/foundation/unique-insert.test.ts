@@ -46,5 +46,9 @@ describe('unique-insert helper on the real embedded server', () => {
     expect(isDuplicateKeyError({ cause: { codeName: 'DuplicateKey' } })).toBe(true);
     expect(isDuplicateKeyError({ code: 2 })).toBe(false);
     expect(isDuplicateKeyError(null)).toBe(false);
+    // The legacy duplicate code, and a bulk write where only one of several errors is a duplicate.
+    expect(isDuplicateKeyError({ code: 11001 })).toBe(true);
+    expect(isDuplicateKeyError({ writeErrors: [{ code: 121 }, { code: 11000 }] })).toBe(true);
+    expect(isDuplicateKeyError({ writeErrors: [{ code: 121 }] })).toBe(false);
   });
 });

@@ -56,7 +56,8 @@ export function buildCapturingApp(
   now?: () => Date,
 ): { app: Koa<AppState>; config: Config; logger: Logger; logs: CapturedLogs } {
   const config = testConfig(overrides);
-  const { logger, logs } = capturingLogger();
+  // At the configured level (a test asking for LOG_LEVEL=trace gets trace lines, not debug ones).
+  const { logger, logs } = capturingLogger(config.LOG_LEVEL);
   return { app: createApp({ config, logger, now }), config, logger, logs };
 }
 

@@ -26,10 +26,12 @@ const CREATED_PASSWORD = 'Created-pass-3030';
 
 let rig: DemoServer;
 let server: Server;
-const { app, logs } = buildCapturingApp({ LOG_LEVEL: 'trace' });
+const { app, logs, logger: captured } = buildCapturingApp({ LOG_LEVEL: 'trace' });
 const secrets: string[] = [];
 
 beforeAll(async () => {
+  // The claim is "at trace level": the capturing logger must really be at trace.
+  expect(captured.level).toBe('trace');
   rig = await startDemoServer(app);
   server = rig.server;
   await createOfficer({ username: 'logs_hpl', rooms: ['HPL'], district: 'XH', password: OFFICER_PASSWORD });
