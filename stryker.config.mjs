@@ -48,7 +48,7 @@ const config = {
   // Module-level code (schemas, constants) would need every test for every mutant.
   ignoreStatic: true,
   concurrency: 1,
-  timeoutMS: 60_000,
+  timeoutMS: 15_000,
   ignorePatterns: ['/.cache', '/dist', '/data', '/coverage', '/test-artifacts', '/reports', '/docs'],
   reporters: ['clear-text', 'progress-append-only', 'json'],
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: true, reportScoreTable: true },
