@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.cache/', 'data/', 'coverage/', 'test-artifacts/', 'src/web/public/vendor/'] },
+  { ignores: ['node_modules/', 'dist/', '.cache/', 'data/', 'coverage/', 'test-artifacts/', 'src/web/public/vendor/', '.stryker-tmp/', 'reports/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -39,6 +39,9 @@ const config = {
       testEnvironment: 'node',
       roots: ['<rootDir>'],
       testMatch: chosen.flatMap((t) => t.tests).map((t) => `<rootDir>/${t}`),
+      // The sandbox itself lives under .stryker-tmp/, which jest.config.js ignores: not here.
+      testPathIgnorePatterns: ['/node_modules/'],
+      modulePathIgnorePatterns: [],
       transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
       globalSetup: '<rootDir>/test/global-setup.ts',
       testTimeout: 60000,
