@@ -56,8 +56,8 @@ export function buildCapturingApp(
   now?: () => Date,
 ): { app: Koa<AppState>; config: Config; logger: Logger; logs: CapturedLogs } {
   const config = testConfig(overrides);
-  // At the configured level (a test asking for LOG_LEVEL=trace gets trace lines, not debug ones).
-  const { logger, logs } = capturingLogger(config.LOG_LEVEL);
+  // At the level the test asks for (LOG_LEVEL=trace gets trace lines, not debug ones); debug otherwise.
+  const { logger, logs } = capturingLogger(overrides.LOG_LEVEL ?? 'debug');
   return { app: createApp({ config, logger, now }), config, logger, logs };
 }
 
