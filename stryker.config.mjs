@@ -14,7 +14,7 @@ export const targets = [
   { name: 'unique-insert', mutate: ['src/storage/unique-insert.ts'], tests: ['test/foundation/unique-insert.test.ts'] },
   { name: 'access', mutate: ['src/modules/auth/access.ts'], tests: ['test/security/access-matrix.test.ts'] },
   { name: 'outbox', mutate: ['src/modules/outbox/outbox.sender.ts'], tests: ['test/conversations/outbox-sender.test.ts'] },
-  { name: 'job-runs', mutate: ['src/jobs/runner.ts'], tests: ['test/jobs/scheduler-recovery.test.ts'] },
+  { name: 'job-runs', mutate: ['src/modules/notices/runs.ts'], tests: ['test/jobs/scheduler-recovery.test.ts'] },
   { name: 'rollups', mutate: ['src/modules/reports/rollup.service.ts'], tests: ['test/reports/assessment.test.ts', 'test/reports/rollup-events.test.ts'] },
   { name: 'claims', mutate: ['src/modules/inbox/item-transition.ts', 'src/modules/inbox/claims.service.ts'], tests: ['test/inbox/inbox.api.test.ts', 'test/inbox/next-same-officer.test.ts'] },
   { name: 'seats', mutate: ['src/modules/appointments/seats.ts'], tests: ['test/appointments/concurrency.test.ts'] },
