@@ -145,6 +145,19 @@ export const ConfigSchema = z.object({
   APPOINTMENT_NOSHOW_LIMIT: z.coerce.number().int().min(1).max(50).default(3),
   APPOINTMENT_NOSHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   APPOINTMENT_NOSHOW_BLOCK_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  /**
+   * Appointment guards (with or without SMS), per client address and per mobile number. Defaults a
+   * room would choose: a family books a few services, a neighbourhood shares one address behind
+   * its broadband; a script booking every seat does not get far.
+   */
+  APPOINTMENT_RATE_BOOK_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  APPOINTMENT_RATE_BOOK_PER_PHONE_PER_DAY: z.coerce.number().int().min(1).default(5),
+  /** Look-ups, cancels and reschedules by code + number. */
+  APPOINTMENT_RATE_MANAGE_PER_IP_PER_10MIN: z.coerce.number().int().min(1).default(60),
+  APPOINTMENT_RATE_MANAGE_PER_PHONE_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  /** .ics downloads, and the free-slot list (counts only, never names), per address. */
+  APPOINTMENT_RATE_ICS_PER_IP_PER_10MIN: z.coerce.number().int().min(1).default(60),
+  APPOINTMENT_RATE_SLOTS_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(120),
   /** Scheduler: a run missed while the service was down still happens if it is at most this many hours late. */
   JOB_CATCHUP_HOURS: z.coerce.number().min(0).max(24 * 7).default(6),
   /** Scheduler: seconds a job run is leased to one instance; after that another instance resumes it. */

@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { createVerificationCodes } from '../modules/verification';
+import { activeBookingCount, appointmentPolicy } from '../modules/appointments';
 import { smsSettings } from '../modules/sms';
 import { verificationCodesRouter } from './routes/verification-codes';
 import type { AppDeps } from './app';
@@ -42,13 +43,15 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     perIpPerHour: deps.config.VERIFY_CODES_PER_IP_PER_HOUR,
     logger: deps.logger,
     now: deps.now,
+    // A "manage" code goes only to a number that has bookings (the answer is the same either way).
+    worthSending: async (phone, purpose) => purpose === 'booking' || (await activeBookingCount(phone, appointmentPolicy(deps.config))) > 0,
   });
   return [
     healthRouter(), //                  /healthz, /readyz
     authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
     roomsRouter(), //                   /api/rooms (public)
     servicesRouter(), //                /api/services (public)
-    ...appointmentRouters(deps), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
+    ...appointmentRouters(deps, { verification }), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
     roomsAdminRouter(), //              POST/PUT /api/rooms
     officersRouter(), //                /api/officers…
     inboxRouter(deps), //               /api/inbox…

@@ -4,6 +4,7 @@ import { appointmentsStartingBetween, type DueAppointment } from '../modules/app
 import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
 import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';
+import { queueSms, smsSettings } from '../modules/sms';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from '../modules/notices';
 
@@ -31,7 +32,7 @@ function reminderSlots(spec: (env: JobEnv) => ScheduleSpec, window: (at: Date, e
     if (slots.length === 0) return [];
     const windows = slots.map((at) => window(at, env));
     const starts = await AppointmentModel.find(
-      { status: 'booked', start: { $gte: windows[0][0], $lt: windows[windows.length - 1][1] }, 'origin.isGroup': false },
+      { status: 'booked', start: { $gte: windows[0][0], $lt: windows[windows.length - 1][1] }, $or: [{ 'origin.isGroup': false }, { source: 'web' }] },
       { start: 1 },
     ).lean();
     return slots.filter((_, i) => starts.some((a) => a.start >= windows[i][0] && a.start < windows[i][1])).map((at) => toSlot(at, env));
@@ -56,15 +57,31 @@ function hourAhead(at: Date): [Date, Date] {
   return [from, new Date(from.getTime() + HOUR_STEP_MINUTES * 60_000)];
 }
 
-async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: string): Promise<void> {
+async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: string, options: { sms?: boolean } = {}): Promise<void> {
   const zone = ctx.env.zone;
   const now = ctx.env.now();
   const rooms = new Map<string, Room | null>();
+  const sms = smsSettings(ctx.env.config);
   for (const a of appts) {
-    if (!a.replyTo) continue; // no channel to reach the resident on
     if (a.start <= now) continue; // caught up too late: it has begun
     if (!rooms.has(a.room)) rooms.set(a.room, await RoomModel.findOne({ code: a.room }).lean<Room>());
     const start = DateTime.fromJSDate(a.start, { zone });
+    if (!a.replyTo) {
+      // Booked on the web page: a text, when SMS is on. The key makes it one text per booking,
+      // however many instances run this job or a resumed run repeats it.
+      if (options.sms && a.smsPhone) {
+        await queueSms(sms, {
+          key: `reminder:${ctx.job}:${a.code}:${a.start.getTime()}`,
+          phone: a.smsPhone,
+          purpose: 'reminder',
+          params: { service: a.serviceName, time: start.toFormat('M月d日 HH:mm'), address: rooms.get(a.room)?.address ?? a.roomAddress, code: a.code },
+          source: `job:${ctx.job}:${ctx.runKey}`.slice(0, 120),
+          now,
+        });
+        await ctx.heartbeat();
+      }
+      continue;
+    }
     const text = await renderFor(templateKey, a.room, {
       ...roomValues(rooms.get(a.room) ?? { name: a.roomName, address: a.roomAddress, phone: '' }),
       date: formatDate(a.start, zone),
@@ -94,7 +111,7 @@ export function eveningReminderJob(): JobDefinition {
     maxLatenessMs: () => 2.5 * 3600_000,
     async run(ctx) {
       const appts = await appointmentsStartingBetween(...nextDay(ctx.slotAt, ctx.env));
-      await remind(ctx, appts, 'appointment.reminder_evening');
+      await remind(ctx, appts, 'appointment.reminder_evening', { sms: true });
     },
   };
 }

@@ -12,6 +12,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     SEED_DEMO_DATA: 'true',
     TIP_RATE_SUBMIT_PER_HOUR: '10000',
     TIP_RATE_LOOKUP_PER_10MIN: '10000',
+    // Tests book and look up many appointments from one address; the guards have their own test.
+    APPOINTMENT_RATE_BOOK_PER_IP_PER_HOUR: '100000',
+    APPOINTMENT_RATE_BOOK_PER_PHONE_PER_DAY: '100000',
+    APPOINTMENT_RATE_MANAGE_PER_IP_PER_10MIN: '100000',
+    APPOINTMENT_RATE_MANAGE_PER_PHONE_PER_HOUR: '100000',
+    APPOINTMENT_RATE_ICS_PER_IP_PER_10MIN: '100000',
+    APPOINTMENT_RATE_SLOTS_PER_IP_PER_MIN: '100000',
     ...overrides,
   });
 }

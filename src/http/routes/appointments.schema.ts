@@ -33,11 +33,16 @@ export const BookSchema = z.object({
   name: humanText(20).pipe(z.string().max(20, '姓名不能超过20个字')),
   phone: mobileSchema,
   materialsConfirmed: z.boolean().default(false),
+  /** The 6-digit SMS code (required when SMS is on). */
+  verificationCode: z.string().trim().max(10).optional(),
 });
 export type BookReq = z.infer<typeof BookSchema>;
 
-export const PhoneBodySchema = z.object({ phone: mobileSchema });
-export const RescheduleSchema = z.object({ phone: mobileSchema, start: z.string().min(10, '请选择新的时段').max(40) });
+/** Managing a booking by phone: with SMS on, a fresh "manage" code or the token it was exchanged for. */
+const proof = { verificationCode: z.string().trim().max(10).optional(), verificationToken: z.string().trim().max(100).optional() };
+export const PhoneBodySchema = z.object({ phone: mobileSchema, ...proof });
+export const LookupQuerySchema = z.object({ phone: mobileSchema, ...proof });
+export const RescheduleSchema = z.object({ phone: mobileSchema, start: z.string().min(10, '请选择新的时段').max(40), ...proof });
 export const NoteSchema = z.object({ text: humanText(1000) });
 export const WalkInSchema = z.object({
   service: serviceKeySchema,

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
-import { badRequest, notFound } from '../../lib/errors';
+import { badRequest, notFound, tooManyRequests } from '../../lib/errors';
 import type { AppDeps } from '../app';
 import type { AppContext, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
@@ -21,8 +21,15 @@ import {
   ScheduleSchema,
   SlotsQuerySchema,
   WalkInSchema,
-  mobileSchema,
+  LookupQuerySchema,
 } from './appointments.schema';
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Config } from '../../config';
+import { clientKey } from '../../modules/rate-limits/client-key';
+import { createDailyLimiter, createRateLimiter, type RateLimiter } from '../../modules/rate-limits/rate-limit';
+import { queueSms, smsSettings } from '../../modules/sms';
+import type { VerificationCodes } from '../../modules/verification';
 import { findByCode, findForResident } from '../../modules/appointments/appointment.records';
 import { listSlots } from '../../modules/appointments/availability';
 import { bookAppointment, cancelAppointment, rescheduleAppointment } from '../../modules/appointments/booking.service';
@@ -34,6 +41,23 @@ import { isoLocal } from '../../modules/appointments/slots';
 
 export interface AppointmentRouteOptions {
   now?: () => Date;
+  /** SMS verification codes; when on, booking and managing by phone need a code. */
+  verification?: VerificationCodes;
+}
+
+/** Rate-limit keys of a mobile number: a hash, so the limiter's records carry no numbers. */
+const phoneKey = (phone: string) => createHash('sha256').update(`appointment-phone:${phone}`).digest('hex').slice(0, 32);
+
+/** The guards on residents' appointment requests, with or without SMS (config APPOINTMENT_RATE_*). */
+function appointmentGuards(config: Config) {
+  return {
+    bookIp: createRateLimiter({ name: 'appt-book-ip', points: config.APPOINTMENT_RATE_BOOK_PER_IP_PER_HOUR, windowMs: 3600_000 }),
+    bookPhone: createDailyLimiter({ name: 'appt-book-phone', points: config.APPOINTMENT_RATE_BOOK_PER_PHONE_PER_DAY, zone: config.APP_TIMEZONE }),
+    manageIp: createRateLimiter({ name: 'appt-manage-ip', points: config.APPOINTMENT_RATE_MANAGE_PER_IP_PER_10MIN, windowMs: 600_000 }),
+    managePhone: createRateLimiter({ name: 'appt-manage-phone', points: config.APPOINTMENT_RATE_MANAGE_PER_PHONE_PER_HOUR, windowMs: 3600_000 }),
+    icsIp: createRateLimiter({ name: 'appt-ics-ip', points: config.APPOINTMENT_RATE_ICS_PER_IP_PER_10MIN, windowMs: 600_000 }),
+    slotsIp: createRateLimiter({ name: 'appt-slots-ip', points: config.APPOINTMENT_RATE_SLOTS_PER_IP_PER_MIN, windowMs: 60_000 }),
+  };
 }
 
 const codeParam = (ctx: AppContext) => parseInput(roomCodeSchema, ctx.params.code);
@@ -57,22 +81,71 @@ async function residentView(appt: Appointment, policy: AppointmentPolicy, now: D
 export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: AppointmentRouteOptions = {}): Router<AppState>[] {
   const policy = appointmentPolicy(deps.config);
   const now = options.now ?? (() => new Date());
+  const sms = smsSettings(deps.config);
+  const verification = options.verification?.enabled ? options.verification : null;
+  const guards = appointmentGuards(deps.config);
+
+  async function guard(ctx: AppContext, limiter: RateLimiter, key: string, message: string): Promise<void> {
+    const { allowed, retryAfterMs } = await limiter.consume(key, now());
+    if (allowed) return;
+    ctx.set('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    ctx.state.log.warn({ path: ctx.path }, 'appointment request rate limited');
+    throw tooManyRequests(message);
+  }
+  const ipGuard = async (ctx: AppContext, limiter: RateLimiter) => guard(ctx, limiter, await clientKey(ctx.ip || 'unknown', now()), '操作太频繁，请稍后再试（Too many requests from this address）');
+
+  /** Look-up, cancel, reschedule: per address, then (SMS on) the code or token, then per number. */
+  async function assertManage(ctx: AppContext, phone: string, proof: { verificationCode?: string; verificationToken?: string }): Promise<void> {
+    await ipGuard(ctx, guards.manageIp);
+    if (verification && !(await verification.hasGrant({ phone, purpose: 'manage', token: proof.verificationToken }))) {
+      await verification.assertUse({ phone, purpose: 'manage', code: proof.verificationCode });
+    }
+    await guard(ctx, guards.managePhone, phoneKey(phone), '该手机号查询或办理次数太多，请稍后再试（Too many requests for this number）');
+  }
 
   // ---------------------------------------------------------------- /api/appointments
   const appts = new Router<AppState>({ prefix: '/api/appointments' });
 
   appts.post('/', async (ctx) => {
-    const body = parseInput(BookSchema, ctx.request.body ?? {});
+    const { verificationCode, ...body } = parseInput(BookSchema, ctx.request.body ?? {});
+    await ipGuard(ctx, guards.bookIp);
+    // With SMS on, the number is proved before it is counted, so nobody can use up another's bookings.
+    const proof = verification ? await verification.assertUse({ phone: body.phone, purpose: 'booking', code: verificationCode }) : null;
     const at = now();
-    const appt = await bookAppointment({ ...body, policy, now: at, source: 'web' });
+    let appt: Appointment;
+    try {
+      await guard(ctx, guards.bookPhone, phoneKey(body.phone), '该手机号今天预约次数太多，请明天再试（Too many bookings for this number today）');
+      appt = await bookAppointment({ ...body, policy, now: at, source: 'web', verified: proof !== null });
+    } catch (err) {
+      await proof?.release(); // nothing was booked: the code stays good for another try
+      throw err;
+    }
+    const room = await roomOf(appt.room);
+    const materials = await materialsOf(appt.service);
+    await queueSms(sms, {
+      key: `booking:${appt.code}`,
+      phone: appt.phone!,
+      purpose: 'booking',
+      params: {
+        code: appt.code,
+        service: appt.serviceName,
+        time: DateTime.fromJSDate(appt.start, { zone: policy.zone }).toFormat('M月d日 HH:mm'),
+        address: room?.address ?? room?.name ?? appt.room,
+        materials: materials.length > 0 ? materials.join('、') : '身份证件',
+      },
+      urgent: true, // the answer to what the resident just did
+      source: `appointment:${appt.code}`,
+      now: at,
+    });
     ctx.status = 201;
-    ctx.body = await residentView(appt, policy, at);
+    ctx.body = presentForResident(appt, room, policy, at, materials);
   });
 
   appts.get('/:code', async (ctx) => {
     const raw = String(ctx.params.code);
     if (raw.toLowerCase().endsWith('.ics')) {
       // The code alone is enough here: the file carries service, time and room, no personal data.
+      await ipGuard(ctx, guards.icsIp);
       const appt = await findByCode(raw.slice(0, -4));
       const room = await roomOf(appt.room);
       ctx.type = 'text/calendar; charset=utf-8';
@@ -89,13 +162,15 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
       });
       return;
     }
-    const phone = parseInput(mobileSchema, ctx.query.phone ?? '');
+    const { phone, ...proof } = parseInput(LookupQuerySchema, ctx.query);
+    await assertManage(ctx, phone, proof);
     const appt = await findForResident(raw, phone);
     ctx.body = await residentView(appt, policy, now());
   });
 
   appts.post('/:code/cancel', async (ctx) => {
-    const { phone } = parseInput(PhoneBodySchema, ctx.request.body ?? {});
+    const { phone, ...proof } = parseInput(PhoneBodySchema, ctx.request.body ?? {});
+    await assertManage(ctx, phone, proof);
     const at = now();
     const appt = await cancelAppointment({ code: String(ctx.params.code), phone, policy, now: at });
     ctx.body = await residentView(appt, policy, at);
@@ -103,6 +178,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
 
   appts.post('/:code/reschedule', async (ctx) => {
     const body = parseInput(RescheduleSchema, ctx.request.body ?? {});
+    await assertManage(ctx, body.phone, body);
     const at = now();
     const appt = await rescheduleAppointment({ code: String(ctx.params.code), phone: body.phone, start: body.start, policy, now: at });
     ctx.body = await residentView(appt, policy, at);
@@ -132,7 +208,9 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   // ---------------------------------------------------------------- /api/rooms/:code/…
   const rooms = new Router<AppState>({ prefix: '/api/rooms' });
 
+  // Counts of free seats only (never who booked): cheap, cached for a few seconds, limited per address.
   rooms.get('/:code/slots', async (ctx) => {
+    await ipGuard(ctx, guards.slotsIp);
     const room = codeParam(ctx);
     const query = parseInput(SlotsQuerySchema, ctx.query);
     const result = await listSlots({

@@ -63,6 +63,8 @@ const appointmentSchema = new Schema(
     name: { type: String, maxlength: 40, default: null },
     phone: { type: String, maxlength: 20, default: null },
     materialsConfirmed: { type: Boolean, default: false },
+    /** The booker proved they hold the mobile number (an SMS code), shown on the officers' day page. */
+    verified: { type: Boolean, default: false },
     /** Where the resident booked from, to send confirmation and reminders back there. */
     origin: { type: originSchema, default: null },
     source: { type: String, enum: ['web', 'bot', 'officer'], default: 'web' },

@@ -60,6 +60,7 @@ export function presentForOfficer(appt: Appointment, zone: string, notes: NoteVi
     name: appt.name ?? null,
     phone: appt.phone ?? null,
     materialsConfirmed: appt.materialsConfirmed ?? false,
+    verified: appt.verified ?? false,
     checkedInAt: appt.checkedInAt ? iso(appt.checkedInAt, zone) : null,
     completedAt: appt.completedAt ? iso(appt.completedAt, zone) : null,
     noShowAt: appt.noShowAt ? iso(appt.noShowAt, zone) : null,

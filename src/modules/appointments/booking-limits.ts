@@ -66,3 +66,10 @@ export async function assertNotBlocked(phone: string, policy: AppointmentPolicy,
     );
   }
 }
+
+/** How many active-booking tokens the number holds (primary-key reads only): "has this number bookings?". */
+export async function activeBookingCount(phone: string, policy: AppointmentPolicy): Promise<number> {
+  const numbers = Array.from({ length: policy.maxActivePerPhone }, (_, i) => i + 1);
+  const tokens = await Promise.all(numbers.map((n) => BookingTokenModel.exists({ _id: tokenId(phone, n) })));
+  return tokens.filter(Boolean).length;
+}

@@ -28,6 +28,8 @@ export interface BookProps extends Clocked {
   materialsConfirmed: boolean;
   origin?: ReplyOrigin | null;
   source?: 'web' | 'bot';
+  /** The booker proved they hold the number with an SMS code. */
+  verified?: boolean;
   logger?: Logger;
 }
 
@@ -60,6 +62,7 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
       materialsConfirmed: true,
       origin: props.origin ?? null,
       source: props.source ?? 'web',
+      verified: props.verified ?? false,
     });
     return created.toObject() as Appointment;
   } catch (err) {

@@ -20,6 +20,7 @@ export { appointmentStatusFacts, appointmentStatusText, WEEKDAYS, type Appointme
 export { listSlots, daysWithFreeSlots, type SlotView } from './availability';
 export { bookAppointment, cancelAppointment, rescheduleAppointment } from './booking.service';
 export { findForResident } from './appointment.records';
+export { activeBookingCount } from './booking-limits';
 export { parseDayWords, parseTimeWords } from './day-words';
 export { normalizeMobile } from './phone';
 export { isoWeekday } from './slots';

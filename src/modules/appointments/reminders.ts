@@ -17,6 +17,8 @@ export interface DueAppointment {
   end: Date;
   /** The resident's reply address when booked from a channel (private chats only), else null. */
   replyTo: ReplyOrigin | null;
+  /** Booked on the web page: the number to text a reminder to (when SMS is on), else null. */
+  smsPhone: string | null;
 }
 
 /** Booked (not cancelled, not yet checked in) appointments starting in [from, to): for reminder jobs. */
@@ -36,6 +38,7 @@ export async function appointmentsStartingBetween(from: Date, to: Date): Promise
       serviceName: a.serviceName,
       start: a.start,
       end: a.end,
+      smsPhone: a.source === 'web' && !origin && a.phone ? a.phone : null,
       replyTo: origin ? { channel: origin.channel as ChannelName, conversationId: origin.conversationId, isGroup: false, account: origin.account ?? undefined } : null,
     };
   });

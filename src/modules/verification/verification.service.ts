@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { badRequest, tooManyRequests } from '../../lib/errors';
 import type { Logger } from '../../logging/logger';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
+import { clientKey } from '../rate-limits/client-key';
 import { createDailyLimiter, createRateLimiter } from '../rate-limits/rate-limit';
 import { queueSms, type SmsSettings } from '../sms';
 import { VerificationCodeModel, VerificationGrantModel, VerificationTryModel, VerificationUseModel } from './verification.model';
@@ -113,7 +114,7 @@ export function createVerificationCodes(options: VerificationOptions): Verificat
 
     async request({ phone, purpose, ip, now = clock() }) {
       const answer = { expiresInSeconds: CODE_TTL_MINUTES * 60, retryAfterSeconds: CODE_INTERVAL_SECONDS };
-      const byIp = await perIp.consume(ip || 'unknown', now);
+      const byIp = await perIp.consume(await clientKey(ip || 'unknown', now), now);
       if (!byIp.allowed) throw tooManyRequests('获取验证码太频繁，请稍后再试（Too many code requests from this address）');
       const current = await VerificationCodeModel.findById(codeId(phone, purpose), { issuedAt: 1 }).lean();
       const wait = current ? CODE_INTERVAL_SECONDS * 1000 - (now.getTime() - current.issuedAt.getTime()) : 0;

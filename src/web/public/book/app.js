@@ -3,7 +3,7 @@
 import { $, createApi, dayText, el, formatDateTime, showError as showErrorIn } from '/shared/toolkit.js';
 import { elderMode } from '/shared/elder.js';
 
-const state = { room: null, service: null, date: null, slot: null, days: [], found: null };
+const state = { room: null, service: null, date: null, slot: null, days: [], found: null, codesRequired: false, manageToken: null };
 
 const api = createApi();
 const showError = (message) => showErrorIn('error', message);
@@ -43,6 +43,47 @@ STEPS.forEach((id, i) => {
   $(id).append(el('button', { type: 'button', class: 'back secondary', text: '上一步', on: { click: () => showSteps(STEPS[i - 1]) } }));
 });
 $('step-room').classList.add('current');
+
+// ------------------------------------------------------------------ SMS verification codes
+async function loadCodeRules() {
+  try {
+    state.codesRequired = (await api('GET', '/api/verification-codes')).required === true;
+  } catch {
+    state.codesRequired = false;
+  }
+  $('code-row').classList.toggle('hidden', !state.codesRequired);
+  $('m-code-row').classList.toggle('hidden', !state.codesRequired);
+}
+
+/** Asks for a code for the number typed in `phoneInput`; the button counts down a minute. */
+function codeButton(buttonId, phoneInput, purpose) {
+  const button = $(buttonId);
+  button.addEventListener('click', async () => {
+    showError('');
+    const phone = $(phoneInput).value.trim();
+    if (!/^1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g, ''))) return showError('请先填写正确的11位手机号。');
+    button.disabled = true;
+    try {
+      const answer = await api('POST', '/api/verification-codes', { phone, purpose });
+      let left = answer.retryAfterSeconds ?? 60;
+      button.textContent = `已发送（${left}秒后可重发）`;
+      const timer = setInterval(() => {
+        left -= 1;
+        if (left > 0) button.textContent = `已发送（${left}秒后可重发）`;
+        else {
+          window.clearInterval(timer);
+          button.textContent = '重新获取验证码';
+          button.disabled = false;
+        }
+      }, 1000);
+    } catch (err) {
+      button.disabled = false;
+      showError(err.message);
+    }
+  });
+}
+codeButton('send-code', 'phone', 'booking');
+codeButton('m-send-code', 'm-phone', 'manage');
 
 // ------------------------------------------------------------------ booking
 async function loadRooms() {
@@ -105,6 +146,7 @@ $('step-contact').addEventListener('submit', async (e) => {
   e.preventDefault();
   showError('');
   if (!$('materials-ok').checked) return showError('请先确认已备齐所需材料。');
+  if (state.codesRequired && !/^\d{6}$/.test($('code').value.trim())) return showError('请先点击“获取验证码”，再填写短信里的6位数字。');
   $('confirm').disabled = true;
   try {
     const appt = await api('POST', '/api/appointments', {
@@ -114,6 +156,7 @@ $('step-contact').addEventListener('submit', async (e) => {
       name: $('name').value.trim(),
       phone: $('phone').value.trim(),
       materialsConfirmed: true,
+      ...(state.codesRequired ? { verificationCode: $('code').value.trim() } : {}),
     });
     showDone(appt);
   } catch (err) {
@@ -157,7 +200,14 @@ $('lookup').addEventListener('submit', async (e) => {
   try {
     const code = $('m-code').value.trim().toUpperCase();
     const phone = $('m-phone').value.trim();
-    state.found = { ...(await api('GET', `/api/appointments/${encodeURIComponent(code)}?phone=${encodeURIComponent(phone)}`)), typedPhone: phone };
+    if (state.codesRequired) {
+      // The code is exchanged once for a token that covers look-up, cancel and reschedule for 15 minutes.
+      const sms = $('m-code-sms').value.trim();
+      if (!/^\d{6}$/.test(sms)) return showError('请先点击“获取验证码”，再填写短信里的6位数字。');
+      state.manageToken = (await api('POST', '/api/verification-codes/check', { phone, purpose: 'manage', code: sms })).verificationToken;
+    }
+    const token = state.manageToken ? `&verificationToken=${encodeURIComponent(state.manageToken)}` : '';
+    state.found = { ...(await api('GET', `/api/appointments/${encodeURIComponent(code)}?phone=${encodeURIComponent(phone)}${token}`)), typedPhone: phone };
     renderFound();
   } catch (err) {
     $('found').classList.add('hidden');
@@ -177,7 +227,7 @@ function renderFound() {
 $('do-cancel').addEventListener('click', async () => {
   if (!confirm('确认取消这个预约吗？')) return;
   try {
-    const a = await api('POST', `/api/appointments/${encodeURIComponent(state.found.code)}/cancel`, { phone: state.found.typedPhone });
+    const a = await api('POST', `/api/appointments/${encodeURIComponent(state.found.code)}/cancel`, { phone: state.found.typedPhone, verificationToken: state.manageToken ?? undefined });
     state.found = { ...a, typedPhone: state.found.typedPhone };
     renderFound();
   } catch (err) {
@@ -198,7 +248,7 @@ $('do-reschedule').addEventListener('click', async () => {
         for (const s of d.slots.filter((x) => x.remaining > 0)) {
           choice(slots, `${hhmm(s.start)}–${hhmm(s.end)}`, `余 ${s.remaining}`, async () => {
             try {
-              const moved = await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/reschedule`, { phone: a.typedPhone, start: s.start });
+              const moved = await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/reschedule`, { phone: a.typedPhone, start: s.start, verificationToken: state.manageToken ?? undefined });
               state.found = { ...moved, typedPhone: a.typedPhone };
               renderFound();
               showError('');
@@ -225,4 +275,4 @@ function tab(which) {
 $('tab-book').addEventListener('click', () => tab('book'));
 $('tab-manage').addEventListener('click', () => tab('manage'));
 
-loadRooms().catch((err) => showError(err.message));
+loadCodeRules().then(loadRooms).catch((err) => showError(err.message));

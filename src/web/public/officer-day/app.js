@@ -74,7 +74,7 @@ function renderAppt(a) {
   line.append(
     el('span', { class: `badge ${STATUS_BADGE[a.status] ?? ''}`, text: a.statusText }),
     document.createTextNode(` ${a.serviceName} · ${a.name ?? '（未留姓名）'} · ${a.phone ?? ''} · `),
-    el('span', { class: 'muted', text: `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}` }),
+    el('span', { class: 'muted', text: `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}${a.walkIn ? '' : a.verified ? ' · 手机号已验证' : ' · 手机号未验证'}` }),
   );
   row.append(line);
   if (a.notes.length) {
