@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../src/http/app';
 import { OutboxModel } from '../../src/modules/outbox/outbox.model';
+import { BookingTokenModel } from '../../src/modules/appointments/appointment.model';
 import { createSmsProvider, createSmsSender, smsSettings } from '../../src/modules/sms';
 import { VerificationCodeModel } from '../../src/modules/verification/verification.model';
 import { testConfig, testLogger } from '../helpers/app';
@@ -36,6 +37,8 @@ function setup(extra: Record<string, string> = {}) {
     agent,
     /** Asks for a code and delivers the outbox; returns the code the resident's phone received. */
     async code(phone: string, purpose = 'manage', ip = '10.0.0.1') {
+      // "manage" codes go only to numbers with an active booking: give this one a booking token.
+      if (purpose === 'manage') await BookingTokenModel.updateOne({ _id: `${phone}|1` }, { $set: { phone, n: 1, code: 'YTESTAB' } }, { upsert: true });
       const res = await agent.post('/api/verification-codes').set('X-Forwarded-For', ip).send({ phone, purpose });
       await sender.tick();
       return { res, code: gateway.lastCode(phone) };
