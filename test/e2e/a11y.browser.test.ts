@@ -115,6 +115,16 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
         if (m.emergency <= m.smallest && m.smallest < m.body) problems.push(`${spec.name}: emergency line is the smallest text`);
       }
     }
+    // The booking flow: all steps so far on one page; in 长辈模式 one question per screen, with a way back.
+    await open(page, RESIDENT_PAGES.find((p) => p.name === 'booking')!);
+    await page.locator('#services button').first().click();
+    await page.locator('#days button').first().waitFor();
+    const shown = await page.locator('#book-view .step:visible h2').allTextContents();
+    if (elder) {
+      expect(shown).toEqual(['3. 选择日期']);
+      await page.locator('#step-day .back').click();
+      expect(await page.locator('#book-view .step:visible h2').allTextContents()).toEqual(['2. 选择办理事项']);
+    } else expect(shown).toEqual(['1. 选择警务室', '2. 选择办理事项', '3. 选择日期']);
     await page.close();
     expect(problems).toEqual([]);
   }, 120_000);
