@@ -4,7 +4,8 @@ import { createConversationCore, type ConversationCoreOverrides } from '../../mo
 import { createKfChannel, type KfChannel, type KfChannelOptions } from '../wecom-kf/kf.channel';
 import type { CallbackKeys } from './callback-crypto';
 import { createWecomClient, type WecomClient } from './client';
-import { kfSecret, roadStates, ROAD_LABELS, type RoadState, type WecomRoad } from './settings';
+import { createGroupTaskChannel, type GroupTaskChannel } from './group-tasks';
+import { contactSecret, kfSecret, roadStates, ROAD_LABELS, type RoadState, type WecomRoad } from './settings';
 import { WecomRoadStateModel, type WecomRoadStateDoc } from './wecom.models';
 
 /**
@@ -17,6 +18,7 @@ export interface WecomRuntime {
   client: WecomClient | null;
   callbackKeys: CallbackKeys | null;
   kf: KfChannel | null;
+  groups: GroupTaskChannel | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -54,6 +56,8 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
           ...options.kf,
         })
       : null;
+  const contact = contactSecret(config);
+  const groups = roads.groups.on && client && contact ? createGroupTaskChannel({ config, logger, client, secret: contact, now }) : null;
   for (const [road, state] of Object.entries(roads)) {
     if (!state.on) logger.debug({ road, missing: state.missing }, 'WeCom road off: settings missing');
   }
@@ -62,8 +66,10 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
     client,
     callbackKeys,
     kf,
+    groups,
     async start() {
       if (kf) await kf.start();
+      if (groups) await groups.start();
       for (const [road, state] of Object.entries(roads)) {
         if (state.on) logger.info({ road }, 'WeCom road on');
         else if (state.missing.length < 4) logger.warn({ road, missing: state.missing }, 'WeCom road off: settings missing');
@@ -71,6 +77,7 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
     },
     async stop() {
       if (kf) await kf.stop();
+      if (groups) await groups.stop();
     },
   };
 }

@@ -45,7 +45,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
       ? await JobDeliveryModel.find({ $or: runs.map((r) => ({ job: r.job, runKey: r.runKey })) }).lean()
       : [];
     const shown = deliveries.filter((d) => visible(d.room ? [d.room] : []));
-    const messages = shown.length ? await OutboxModel.find({ key: { $in: shown.map((d) => d.key) } }, { key: 1, status: 1, sentAt: 1, nextAttemptAt: 1 }).lean() : [];
+    const messages = shown.length ? await OutboxModel.find({ key: { $in: shown.map((d) => d.key) } }, { key: 1, status: 1, sentAt: 1, nextAttemptAt: 1, lastError: 1 }).lean() : [];
     const byKey = new Map(messages.map((m) => [m.key, m]));
     ctx.body = {
       runs: runs.map((r) => ({
@@ -65,7 +65,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
           .filter((d) => d.job === r.job && d.runKey === r.runKey)
           .map((d) => {
             const m = byKey.get(d.key);
-            return { audience: d.audience, room: d.room, recipient: d.label ?? '（未命名）', status: m?.status ?? 'pending', notBefore: m?.nextAttemptAt ?? null, sentAt: m?.sentAt ?? null };
+            return { audience: d.audience, room: d.room, recipient: d.label ?? '（未命名）', status: m?.status ?? 'pending', notBefore: m?.nextAttemptAt ?? null, sentAt: m?.sentAt ?? null, error: m?.lastError ?? null };
           }),
       })),
     };

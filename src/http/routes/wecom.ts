@@ -6,6 +6,9 @@ import { CallbackError, openEvent, verifyUrl } from '../../channels/wecom/callba
 import { createWecomRuntime, wecomStatus, type WecomRuntime } from '../../channels/wecom/runtime';
 import { noteRoad } from '../../channels/wecom/wecom.models';
 import { DomainError, badRequest, forbidden } from '../../lib/errors';
+import { z } from 'zod';
+import { parseInput } from '../validate';
+import { bindCustomerGroup, listCustomerGroups } from '../../modules/customer-groups';
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
@@ -82,6 +85,22 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
   router.get('/api/channels/status', requireOfficer(['admin']), async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { wecom: await wecomStatus(deps.config, clock()), wechaty: { statusUrl: '/api/bot/status' } };
+  });
+
+  // WeCom customer groups: list, sync from WeCom (owners = officers' WeCom userids), bind to a room.
+  router.get('/api/channels/wecom/groups', requireOfficer(['admin']), async (ctx) => {
+    ctx.body = { groups: (await listCustomerGroups()).map((g) => ({ chatId: g._id, owner: g.owner, name: g.name ?? null, room: g.room ?? null, syncedAt: g.syncedAt })) };
+  });
+  router.post('/api/channels/wecom/groups/sync', requireOfficer(['admin']), async (ctx) => {
+    const input = parseInput(z.object({ owners: z.array(z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, '企业微信账号格式不正确')).min(1).max(200) }), ctx.request.body);
+    const groups = wecom().groups;
+    if (!groups) throw new DomainError('unavailable', 'channel_off', `客户群群发未配置：缺少 ${wecom().roads.groups.missing.join('、')}（WeCom customer contact is not configured）`);
+    ctx.body = { synced: await groups.sync(input.owners) };
+  });
+  router.put('/api/channels/wecom/groups/:chatId', requireOfficer(['admin']), async (ctx) => {
+    const input = parseInput(z.object({ room: z.string().regex(/^[A-Za-z0-9]{2,16}$/, '警务室编号格式不正确').nullable() }), ctx.request.body);
+    const g = await bindCustomerGroup(ctx.params.chatId, input.room);
+    ctx.body = { group: { chatId: g._id, owner: g.owner, name: g.name ?? null, room: g.room ?? null } };
   });
 
   return router;

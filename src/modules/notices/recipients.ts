@@ -1,6 +1,7 @@
 import type { ReplyAddress } from '../conversations';
 import { GroupBindingModel, type GroupBinding } from '../groups/group.model';
 import { OfficerModel } from '../officers/officer.model';
+import { customerGroupsOfRooms } from '../customer-groups';
 
 /**
  * Who a job's messages go to: WeChat groups bound to rooms (the groups module's bindings) and
@@ -11,18 +12,21 @@ export interface BoundGroup {
   room: string;
   account: string | null;
   topic: string | null;
+  /** wechat: a group the wechaty bot sits in; wecom-group: a WeCom customer group (a group-send task its owner confirms). */
+  channel?: 'wechat' | 'wecom-group';
 }
 
 function toGroup(b: Pick<GroupBinding, 'groupId' | 'room' | 'account' | 'topic'>): BoundGroup {
   return { conversationId: b.groupId, room: b.room, account: b.account ?? null, topic: b.topic || null };
 }
 
-/** Active bindings of these rooms, one per WeChat group. */
+/** Active bindings of these rooms, one per WeChat group, and the WeCom customer groups bound to them. */
 export async function boundGroupsOfRooms(rooms: readonly string[]): Promise<BoundGroup[]> {
   if (rooms.length === 0) return [];
   // A binding exists while the group is bound (unbinding deletes it).
-  const docs = await GroupBindingModel.find({ room: { $in: [...rooms] } }).lean<GroupBinding[]>();
-  return dedupe(docs.map(toGroup));
+  const [docs, customer] = await Promise.all([GroupBindingModel.find({ room: { $in: [...rooms] } }).lean<GroupBinding[]>(), customerGroupsOfRooms(rooms)]);
+  const wecom: BoundGroup[] = customer.map((g) => ({ conversationId: g._id, room: g.room!, account: g.owner, topic: `${g.name ?? `客户群 ${g._id.slice(-6)}`}（企业微信）`, channel: 'wecom-group' }));
+  return dedupe([...docs.map(toGroup), ...wecom]);
 }
 
 /** Active bindings of these group ids (a group bound to no room is not a target). */
@@ -39,7 +43,7 @@ export function dedupe(groups: BoundGroup[]): BoundGroup[] {
 }
 
 export function groupAddress(g: BoundGroup): ReplyAddress {
-  return { channel: 'wechat', conversationId: g.conversationId, isGroup: true, account: g.account ?? undefined };
+  return { channel: g.channel ?? 'wechat', conversationId: g.conversationId, isGroup: true, account: g.account ?? undefined };
 }
 
 export interface OfficerTarget {

@@ -53,6 +53,8 @@ const outboxSchema = new Schema(
     sentAt: { type: Date, default: null },
     /** The id the outside service gave it (a WeCom group-send task's msgid). */
     externalId: { type: String, default: null, maxlength: 200 },
+    /** When it was handed over and began `awaiting` a person's confirmation. */
+    handedOverAt: { type: Date, default: null },
     /** Links back to what produced it. */
     item: { type: Types.ObjectId, ref: 'Item', default: null },
     source: { type: String, default: null, maxlength: 120 },

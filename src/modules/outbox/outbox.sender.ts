@@ -218,7 +218,7 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       return 'failed';
     }
     if (outcome && outcome.status === 'awaiting') {
-      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'awaiting', externalId: outcome.externalId, lastError: null } });
+      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'awaiting', externalId: outcome.externalId, handedOverAt: now(), lastError: null } });
     } else {
       await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
     }

@@ -9,6 +9,7 @@ const STATUS_LABELS = {
   running: '执行中', done: '已完成', failed: '失败', expired: '已过期/取消',
   pending: '待入队', queued: '排队中', sending: '发送中', sent: '已发送',
   scheduled: '已定时', due: '即将发送', missed: '错过（未发送）', cancelled: '已取消',
+  awaiting: '等待民警确认发送', held: '暂存（等待居民再次发消息）',
 };
 const AUDIENCE_LABELS = { group: '群', resident: '居民', officer: '民警' };
 
@@ -118,7 +119,7 @@ async function loadJobs() {
           el('li', {}, [
             el('span', { class: 'badge', text: AUDIENCE_LABELS[d.audience] || d.audience }),
             ` ${d.recipient} · `,
-            el('span', { class: 'muted', text: `${STATUS_LABELS[d.status] || d.status}${d.sentAt ? ` ${when(d.sentAt)}` : d.notBefore ? `（${when(d.notBefore)} 起发送）` : ''}` }),
+            el('span', { class: 'muted', text: `${STATUS_LABELS[d.status] || d.status}${d.sentAt ? ` ${when(d.sentAt)}` : d.notBefore ? `（${when(d.notBefore)} 起发送）` : ''}${d.error && d.status !== 'sent' ? ` · ${d.error}` : ''}` }),
           ])))
         : el('p', { class: 'muted', text: '本次没有需要发送的对象。' }),
     ]));
