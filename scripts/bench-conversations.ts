@@ -12,6 +12,7 @@
  *     Messages that create items or join threads add their inserts;
  *  3. end to end through a real Wechaty on wechaty-puppet-mock (core + outbox + sender loop).
  */
+import { surveySettings } from '../src/modules/surveys';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,7 @@ async function benchCore(total: number): Promise<void> {
   const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
   const logger = createLogger({ level: 'silent' });
   const knowledge = createKnowledge({ faq: syntheticFaq(1000), services: SERVICE_CATALOG.map((s) => ({ ...s, bookable: true })) });
-  const deps = { config, logger, knowledge, ai: null };
+  const deps = { config, logger, knowledge, ai: null, surveys: surveySettings(config) };
   const msg = (i: number, conv: string) => ({ channel: 'web' as const, conversationId: conv, senderId: conv, text: MESSAGES[i % MESSAGES.length], isGroup: false, mentioned: true, room: 'HPL', receivedAt: new Date() });
   for (let i = 0; i < 100; i++) await handleInbound(msg(i, `warm-${i % 10}`), deps);
   for (const concurrency of [1, 8, 32]) {

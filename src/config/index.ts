@@ -45,7 +45,6 @@ export const ConfigSchema = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10240).default(256),
   SEED_DEMO_DATA: bool.default(true),
   /** Until officer auth exists, the FAQ editing API is open only when this is on. */
-  FAQ_ADMIN_OPEN: bool.default(false),
   COOKIE_SECURE: bool.optional(),
   /**
    * Reverse proxies in front that append the client's address to X-Forwarded-For (0 = none:

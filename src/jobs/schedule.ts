@@ -19,19 +19,6 @@ export function slotKey(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mmZZ");
 }
 
-/** Local calendar date 'yyyy-MM-dd' of an instant. */
-export function localDate(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).toISODate()!;
-}
-
-/** The instant of a local date and time in the zone. */
-export function atLocal(date: string, hhmm: string, zone: string): Date {
-  const { hour, minute } = parseHHMM(hhmm);
-  const dt = DateTime.fromISO(date, { zone }).set({ hour, minute, second: 0, millisecond: 0 });
-  if (!dt.isValid) throw new Error(`invalid local date ${date}`);
-  return dt.toJSDate();
-}
-
 /**
  * Slots of `spec` in the half-open range (from, to], oldest first. The range is what the
  * scheduler has not looked at yet, so a slot on the boundary belongs to exactly one tick.

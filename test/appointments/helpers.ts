@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon';
 import { RoomScheduleModel } from '../../src/modules/appointments/schedule.model';
-import { invalidateScheduleCache, resetCalendarSeedMemo } from '../../src/modules/appointments/schedule.service';
+import { invalidateScheduleCache } from '../../src/modules/appointments/schedule.service';
 
 export const ZONE = 'Asia/Shanghai';
 
@@ -30,13 +29,3 @@ export async function setSchedule(
 /** Distinct valid mobile numbers. */
 export const mobile = (i: number) => `139${String(10_000_000 + i).slice(-8)}`;
 
-/** The first open day at least `minDaysAhead` days from now (Shanghai), given a list of closed dates. */
-export function futureWorkday(minDaysAhead: number, closed: Set<string> = new Set()): string {
-  let d = DateTime.now().setZone(ZONE).startOf('day').plus({ days: minDaysAhead });
-  while (d.weekday === 7 || closed.has(d.toISODate() as string)) d = d.plus({ days: 1 });
-  return d.toISODate() as string;
-}
-
-export function resetSeedMemo(): void {
-  resetCalendarSeedMemo();
-}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config';
 import { createGroundedAnswerer } from '../../src/ai/grounded-answer';
 import { buildMessages, parseModelAnswer } from '../../src/ai/prompt';
+import { surveySettings } from '../../src/modules/surveys';
 import { handleInbound, type ConversationDeps } from '../../src/modules/conversations/conversation.service';
 import { createKnowledge } from '../../src/modules/conversations/knowledge';
 import { seedAll } from '../../src/modules/seed/seed.service';
@@ -51,7 +52,7 @@ function deps(): ConversationDeps {
   if (shared) return shared;
   const { port } = server.address() as AddressInfo;
   const config = loadConfig({ NODE_ENV: 'test', OPENAI_API_KEY: 'test-key', OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: 'local-qwen', OPENAI_TIMEOUT_MS: '400' });
-  shared = { config, logger: testLogger(), knowledge: createKnowledge(), ai: createGroundedAnswerer(config, testLogger()) };
+  shared = { config, logger: testLogger(), knowledge: createKnowledge(), ai: createGroundedAnswerer(config, testLogger()), surveys: surveySettings(config) };
   return shared;
 }
 const msg = (text: string) => ({ channel: 'web' as const, conversationId: `ai-${Math.random()}`, senderId: 's', text, isGroup: false, mentioned: true, room: 'HPL', receivedAt: new Date() });

@@ -1,6 +1,5 @@
 import { GroupBindingModel } from '../../src/modules/groups/group.model';
 import { AppointmentModel } from '../../src/modules/appointments/appointment.model';
-import { OutboxModel } from '../../src/modules/outbox/outbox.model';
 import { createScheduler, messageJobs, type Scheduler } from '../../src/jobs';
 import { testConfig, testLogger } from '../helpers/app';
 
@@ -42,9 +41,4 @@ export async function createAppointment(props: { room: string; start: Date; conv
     origin: props.conversationId ? { channel: 'wechat', conversationId: props.conversationId, isGroup: false } : null,
   });
   return code;
-}
-
-/** Outbox messages grouped by recipient conversation and purpose. */
-export async function outboxFor(filter: Record<string, unknown>) {
-  return OutboxModel.find(filter).sort({ createdAt: 1 }).lean();
 }

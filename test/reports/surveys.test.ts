@@ -7,7 +7,7 @@ import { createItem } from '../../src/modules/items/item.service';
 import { OutboxModel } from '../../src/modules/outbox/outbox.model';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { RatingCommentModel, RatingModel, SurveyModel } from '../../src/modules/surveys/survey.model';
-import { handleSurveyAnswer, registerSurveyHooks, requestSurvey } from '../../src/modules/surveys/survey.service';
+import { handleSurveyAnswer as handleAnswer, registerSurveyHooks, requestSurvey as requestSurveyWith, surveySettings, type RequestSurveyProps, type SurveySettings } from '../../src/modules/surveys';
 import { generateTipSecret, hashTipSecret } from '../../src/modules/tips/tip.secret';
 import type { InboundMessage } from '../../src/modules/conversations';
 import { buildTestApp } from '../helpers/app';
@@ -18,6 +18,10 @@ const T0 = new Date('2024-06-03T02:00:00Z');
 let db: TestDatabase;
 let app: Koa;
 let unregister: () => void;
+let settings: SurveySettings;
+// The survey settings come from the test app's config, as in every process.
+const requestSurvey = (props: Omit<RequestSurveyProps, 'settings'>) => requestSurveyWith({ ...props, settings });
+const handleSurveyAnswer = (msg: InboundMessage) => handleAnswer(msg, settings);
 
 beforeAll(async () => {
   db = await startTestDatabase();
@@ -25,6 +29,7 @@ beforeAll(async () => {
   const built = buildTestApp();
   app = built.app as unknown as Koa;
   unregister = registerSurveyHooks({ config: built.config });
+  settings = surveySettings(built.config);
 });
 
 afterAll(async () => {

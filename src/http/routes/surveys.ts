@@ -6,7 +6,7 @@ import type { AppState } from '../types';
 import { parseInput } from '../validate';
 import { openTip } from '../../modules/tips/tip.service';
 import { RATING_LABELS, SurveyModel, RatingModel, type RatingValue, type Survey } from '../../modules/surveys/survey.model';
-import { answerSurvey, findSurveyByToken, surveyForResolvedItem } from '../../modules/surveys/survey.service';
+import { answerSurvey, findSurveyByToken, surveyForResolvedItem, surveySettings } from '../../modules/surveys';
 import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
 import { rateLimitByIp } from '../middleware/rate-limit';
 
@@ -53,6 +53,7 @@ function presentSurvey(survey: Survey, answered: RatingValue | null, now: Date) 
  */
 export function surveysRouter(config: Config, options: { now?: () => Date } = {}): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });
+  const settings = surveySettings(config);
   const limiter = createRateLimiter({ name: 'survey', points: config.TIP_RATE_LOOKUP_PER_10MIN, windowMs: 600_000 });
   const clock = options.now ?? (() => new Date());
 
@@ -67,7 +68,7 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
     const input = parseInput(AnswerSchema, ctx.request.body);
     const survey = await findSurveyByToken(String(ctx.params.token));
     if (!survey) throw surveyNotFound();
-    const result = await answerSurvey({ survey, rating: input.rating, comment: input.comment, via: 'token', now: clock() });
+    const result = await answerSurvey({ survey, rating: input.rating, comment: input.comment, via: 'token', now: clock(), settings });
     ctx.body = { result };
   });
 
@@ -79,9 +80,9 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
     const now = clock();
     // Normally created when the tip was resolved; a tip resolved before surveys existed gets one now.
     let survey = await SurveyModel.findById(`item:${String(item._id)}`).lean<Survey>();
-    if (!survey) survey = (await surveyForResolvedItem({ ...item, anonymous: true }, item.resolvedAt ?? now))?.survey ?? null;
+    if (!survey) survey = (await surveyForResolvedItem({ ...item, anonymous: true }, settings, item.resolvedAt ?? now))?.survey ?? null;
     if (!survey) throw tipNotFound();
-    const result = await answerSurvey({ survey, rating: input.rating, comment: input.comment, via: 'tip', now });
+    const result = await answerSurvey({ survey, rating: input.rating, comment: input.comment, via: 'tip', now, settings });
     ctx.body = { result };
   });
 

@@ -49,19 +49,6 @@ export function confirmationText(props: {
   return lines.join('\n');
 }
 
-export function reminderText(props: { kind: 'evening' | 'hour'; appointment: MessageAppointment; room: MessageRoom; zone: string }): string {
-  const { appointment: a, room } = props;
-  const lead = props.kind === 'evening' ? '温馨提醒：您明天在警务室有预约。' : '温馨提醒：您的预约将在约1小时后开始。';
-  return [
-    lead,
-    `预约号：${a.code}`,
-    `事项：${a.serviceName}`,
-    `时间：${formatSlot(a.start, a.end, props.zone)}`,
-    `地点：${room.name}，${room.address}`,
-    '请按时到达并带齐材料；如不能前来，请及时取消预约（三次预约未到将暂停网上预约）。',
-  ].join('\n');
-}
-
 function hoursText(minutes: number): string {
   if (minutes % 60 === 0) return `${minutes / 60} 小时`;
   return `${minutes} 分钟`;

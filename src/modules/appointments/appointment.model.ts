@@ -1,5 +1,5 @@
 import { CHANNEL_NAMES } from '../../lib/channel-names';
-import { Schema, model, type InferSchemaType, type HydratedDocument, Types } from 'mongoose';
+import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 import { SERVICE_KEYS } from '../services/catalog';
 
 /**
@@ -87,7 +87,6 @@ appointmentSchema.index({ phone: 1, status: 1 });
 appointmentSchema.index({ start: 1, status: 1 });
 
 export type Appointment = InferSchemaType<typeof appointmentSchema> & { _id: string };
-export type AppointmentDocument = HydratedDocument<Appointment>;
 export const AppointmentModel = model('Appointment', appointmentSchema);
 
 /** One seat of one base slot. Its existence is the booking of that seat; deleting it frees the seat. */
@@ -106,7 +105,6 @@ const seatSchema = new Schema(
 );
 seatSchema.index({ room: 1, slotStart: 1, seat: 1 }, { unique: true });
 seatSchema.index({ code: 1 });
-export type Seat = InferSchemaType<typeof seatSchema>;
 export const SeatModel = model('AppointmentSeat', seatSchema);
 
 /** Per-mobile cap: token n of N. Held while the booking is active. */

@@ -26,6 +26,6 @@ export { normalizeMobile } from './phone';
 export { isoWeekday } from './slots';
 export { onAppointmentCompleted, type AppointmentCompletedEvent } from './appointment.events';
 export { appointmentsStartingBetween, type DueAppointment } from './reminders';
-export { confirmationText, reminderText, formatSlot } from './appointment.messages';
+export { confirmationText, formatSlot } from './appointment.messages';
 export { appointmentPolicy, type AppointmentPolicy } from './appointment.policy';
 export { seedHolidayCalendar } from './schedule.service';

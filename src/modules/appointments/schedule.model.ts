@@ -47,7 +47,6 @@ const roomScheduleSchema = new Schema(
   { timestamps: true },
 );
 roomScheduleSchema.index({ room: 1 }, { unique: true });
-export type RoomSchedule = InferSchemaType<typeof roomScheduleSchema>;
 export const RoomScheduleModel = model('RoomSchedule', roomScheduleSchema);
 
 /**

@@ -279,7 +279,6 @@ export function remainingForSlot(slot: ServiceSlot, held: Map<number, Set<number
   return min === Infinity ? 0 : min;
 }
 
-export type SlotProblem = 'closed_day' | 'not_offered' | 'not_on_grid' | WindowProblem;
 
 /** Finds the service slot that starts exactly at `start`, or says why there is none. */
 export function locateSlot(

@@ -63,10 +63,6 @@ export async function recordAudit(props: AuditProps): Promise<void> {
   await AuditModel.create(toDoc(props));
 }
 
-export async function recordAudits(entries: AuditProps[]): Promise<void> {
-  if (entries.length) await AuditModel.insertMany(entries.map(toDoc), { ordered: false });
-}
-
 export interface AuditQuery {
   rooms: string[] | 'all';
   room?: string;

@@ -108,7 +108,3 @@ export async function logout(sessionId: string): Promise<void> {
   await SessionModel.deleteOne({ _id: sessionId });
 }
 
-export function requireLogin(officer: SessionOfficer | undefined): SessionOfficer {
-  if (!officer) throw unauthorized();
-  return officer;
-}

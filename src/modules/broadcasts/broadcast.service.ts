@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest } from '../../lib/errors';
 import { broadcastSlot, BROADCAST_JOB, broadcastJob } from './broadcast.job';
@@ -159,8 +158,4 @@ export async function broadcastDelivery(list: Broadcast[], env: Pick<JobEnv, 'ca
     out.set(String(b._id), { state, deliveries });
   }
   return out;
-}
-
-export function localDateOf(d: Date, zone: string): string {
-  return DateTime.fromJSDate(d, { zone }).toISODate()!;
 }

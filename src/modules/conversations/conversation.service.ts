@@ -7,13 +7,10 @@ import type { Analysis, EmergencyInfo } from '../../understanding/types';
 import { DEFAULT_SLA_MINUTES } from '../items/item.service';
 import { createItem } from '../items/item.service';
 import { claimEmergencyWindow, recordEmergencyItem, releaseEmergencyWindow } from './emergency-window';
-import { handleSurveyAnswer } from '../surveys';
+import { handleSurveyAnswer, type SurveySettings } from '../surveys';
 import type { Room } from '../rooms/room.model';
-import { getFlow, registerFlow } from './flows';
+import { getFlow } from './flows';
 import { originOf } from './flows/common';
-import { complaintFlow, disputeFlow } from './flows/report.flow';
-import { statusFlow } from './flows/status.flow';
-import { tipFlow } from './flows/tip.flow';
 import type { Flow, FlowContext, FlowResult, FlowState } from './flows/types';
 import { appendResidentMessage, findJoinableItem, loadItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
@@ -40,6 +37,8 @@ export interface ConversationDeps {
   knowledge: Knowledge;
   /** Grounded answers by a language model (src/ai); optional. It never sees emergencies. */
   ai?: GroundedAnswerer | null;
+  /** The survey window and follow-up SLAs, from this process's config. */
+  surveys: SurveySettings;
   now?: () => Date;
 }
 
@@ -52,9 +51,6 @@ export interface HandleResult {
   /** Code of an item created or joined by this message. */
   itemCode?: string;
 }
-
-// The core's own flows; other modules add theirs to flows/index.ts (e.g. booking).
-for (const flow of [tipFlow, disputeFlow, complaintFlow, statusFlow]) registerFlow(flow);
 
 const EXIT = /^(退出|结束|不办了|返回菜单)$/;
 const MENU = /^(菜单|主菜单|帮助|help|menu|\?|？)$/i;
@@ -106,7 +102,7 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
   const memoryRead = remembered();
   memoryRead.catch(() => undefined); // its failure surfaces below, if it is awaited
   if (!msg.newConversation) {
-    const replies = await handleSurveyAnswer(msg);
+    const replies = await handleSurveyAnswer(msg, deps.surveys);
     if (replies) return { replies, room: msg.room, route: 'survey' };
   }
 

@@ -1,6 +1,7 @@
 import { createGroundedAnswerer, type GroundedAnswerer } from '../../ai/grounded-answer';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
+import { surveySettings } from '../surveys';
 import { handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
 import { createKnowledge, type Knowledge } from './knowledge';
 import type { InboundMessage } from './messages';
@@ -33,6 +34,7 @@ export function createConversationCore(config: Config, logger: Logger, overrides
     logger,
     knowledge: overrides.knowledge ?? createKnowledge(),
     ai: overrides.ai !== undefined ? overrides.ai : createGroundedAnswerer(config, logger),
+    surveys: surveySettings(config, logger),
     now: overrides.now,
   };
   return {

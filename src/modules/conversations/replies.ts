@@ -160,7 +160,3 @@ export function appointmentHandoffReply(room: Room | null): OutboundReply {
   const where = room ? `请致电${room.name}（${room.phone}），或在办公时间（${room.hoursText}）到警务室办理。` : '请致电您所在的警务室，或在办公时间到警务室办理。';
   return { text: `在线预约暂未开通。${where}`, options: [{ label: '办事指南', value: COMMANDS.services }] };
 }
-
-export function rateLimitedText(): string {
-  return '您发送得太快了，请稍后再试。紧急情况请直接拨打110。';
-}

@@ -64,17 +64,6 @@ export async function faqVersion(): Promise<string> {
   return `${count}:${newest?.updatedAt?.getTime() ?? 0}`;
 }
 
-type Listener = () => void;
-const listeners = new Set<Listener>();
-/** In-process notification of an edit (other instances notice through faqVersion()). */
-export function onFaqChanged(listener: Listener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-function changed(): void {
-  for (const l of listeners) l();
-}
-
 export async function listFaq(filter: { q?: string; service?: string } = {}): Promise<Faq[]> {
   const query: Record<string, unknown> = {};
   if (filter.service) query.service = filter.service;
@@ -101,19 +90,16 @@ export async function createFaq(req: FaqCreateReq): Promise<Faq> {
     active: req.active,
   });
   if (!outcome.won) throw conflict('该问答编号已存在（FAQ id already exists）', 'faq_exists');
-  changed();
   return outcome.doc;
 }
 
 export async function updateFaq(id: string, req: FaqUpdateReq): Promise<Faq> {
   const doc = await FaqModel.findOneAndUpdate({ faqId: id }, { $set: req }, { new: true, runValidators: true }).lean<Faq>();
   if (!doc) throw notFound('未找到该问答（FAQ entry not found）', 'faq_not_found');
-  changed();
   return doc;
 }
 
 export async function deleteFaq(id: string): Promise<void> {
   const res = await FaqModel.deleteOne({ faqId: id });
   if (res.deletedCount === 0) throw notFound('未找到该问答（FAQ entry not found）', 'faq_not_found');
-  changed();
 }

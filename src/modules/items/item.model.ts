@@ -1,5 +1,5 @@
 import { CHANNEL_NAMES } from '../../lib/channel-names';
-import { Schema, model, type InferSchemaType, type HydratedDocument, Types } from 'mongoose';
+import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 import { SERVICE_KEYS } from '../services/catalog';
 
 /**
@@ -102,7 +102,6 @@ itemSchema.index({ 'origin.conversationId': 1, status: 1 });
 itemSchema.index({ room: 1, createdAt: 1 });
 
 export type Item = InferSchemaType<typeof itemSchema> & { _id: Types.ObjectId; createdAt: Date; updatedAt: Date };
-export type ItemDocument = HydratedDocument<Item>;
 export const ItemModel = model('Item', itemSchema);
 
 /** One entry of an item's thread: insert-only. */

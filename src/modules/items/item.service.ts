@@ -118,9 +118,3 @@ export async function ensureItemCodes(): Promise<number> {
   return missing.length;
 }
 
-/** The open item of a conversation, if any — a resident's further messages join its thread. */
-export async function findOpenItemForConversation(conversationId: string): Promise<Item | null> {
-  return ItemModel.findOne({ 'origin.conversationId': conversationId, status: { $in: ['new', 'claimed', 'waiting'] } })
-    .sort({ createdAt: -1 })
-    .lean<Item>();
-}

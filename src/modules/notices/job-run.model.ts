@@ -14,7 +14,6 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  *   never decides exclusivity (a stale write just makes the next tick look at more slots).
  */
 export const JOB_RUN_STATUSES = ['running', 'done', 'failed', 'expired'] as const;
-export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
 
 const jobRunSchema = new Schema(
   {
@@ -79,7 +78,6 @@ const jobDeliverySchema = new Schema(
 );
 jobDeliverySchema.index({ key: 1 }, { unique: true });
 jobDeliverySchema.index({ job: 1, runKey: 1 });
-export type JobDelivery = InferSchemaType<typeof jobDeliverySchema> & { _id: Types.ObjectId };
 export const JobDeliveryModel = model('JobDelivery', jobDeliverySchema);
 
 const schedulerStateSchema = new Schema(

@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType, Types } from 'mongoose';
+import { Schema, model, Types } from 'mongoose';
 
 /**
  * An in-app notice for one officer (SLA escalations, the daily digest). Officers are not
@@ -23,5 +23,4 @@ officerNotificationSchema.index({ key: 1 }, { unique: true });
 officerNotificationSchema.index({ officer: 1, at: -1 });
 officerNotificationSchema.index({ item: 1, kind: 1 });
 
-export type OfficerNotification = InferSchemaType<typeof officerNotificationSchema> & { _id: Types.ObjectId };
 export const OfficerNotificationModel = model('OfficerNotification', officerNotificationSchema);

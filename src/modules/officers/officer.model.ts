@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const OFFICER_ROLES = ['officer', 'supervisor', 'admin'] as const;
 export type OfficerRole = (typeof OFFICER_ROLES)[number];
@@ -32,5 +32,4 @@ officerSchema.index({ username: 1 }, { unique: true });
 officerSchema.index({ rooms: 1 });
 
 export type Officer = InferSchemaType<typeof officerSchema>;
-export type OfficerDocument = HydratedDocument<Officer>;
 export const OfficerModel = model('Officer', officerSchema);

@@ -1,6 +1,6 @@
 import type { Logger } from '../../logging/logger';
 import { isDuplicateKeyError } from '../../storage/unique-insert';
-import { addDays, dayRange, dayStart, daysInMonth, localDay, monthLastDay, monthOfDay, monthStartDay } from './calendar';
+import { addDays, dayRange, dayStart, daysInMonth, localDay, monthOfDay } from './calendar';
 import { addFigures, count, emptyFigures, entityKey, ITEM_KIND_KEYS, loadFigures, storeFigures, type DayFigures, type Figures, type StoredFigures } from './figures';
 import {
   ReportDayMarkModel,
@@ -242,5 +242,3 @@ export async function rebuildAllRollups(opts: RollupOptions & { since?: string }
   opts.logger?.info({ days: marks.length, dayDocs: dayDocCount, months: months.size }, 'report rollups rebuilt');
   return { days: marks.length, dayDocs: dayDocCount, months: months.size };
 }
-
-export { monthLastDay, monthStartDay };

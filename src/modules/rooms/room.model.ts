@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { Schema, model, type InferSchemaType } from 'mongoose';
 
 export const ROOM_TYPES = ['urban', 'rural', 'joint_villages', 'mobile'] as const;
 export type RoomType = (typeof ROOM_TYPES)[number];
@@ -46,7 +46,6 @@ roomSchema.index({ code: 1 }, { unique: true });
 roomSchema.index({ district: 1, code: 1 });
 
 export type Room = InferSchemaType<typeof roomSchema>;
-export type RoomDocument = HydratedDocument<Room>;
 export const RoomModel = model('Room', roomSchema);
 
 /** Read-cache keys of rooms (src/lib/read-cache.ts): room edits forget them. */

@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType, type HydratedDocument } from 'mongoose';
+import { Schema, model, type InferSchemaType } from 'mongoose';
 import { SERVICE_KEYS } from './catalog';
 
 /** The stored, editable catalog of the 21 delegated services (seeded from catalog.ts). */
@@ -19,7 +19,6 @@ const serviceSchema = new Schema(
 serviceSchema.index({ key: 1 }, { unique: true });
 
 export type Service = InferSchemaType<typeof serviceSchema>;
-export type ServiceDocument = HydratedDocument<Service>;
 export const ServiceModel = model('Service', serviceSchema);
 
 /** How the mode reads to a resident: completed here, forwarded, or handled on their behalf. */

@@ -88,7 +88,6 @@ const ratingCommentSchema = new Schema(
   { timestamps: false },
 );
 
-export type RatingComment = InferSchemaType<typeof ratingCommentSchema> & { _id: string };
 export const RatingCommentModel = model('SurveyRatingComment', ratingCommentSchema);
 
 const pendingSchema = new Schema(

@@ -35,15 +35,17 @@ import { askComment, COMMENT_OPTIONS, isDecline, parseRatingAnswer, RATING_OPTIO
 /** Minutes after a rating during which the next message is taken as its (optional) comment. */
 export const COMMENT_MINUTES = 30;
 
-interface SurveySettings {
+/** What the surveys take from the config; every process (web, scheduler, bot) builds its own with surveySettings(). */
+export interface SurveySettings {
+  /** Hours a resident has to answer (SURVEY_WINDOW_HOURS). */
   windowHours: number;
+  /** Minutes a follow-up item may wait for an officer, per kind (SLA_MINUTES). */
   slaMinutes?: Partial<Record<string, number>>;
   logger?: Logger;
 }
-let settings: SurveySettings = { windowHours: 72 };
 
-export function configureSurveys(next: Partial<SurveySettings>): void {
-  settings = { ...settings, ...next };
+export function surveySettings(config: Pick<Config, 'SURVEY_WINDOW_HOURS' | 'SLA_MINUTES'>, logger?: Logger): SurveySettings {
+  return { windowHours: config.SURVEY_WINDOW_HOURS, slaMinutes: config.SLA_MINUTES, logger };
 }
 
 export const subjectKey = (type: SubjectType, id: string) => `${type}:${id}`;
@@ -81,6 +83,7 @@ export interface RequestSurveyProps {
   serviceName?: string | null;
   anonymous?: boolean;
   now?: Date;
+  settings: SurveySettings;
 }
 
 export interface RequestSurveyResult {
@@ -95,6 +98,7 @@ export interface RequestSurveyResult {
  * (key `survey:<type>:<id>`). Idempotent: a second call for the same subject changes nothing.
  */
 export async function requestSurvey(props: RequestSurveyProps): Promise<RequestSurveyResult> {
+  const { settings } = props;
   const now = props.now ?? new Date();
   const key = subjectKey(props.subject.type, props.subject.id);
   // In a group the question must address one member; without one it is not sent.
@@ -169,7 +173,8 @@ export async function recordRating(props: { survey: Survey; rating: RatingValue;
  * Stores the one comment of a rating; the call that stores it opens the follow-up item when
  * the rating was 不满意. Returns the follow-up item's code, if one was opened.
  */
-export async function recordComment(props: { survey: Survey; rating: Rating; text: string; now: Date }): Promise<{ stored: boolean; followupCode: string | null }> {
+async function recordComment(props: { survey: Survey; rating: Rating; text: string; now: Date; settings: SurveySettings }): Promise<{ stored: boolean; followupCode: string | null }> {
+  const { settings } = props;
   const text = maskPersonalData(props.text.replace(/\s+/g, ' ').trim()).slice(0, 1000);
   if (!text) return { stored: false, followupCode: null };
   const outcome = await insertUnique(RatingCommentModel, { _id: props.survey._id, room: props.survey.room, rating: props.rating.rating, text, at: props.now });
@@ -200,7 +205,7 @@ export async function recordComment(props: { survey: Survey; rating: Rating; tex
  * The conversation core's hook: answers to a pending survey ("1/2/3", then an optional comment).
  * Returns null when the message is not a survey answer, so the core handles it as usual.
  */
-export async function handleSurveyAnswer(msg: InboundMessage): Promise<OutboundReply[] | null> {
+export async function handleSurveyAnswer(msg: InboundMessage, settings: SurveySettings): Promise<OutboundReply[] | null> {
   const key = pendingKey({ channel: msg.channel, conversationId: msg.conversationId, isGroup: msg.isGroup, person: msg.senderId });
   // Read through the driver: every chat message asks, and almost always nothing is pending.
   const pending = await findByKey<SurveyPending>(SurveyPendingModel, key);
@@ -242,7 +247,7 @@ export async function handleSurveyAnswer(msg: InboundMessage): Promise<OutboundR
   if (isDecline(msg.text)) return [{ text: TEXT.thanks }];
   const [survey, rating] = await Promise.all([SurveyModel.findById(pending.survey).lean<Survey>(), RatingModel.findById(pending.survey).lean<Rating>()]);
   if (!survey || !rating) return null;
-  const { followupCode } = await recordComment({ survey, rating, text: msg.text, now });
+  const { followupCode } = await recordComment({ survey, rating, text: msg.text, now, settings });
   return [{ text: followupCode ? TEXT.commentFollowup : TEXT.commentThanks }];
 }
 
@@ -256,7 +261,7 @@ export interface AnswerResult {
 }
 
 /** A rating (and optional comment) given through the web token or a tip's code. */
-export async function answerSurvey(props: { survey: Survey; rating: RatingValue; comment?: string | null; via: Rating['via']; now?: Date }): Promise<AnswerResult> {
+export async function answerSurvey(props: { survey: Survey; rating: RatingValue; comment?: string | null; via: Rating['via']; now?: Date; settings: SurveySettings }): Promise<AnswerResult> {
   const now = props.now ?? new Date();
   const outcome = await recordRating({ survey: props.survey, rating: props.rating, via: props.via, now });
   if (outcome.status === 'late') return { counted: false, reason: 'late', rating: null, ratingLabel: null, commentStored: false, followupOpened: false };
@@ -264,7 +269,7 @@ export async function answerSurvey(props: { survey: Survey; rating: RatingValue;
   let commentStored = false;
   let followupOpened = false;
   if (outcome.status === 'recorded' && props.comment && rating) {
-    const c = await recordComment({ survey: props.survey, rating, text: props.comment, now });
+    const c = await recordComment({ survey: props.survey, rating, text: props.comment, now, settings: props.settings });
     commentStored = c.stored;
     followupOpened = c.followupCode !== null;
   }
@@ -301,7 +306,7 @@ function addressOfItem(item: Item): ReplyAddress | null {
   return { channel: o.channel as ChannelName, conversationId: o.conversationId, isGroup: o.isGroup ?? false, mentionId: o.isGroup ? (o.senderId ?? undefined) : undefined, account: o.account ?? undefined };
 }
 
-export async function surveyForResolvedItem(item: Item, now?: Date): Promise<RequestSurveyResult | null> {
+export async function surveyForResolvedItem(item: Item, settings: SurveySettings, now?: Date): Promise<RequestSurveyResult | null> {
   let to = addressOfItem(item);
   if (to?.isGroup && !to.mentionId) to = null; // a group, but nobody to address
   // Anonymous tips are rated by code; other items without a way back cannot be asked.
@@ -315,10 +320,11 @@ export async function surveyForResolvedItem(item: Item, now?: Date): Promise<Req
     subjectCode: item.code,
     anonymous: item.anonymous ?? false,
     now,
+    settings,
   });
 }
 
-export async function surveyForCompletedAppointment(ev: AppointmentCompletedEvent & { officerId?: string | null }, now?: Date): Promise<RequestSurveyResult | null> {
+export async function surveyForCompletedAppointment(ev: AppointmentCompletedEvent & { officerId?: string | null }, settings: SurveySettings, now?: Date): Promise<RequestSurveyResult | null> {
   if (!ev.origin) return null;
   return requestSurvey({
     subject: { type: 'appointment', id: ev.id },
@@ -328,6 +334,7 @@ export async function surveyForCompletedAppointment(ev: AppointmentCompletedEven
     subjectCode: ev.code,
     serviceName: ev.serviceName,
     now: now ?? ev.completedAt,
+    settings,
   });
 }
 
@@ -338,14 +345,14 @@ let unsubscribe: Array<() => void> = [];
  * (main.ts and createApp); calling again replaces the earlier subscription.
  */
 export function registerSurveyHooks(deps: { config: Pick<Config, 'SURVEY_WINDOW_HOURS' | 'SLA_MINUTES'>; logger?: Logger }): () => void {
-  configureSurveys({ windowHours: deps.config.SURVEY_WINDOW_HOURS, slaMinutes: deps.config.SLA_MINUTES, logger: deps.logger });
+  const settings = surveySettings(deps.config, deps.logger);
   for (const off of unsubscribe) off();
   unsubscribe = [
     onItemResolved(async (item) => {
-      await surveyForResolvedItem(item);
+      await surveyForResolvedItem(item, settings);
     }),
     onAppointmentCompleted(async (ev) => {
-      await surveyForCompletedAppointment(ev);
+      await surveyForCompletedAppointment(ev, settings);
     }),
   ];
   return () => {

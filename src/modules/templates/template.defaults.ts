@@ -105,8 +105,6 @@ export const TEMPLATE_DEFINITIONS: TemplateDefinition[] = [
   },
 ];
 
-export const TEMPLATE_KEYS = TEMPLATE_DEFINITIONS.map((t) => t.key);
-
 export function templateDefinition(key: string): TemplateDefinition | undefined {
   return TEMPLATE_DEFINITIONS.find((t) => t.key === key);
 }

@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 /**
  * An officer's version of a message template: for one room (scope = room code) or for the
@@ -16,5 +16,4 @@ const templateSchema = new Schema(
 );
 templateSchema.index({ key: 1, scope: 1 }, { unique: true });
 
-export type MessageTemplate = InferSchemaType<typeof templateSchema>;
 export const TemplateModel = model('MessageTemplate', templateSchema);

@@ -1,36 +1,18 @@
 import { bookingFlow } from './booking.flow';
+import { complaintFlow, disputeFlow } from './report.flow';
+import { statusFlow } from './status.flow';
+import { tipFlow } from './tip.flow';
 import type { Flow } from './types';
 
-export type { Flow, FlowContext, FlowResult, FlowState } from './types';
+export type { Flow } from './types';
 
 /**
- * The registry of multi-turn flows the conversation core can start and resume.
- *
- * Other modules add their flow here: one import and one entry in FLOWS, e.g.
- *   import { bookingFlow } from './booking.flow';
- *   const FLOWS: Flow[] = [bookingFlow, …];
- * The core looks flows up by name ('booking' for the appointment intent); until a flow named
- * 'booking' is registered, the appointment intent answers with a hand-off message.
- * The core's own flows (tip, dispute, complaint, status) are registered by the core itself.
+ * Every multi-turn flow the conversation core can start and resume, by name. The core starts
+ * 'booking' for the appointment intent, 'tip' / 'dispute' / 'complaint' / 'status' for theirs.
+ * A new flow is one import and one entry here.
  */
-const FLOWS: Flow[] = [bookingFlow];
-
-const extra = new Map<string, Flow>();
-
-/** Registers a flow at run time (the core's own flows; tests). A later registration under the same name wins. */
-export function registerFlow(flow: Flow): void {
-  extra.set(flow.name, flow);
-}
-
-export function unregisterFlow(name: string): void {
-  extra.delete(name);
-}
+const FLOWS: readonly Flow[] = [bookingFlow, tipFlow, disputeFlow, complaintFlow, statusFlow];
 
 export function getFlow(name: string): Flow | null {
-  return extra.get(name) ?? FLOWS.find((f) => f.name === name) ?? null;
-}
-
-export function listFlows(): Flow[] {
-  const names = new Set<string>([...FLOWS.map((f) => f.name), ...extra.keys()]);
-  return [...names].map((n) => getFlow(n) as Flow);
+  return FLOWS.find((f) => f.name === name) ?? null;
 }
