@@ -6,8 +6,9 @@ import { createItem } from '../../src/modules/items/item.service';
 import { count, loadFigures } from '../../src/modules/reports/figures';
 import { ReportDayModel, ReportMonthModel, ReportTrendModel } from '../../src/modules/reports/rollup.model';
 import { rebuildAllRollups, runRollups } from '../../src/modules/reports/rollup.service';
-import { answerSurvey, requestSurvey } from '../../src/modules/surveys/survey.service';
+import { answerSurvey, requestSurvey, surveySettings } from '../../src/modules/surveys/survey.service';
 import { seedAll } from '../../src/modules/seed/seed.service';
+import { testConfig } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -65,7 +66,7 @@ it('the nightly rollups of each day equal a rebuild made after later claims, tra
   await at('2026-03-02T10:05', () => replyToItem({ actor: o1, itemId: A._id, text: '请带身份证到警务室办理。', settings }));
   await at('2026-03-02T10:30', () => claimItem({ actor: o1, itemId: C._id, settings }));
   await at('2026-03-02T11:00', () => resolveItem({ actor: o1, itemId: A._id, settings }));
-  const { survey } = await at('2026-03-02T11:00', () => requestSurvey({ subject: { type: 'item', id: String(A._id) }, room: 'HPL', officerId: o1.id, now: clock.now } as never));
+  const { survey } = await at('2026-03-02T11:00', () => requestSurvey({ subject: { type: 'item', id: String(A._id) }, room: 'HPL', officerId: o1.id, now: clock.now, settings: surveySettings(testConfig()) } as never));
   await nightly('2026-03-03');
 
   // Day 2: 王强 takes B (received on day 1), C is transferred to him, A is reopened and resolved again by him;
@@ -74,7 +75,7 @@ it('the nightly rollups of each day equal a rebuild made after later claims, tra
   await at('2026-03-03T09:10', () => transferItem({ actor: o1, itemId: C._id, targetOfficerId: o2.id, settings }));
   await at('2026-03-03T10:00', () => reopenItem({ actor: o2, itemId: A._id, settings }));
   await at('2026-03-03T10:30', () => resolveItem({ actor: o2, itemId: A._id, settings }));
-  await at('2026-03-03T11:00', () => answerSurvey({ survey, rating: 'satisfied', via: 'token', now: clock.now }));
+  await at('2026-03-03T11:00', () => answerSurvey({ survey, rating: 'satisfied', via: 'token', now: clock.now, settings: surveySettings(testConfig()) }));
   await nightly('2026-03-04');
 
   // Day 3: D gets its (late) first answer from 张伟; 王强 resolves C; B is reopened... by nobody: it stays open.
