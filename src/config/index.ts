@@ -129,6 +129,8 @@ export const ConfigSchema = z.object({
   /** Outbox sender: poll interval (ms) and attempts before a message is marked failed. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60000).default(1000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** Delivered (or finally failed) outbox messages are deleted by the nightly housekeeping after this many days. */
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** One-time group binding codes expire after this many minutes. */
   BIND_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
   /** Appointments: defaults for rooms whose schedule was never edited (each room's schedule is editable). */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { AppointmentModel } from '../modules/appointments/appointment.model';
-import { ItemModel, type Item } from '../modules/items/item.model';
+import { ITEM_KIND_LABELS, ItemModel, type Item, type ItemKind } from '../modules/items/item.model';
 import { renderFor } from '../modules/templates/template.service';
 import { notifyOfficer } from '../modules/notices';
 import { activeOfficers, type OfficerTarget } from '../modules/notices';
@@ -56,7 +56,8 @@ async function digestFor(ctx: JobRunContext, officer: OfficerTarget): Promise<vo
   });
   if (waiting.length === 0 && appointments === 0) return;
   const overdue = waiting.filter((i) => i.dueAt <= ctx.slotAt).length;
-  const lines = waiting.slice(0, MAX_LISTED).map((i) => `· ${i.code} ${i.summary}${i.dueAt <= ctx.slotAt ? '（已超时）' : ''}`);
+  // Codes and kinds only: what residents wrote (tips above all) never goes to an officer's WeChat.
+  const lines = waiting.slice(0, MAX_LISTED).map((i) => `· ${i.code} ${ITEM_KIND_LABELS[i.kind as ItemKind] ?? i.kind}${i.dueAt <= ctx.slotAt ? '（已超时）' : ''}`);
   if (waiting.length > MAX_LISTED) lines.push(`……另有${waiting.length - MAX_LISTED}件，请登录工作台查看。`);
   const text = await renderFor('digest.officer', officer.rooms[0], {
     name: officer.name,

@@ -1,5 +1,6 @@
 import { LoginFailureModel, SessionModel } from '../modules/auth/session.model';
 import { purgeIdleConversationStates } from '../modules/conversations/state.service';
+import { purgeDeliveredMessages } from '../modules/outbox/outbox.sender';
 import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
 import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
 import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
@@ -38,10 +39,11 @@ export function housekeepingJob(): JobDefinition {
       await purgeEmergencyWindows(now);
       // Yesterday's and older keys of the client-address hash: their hashes become unlinkable.
       await purgeClientHashKeys(now);
+      const outbox = await purgeDeliveredMessages(now, ctx.env.config.OUTBOX_RETENTION_DAYS);
       const verification = await purgeVerification(now);
       const sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
       const failures = (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000) } })).deletedCount ?? 0;
-      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification }, 'housekeeping finished');
+      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification, outbox }, 'housekeeping finished');
     },
   };
 }

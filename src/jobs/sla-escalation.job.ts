@@ -74,7 +74,9 @@ async function escalate(ctx: JobRunContext, item: Item, room: Room | null, level
     'room.name': room?.name ?? item.room,
     code: item.code,
     kind: ITEM_KIND_LABELS[item.kind as ItemKind] ?? item.kind,
-    summary: item.summary,
+    // What the resident wrote never goes to an officer's WeChat: a template that still names
+    // {{summary}} gets the kind again.
+    summary: ITEM_KIND_LABELS[item.kind as ItemKind] ?? item.kind,
     due: DateTime.fromJSDate(item.dueAt, { zone: ctx.env.zone }).toFormat('M月d日 HH:mm'),
   });
   for (const officer of officers) {

@@ -18,3 +18,15 @@ export function maskPersonalData(text: string): string {
 export function containsPersonalData(text: string): boolean {
   return maskPersonalData(text) !== text;
 }
+
+const TIP_SECRET = /(?<![A-Za-z0-9])[A-Za-z0-9]{4}(?:-[A-Za-z0-9]{4}){4}(?![A-Za-z0-9])/g;
+const TIP_CODE = /(?<![A-Za-z0-9])J[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{7}(?![A-Za-z0-9])/g;
+const ONE_TIME_CODE = /(验证码|绑定码|查询密码)([^0-9A-Za-z]{0,4})[0-9A-Za-z-]{4,24}/g;
+
+/**
+ * What a delivered message keeps of its text: tip secrets, tip codes and one-time codes are
+ * blanked, so nothing readable of them stays next to the recipient's WeChat id once sent.
+ */
+export function redactDelivered(text: string): string {
+  return text.replace(ONE_TIME_CODE, '$1$2[已删除]').replace(TIP_SECRET, '[已删除]').replace(TIP_CODE, 'J*******');
+}

@@ -1,4 +1,5 @@
 import type { OutboxChannel } from './outbox.service';
+import { redactDelivered } from '../../lib/mask';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMessage, type OutboxOpenRow } from './outbox.model';
@@ -217,10 +218,13 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
       log.warn({ message: String(message._id), attempt, final, reason: reason.slice(0, 200) }, 'outbox send failed');
       return 'failed';
     }
+    // Once handed over, secrets and codes in the text are blanked (the row stays for the jobs page until purged).
+    const redacted = redactDelivered(message.text);
+    const text = redacted !== message.text ? { text: redacted } : {};
     if (outcome && outcome.status === 'awaiting') {
-      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'awaiting', externalId: outcome.externalId, handedOverAt: now(), lastError: null } });
+      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'awaiting', externalId: outcome.externalId, handedOverAt: now(), lastError: null, ...text } });
     } else {
-      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now() } });
+      await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sent', sentAt: now(), ...text } });
     }
     await OutboxOpenModel.deleteOne({ _id: message._id });
     log.debug({ message: String(message._id), attempt, purpose: message.purpose }, 'outbox message sent');
@@ -284,4 +288,17 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
 /** Sends claimed today by this sender name (the daily cap counts attempts, which is the conservative side). */
 export async function sendsSince(senderPrefix: string, since: Date): Promise<number> {
   return OutboxSendModel.countDocuments({ sender: { $regex: `^${senderPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` }, claimedAt: { $gte: since } });
+}
+
+/** Deletes delivered (and finally failed) messages older than the retention, with their send claims. */
+export async function purgeDeliveredMessages(now: Date, retentionDays: number): Promise<number> {
+  const before = new Date(now.getTime() - retentionDays * 86_400_000);
+  const old = await OutboxModel.find({ $or: [{ status: 'sent', sentAt: { $lt: before } }, { status: 'failed', updatedAt: { $lt: before } }] }, { _id: 1 }).lean();
+  const ids = old.map((m) => m._id);
+  for (let k = 0; k < ids.length; k += 1000) {
+    const batch = ids.slice(k, k + 1000);
+    await OutboxModel.deleteMany({ _id: { $in: batch } });
+    await OutboxSendModel.deleteMany({ message: { $in: batch } });
+  }
+  return ids.length;
 }

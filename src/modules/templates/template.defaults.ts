@@ -73,14 +73,14 @@ export const TEMPLATE_DEFINITIONS: TemplateDefinition[] = [
     label: '超时提醒（民警）',
     audience: 'officer',
     placeholders: ['room.name', 'code', 'kind', 'summary', 'due'],
-    text: '【超时提醒】{{room.name}}的{{kind}} {{code}} 已超过处理时限（{{due}}）仍未办结：{{summary}}。请尽快处理。',
+    text: '【超时提醒】{{room.name}}的{{kind}} {{code}} 已超过处理时限（{{due}}）仍未办结，请登录工作台尽快处理。',
   },
   {
     key: 'sla.supervisor',
     label: '超时上报（督导）',
     audience: 'officer',
     placeholders: ['room.name', 'code', 'kind', 'summary', 'due'],
-    text: '【超时上报】{{room.name}}的{{kind}} {{code}} 自{{due}}起超时未办结，已提醒责任民警仍未处理：{{summary}}。',
+    text: '【超时上报】{{room.name}}的{{kind}} {{code}} 自{{due}}起超时未办结，已提醒责任民警仍未处理，请登录工作台查看。',
   },
   {
     key: 'digest.officer',
