@@ -1,7 +1,7 @@
+import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
 import { AppointmentModel } from '../modules/appointments/appointment.model';
 import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments';
-import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
 import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';
 import { queueSms, smsSettings } from '../modules/sms';
@@ -64,7 +64,7 @@ async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: 
   const sms = smsSettings(ctx.env.config);
   for (const a of appts) {
     if (a.start <= now) continue; // caught up too late: it has begun
-    if (!rooms.has(a.room)) rooms.set(a.room, await RoomModel.findOne({ code: a.room }).lean<Room>());
+    if (!rooms.has(a.room)) rooms.set(a.room, await roomByCode(a.room));
     const start = DateTime.fromJSDate(a.start, { zone });
     if (!a.replyTo) {
       // Booked on the web page: a text, when SMS is on. The key makes it one text per booking,

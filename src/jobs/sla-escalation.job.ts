@@ -1,7 +1,7 @@
+import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
 import { ITEM_KIND_LABELS, ItemModel, type Item, type ItemKind, type ItemStatus } from '../modules/items/item.model';
 import { EscalationModel, escalationKey } from '../modules/notices/escalation.model';
-import { RoomModel, type Room } from '../modules/rooms/room.model';
 import { renderFor } from '../modules/templates/template.service';
 import { insertUnique } from '../storage/unique-insert';
 import { notifyOfficer } from '../modules/notices';
@@ -59,7 +59,7 @@ export function slaEscalationJob(): JobDefinition {
     async run(ctx) {
       const rooms = new Map<string, Room | null>();
       for (const { item, level } of await pendingEscalations(ctx.slotAt, supervisorAfter(ctx.env))) {
-        if (!rooms.has(item.room)) rooms.set(item.room, await RoomModel.findOne({ code: item.room }).lean<Room>());
+        if (!rooms.has(item.room)) rooms.set(item.room, await roomByCode(item.room));
         const room = rooms.get(item.room) ?? null;
         if (level === 1) await escalate(ctx, item, room, 1, await roomOfficers(item.room));
         else if (room) await escalate(ctx, item, room, 2, await districtSupervisors(room.district));

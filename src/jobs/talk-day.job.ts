@@ -1,5 +1,5 @@
+import { roomByCode } from '../modules/rooms';
 import { DateTime } from 'luxon';
-import { RoomModel } from '../modules/rooms/room.model';
 import { TalkDaySettingsModel } from '../modules/talk-day/talk-day.model';
 import { enabledOccurrences, occurrenceFor, talkDayText, toInput, type TalkDayPhase } from '../modules/talk-day/talk-day.service';
 import type { TalkDayOccurrence } from '../modules/talk-day/talk-day.plan';
@@ -59,7 +59,7 @@ export function talkDayJob(): JobDefinition {
     async run(ctx) {
       const { room: code, month, phase } = ctx.payload as { room: string; month: string; phase: TalkDayPhase };
       const [room, doc] = await Promise.all([
-        RoomModel.findOne({ code, active: true }).lean(),
+        roomByCode(code, { activeOnly: true }),
         TalkDaySettingsModel.findOne({ room: code }).lean<TalkDaySettings>(),
       ]);
       if (!room || !doc) return;

@@ -1,3 +1,4 @@
+import { roomByCode } from '../../modules/rooms';
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { badRequest, notFound, tooManyRequests } from '../../lib/errors';
@@ -5,7 +6,6 @@ import type { AppDeps } from '../app';
 import type { AppContext, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, requireOfficer } from '../middleware/auth';
-import { RoomModel } from '../../modules/rooms/room.model';
 import { findService } from '../../modules/services/service.service';
 import { appointmentIcs } from '../../modules/appointments/appointment.ics';
 import { appointmentPolicy, type AppointmentPolicy } from '../../modules/appointments/appointment.policy';
@@ -63,7 +63,7 @@ function appointmentGuards(config: Config) {
 const codeParam = (ctx: AppContext) => parseInput(roomCodeSchema, ctx.params.code);
 
 async function roomOf(code: string) {
-  return RoomModel.findOne({ code }, { code: 1, name: 1, address: 1, phone: 1 }).lean();
+  return roomByCode(code, { fields: ['code', 'name', 'address', 'phone'] });
 }
 
 async function materialsOf(service: string): Promise<string[]> {
@@ -232,7 +232,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   rooms.get('/:code/day', requireOfficer(), async (ctx) => {
     const code = codeParam(ctx);
     const { date } = parseInput(DayQuerySchema, ctx.query);
-    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
+    const room = await roomByCode(code, { fields: ['code'] });
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     await assertRoomAccess(ctx, room.code);
     const day = await roomDay({ room: room.code, date, policy });
@@ -257,7 +257,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   rooms.post('/:code/walk-ins', requireOfficer(), async (ctx) => {
     const code = codeParam(ctx);
     const body = parseInput(WalkInSchema, ctx.request.body ?? {});
-    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
+    const room = await roomByCode(code, { fields: ['code'] });
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
     const appt = await registerWalkIn({ room: room.code, service: body.service, name: body.name ?? null, phone: body.phone ?? null, start: body.start ?? null, officer: { id: officer.id }, policy, now: now() });
@@ -267,7 +267,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
 
   rooms.get('/:code/schedule', requireOfficer(), async (ctx) => {
     const code = codeParam(ctx);
-    const room = await RoomModel.findOne({ code }).lean();
+    const room = await roomByCode(code);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     await assertRoomAccess(ctx, room.code);
     const spec = await loadScheduleSpec(room, policy);
@@ -277,7 +277,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   rooms.put('/:code/schedule', requireOfficer(), async (ctx) => {
     const code = codeParam(ctx);
     const input = parseInput(ScheduleSchema, ctx.request.body ?? {});
-    const room = await RoomModel.findOne({ code }).lean();
+    const room = await roomByCode(code);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
     await saveSchedule(room.code, input, officer.username);

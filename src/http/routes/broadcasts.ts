@@ -8,7 +8,7 @@ import { createJobEnv } from '../../modules/notices';
 import { accessibleRoomCodes, roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { GroupBindingModel } from '../../modules/groups/group.model';
-import { findRoom } from '../../modules/rooms/room.service';
+import { findRoom } from '../../modules/rooms';
 import { BROADCAST_KIND_LABELS, BROADCAST_KINDS, type Broadcast } from '../../modules/broadcasts/broadcast.model';
 import { broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from '../../modules/broadcasts/broadcast.service';
 

@@ -6,7 +6,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import type { AppState } from '../types';
 import { roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { findRoom } from '../../modules/rooms/room.service';
+import { findRoom } from '../../modules/rooms';
 import { presentBindCode, presentBinding } from '../../modules/groups/group.presenter';
 import { createBindCode, listGroupBindings } from '../../modules/groups/group.service';
 

@@ -1,3 +1,4 @@
+import { roomByCode } from '../../modules/rooms';
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
 import { Types } from 'mongoose';
@@ -16,7 +17,6 @@ import { type Item } from '../../modules/items/item.model';
 import { appendMessage } from '../../modules/items/thread';
 import { LiveHub } from '../../modules/live/live.hub';
 import { publishLiveEvent } from '../../modules/live/live.service';
-import { RoomModel } from '../../modules/rooms/room.model';
 import { CannedReplyModel } from '../../modules/inbox/canned-reply.model';
 import { presentCannedReply, presentItemDetail, presentItemSummary, presentThreadMessage } from '../../modules/inbox/inbox.presenter';
 import {
@@ -180,7 +180,7 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
 
   router.get('/:id', async (ctx) => {
     const { item, officer } = await loadAuthorized(ctx, { withContact: true });
-    const [thread, room] = await Promise.all([loadThread(item._id), RoomModel.findOne({ code: item.room }, { district: 1 }).lean()]);
+    const [thread, room] = await Promise.all([loadThread(item._id), roomByCode(item.room, { fields: ['district'] })]);
     const attachmentIds = thread.flatMap((m) => m.attachments ?? []).filter((id) => Types.ObjectId.isValid(id));
     const [names, attachments, targets] = await Promise.all([
       officerNames([item.assignee, ...thread.map((m) => m.officer)]),

@@ -8,7 +8,7 @@ import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
-import { findRoom } from '../../modules/rooms/room.service';
+import { findRoom } from '../../modules/rooms';
 import type { MobileVisit } from '../../modules/mobile-visits/mobile-visit.model';
 import { noticeAt } from '../../modules/mobile-visits/mobile-visit.plan';
 import { cancelVisit, createVisit, findVisit, listVisits } from '../../modules/mobile-visits/mobile-visit.service';

@@ -1,3 +1,4 @@
+import { roomsByCodes } from '../../modules/rooms';
 import Router from '@koa/router';
 import { hash } from '@node-rs/argon2';
 import { Types } from 'mongoose';
@@ -10,7 +11,6 @@ import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { SessionModel } from '../../modules/auth/session.model';
 import { recordAudit } from '../../modules/audit/audit.service';
-import { RoomModel } from '../../modules/rooms/room.model';
 import { OFFICER_ROLES, OFFICER_ROLE_LABELS, OfficerModel, type Officer, type OfficerRole } from '../../modules/officers/officer.model';
 
 const password = z.string().min(10, '密码至少 10 位').max(128).refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码需同时包含字母和数字');
@@ -71,7 +71,7 @@ export function presentOfficer(o: OfficerWithHash) {
 
 async function assertRoomsExist(codes: string[]): Promise<void> {
   if (!codes.length) return;
-  const found = await RoomModel.find({ code: { $in: codes } }, { code: 1 }).lean();
+  const found = await roomsByCodes(codes, { fields: ['code'] });
   const missing = codes.filter((c) => !found.some((r) => r.code === c));
   if (missing.length) throw badRequest(`警务室不存在：${missing.join('、')}（Unknown room）`, { missing }, 'room_not_found');
 }

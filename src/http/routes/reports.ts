@@ -1,3 +1,4 @@
+import { roomByCode, roomsByCodes } from '../../modules/rooms';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
@@ -8,7 +9,6 @@ import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items/item.model';
 import { OfficerModel } from '../../modules/officers/officer.model';
-import { RoomModel } from '../../modules/rooms/room.model';
 import { currentMonth, MONTH_RE } from '../../modules/reports/calendar';
 import { dailyChart, rankingChart, trendChart } from '../../modules/reports/charts';
 import { toCsv, type Cell } from '../../modules/reports/csv';
@@ -48,7 +48,7 @@ async function resolveRequest(ctx: AppContext, query: MonthlyReportQuery, settin
   }
   let focus: ReportFocus = { type: 'overview' };
   if (query.room) {
-    const room = await RoomModel.findOne({ code: query.room }, { code: 1 }).lean();
+    const room = await roomByCode(query.room, { fields: ['code'] });
     if (!room) throw notFound('未找到该警务室（Unknown room）', 'room_not_found');
     await assertRoomAccess(ctx, room.code);
     focus = { type: 'room', room: room.code };
@@ -213,7 +213,7 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
   router.get('/scope', requireOfficer(), async (ctx) => {
     const officer = currentOfficer(ctx.state);
     const codes = await accessibleRoomCodes(officer);
-    const rooms = await RoomModel.find(codes === 'all' ? {} : { code: { $in: codes } }, { code: 1, name: 1, district: 1, districtName: 1 }).lean();
+    const rooms = await roomsByCodes(codes, { fields: ['code', 'name', 'district', 'districtName'] });
     const officers =
       officer.role === 'officer'
         ? [{ id: officer.id, name: officer.name }]

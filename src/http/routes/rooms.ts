@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
 import type { AppState } from '../types';
-import { presentRoom } from '../../modules/rooms/room.presenter';
-import { findRoom, listRooms, roomOfficers } from '../../modules/rooms/room.service';
+import { presentRoom, findRoom, listRooms, roomOfficers } from '../../modules/rooms';
 
 export function roomsRouter(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/rooms' });

@@ -6,7 +6,7 @@ import { badRequest, notFound } from '../../lib/errors';
 import type { AppContext, AppState } from '../types';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { findRoom } from '../../modules/rooms/room.service';
+import { findRoom } from '../../modules/rooms';
 import { loadSettings, occurrenceFor, saveSettings } from '../../modules/talk-day/talk-day.service';
 import { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day/talk-day.rules';
 import { presentOccurrence, presentSettings } from '../../modules/talk-day/talk-day.presenter';

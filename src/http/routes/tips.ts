@@ -1,3 +1,4 @@
+import { roomByCode } from '../../modules/rooms';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
@@ -9,7 +10,6 @@ import { imageUpload, uploadedFile } from '../middleware/upload';
 import { storeAttachment } from '../../modules/attachments/attachment.service';
 import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
 import { rateLimitByIp } from '../middleware/rate-limit';
-import { RoomModel } from '../../modules/rooms/room.model';
 import { presentTipForTipster } from '../../modules/tips/tip.presenter';
 import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
 
@@ -73,7 +73,7 @@ export function tipsRouter(config: Config, options: { now?: () => Date } = {}): 
 
   router.get('/:code', rateLimitByIp(lookupLimiter, clock), async (ctx) => {
     const item = await loadTip(ctx);
-    const [room, thread] = await Promise.all([RoomModel.findOne({ code: item.room }, { name: 1 }).lean(), tipsterThread(item)]);
+    const [room, thread] = await Promise.all([roomByCode(item.room, { fields: ['name'] }), tipsterThread(item)]);
     await recordAudit({ actor: { kind: 'tipster' }, action: 'tip.tipster_view', item });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { tip: presentTipForTipster(item, room?.name ?? null, thread) };

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Room } from '../rooms/room.model';
+import { type Room } from '../rooms';
 import { APPOINTMENT_STATUS_LABELS, type Appointment, type AppointmentStatus } from './appointment.model';
 import type { AppointmentPolicy } from './appointment.policy';
 import { cancelDeadline } from './appointment.records';

@@ -1,6 +1,6 @@
+import { roomByCode } from '../rooms';
 import { DateTime } from 'luxon';
 import { normalizeCode } from '../../lib/codes';
-import { RoomModel } from '../rooms/room.model';
 import { APPOINTMENT_STATUS_LABELS, AppointmentModel, type AppointmentStatus } from './appointment.model';
 
 const ZONE = 'Asia/Shanghai';
@@ -25,7 +25,7 @@ export async function appointmentStatusFacts(code: string, zone = ZONE): Promise
   if (!normalized || !normalized.startsWith('Y')) return null;
   const appt = await AppointmentModel.findById(normalized, { room: 1, serviceName: 1, start: 1, end: 1, status: 1, code: 1 }).lean();
   if (!appt) return null;
-  const room = await RoomModel.findOne({ code: appt.room }, { name: 1, address: 1 }).lean();
+  const room = await roomByCode(appt.room, { fields: ['name', 'address'] });
   const start = DateTime.fromJSDate(appt.start, { zone });
   const end = DateTime.fromJSDate(appt.end, { zone });
   const status = appt.status as AppointmentStatus;

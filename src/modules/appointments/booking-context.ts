@@ -2,7 +2,7 @@ import type { ChannelName } from '../../lib/channel-names';
 import { DateTime } from 'luxon';
 import { type DomainError, badRequest, notFound } from '../../lib/errors';
 import { cachedRead } from '../../lib/read-cache';
-import { ROOM_READ_PREFIX, RoomModel, type Room } from '../rooms/room.model';
+import { ROOM_READ_PREFIX, findRoom, type Room } from '../rooms';
 import { findService } from '../services/service.service';
 import type { Service } from '../services/service.model';
 import type { AppointmentPolicy } from './appointment.policy';
@@ -35,7 +35,7 @@ export interface Setting {
 
 export async function loadRoom(code: string): Promise<Room> {
   const upper = code.toUpperCase();
-  const room = await cachedRead(`${ROOM_READ_PREFIX}${upper}`, () => RoomModel.findOne({ code: upper, active: true }).lean<Room>());
+  const room = await cachedRead(`${ROOM_READ_PREFIX}${upper}`, () => findRoom(upper));
   if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
   return room;
 }

@@ -1,5 +1,5 @@
+import { roomsByCodes } from '../rooms';
 import type { ChannelName } from '../../lib/channel-names';
-import { RoomModel } from '../rooms/room.model';
 import { AppointmentModel, type Appointment } from './appointment.model';
 import type { ReplyOrigin } from './booking-context';
 
@@ -24,7 +24,7 @@ export interface DueAppointment {
 /** Booked (not cancelled, not yet checked in) appointments starting in [from, to): for reminder jobs. */
 export async function appointmentsStartingBetween(from: Date, to: Date): Promise<DueAppointment[]> {
   const appts = await AppointmentModel.find({ status: 'booked', start: { $gte: from, $lt: to } }).sort({ start: 1 }).lean<Appointment[]>();
-  const rooms = await RoomModel.find({ code: { $in: [...new Set(appts.map((a) => a.room))] } }, { code: 1, name: 1, address: 1 }).lean();
+  const rooms = await roomsByCodes([...new Set(appts.map((a) => a.room))], { fields: ['code', 'name', 'address'] });
   return appts.map((a) => {
     const room = rooms.find((r) => r.code === a.room);
     const origin = a.origin && !a.origin.isGroup ? a.origin : null;

@@ -1,7 +1,7 @@
+import { roomExists, type Room } from '../rooms';
 import { DateTime } from 'luxon';
 import { badRequest, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
-import { RoomModel, type Room } from '../rooms/room.model';
 import holidayData from './data/cn-public-holidays.json';
 import type { AppointmentPolicy } from './appointment.policy';
 import { CalendarEntryModel, CalendarSeedModel, RoomScheduleModel, type CalendarEntryDoc } from './schedule.model';
@@ -172,7 +172,7 @@ export async function putCalendarEntry(input: CalendarInput) {
   if (input.kind === 'closure' && input.scope === '*') throw badRequest('临时闭室需指定警务室（a closure belongs to one room）', undefined, 'validation_failed');
   if ((input.startTime && !input.endTime) || (!input.startTime && input.endTime)) throw badRequest('时间段需同时填写开始和结束（start and end together）', undefined, 'validation_failed');
   if (input.startTime && input.endTime && toMinutes(input.endTime) <= toMinutes(input.startTime)) throw badRequest('结束时间必须晚于开始时间（end after start）', undefined, 'validation_failed');
-  if (input.scope !== '*' && !(await RoomModel.exists({ code: input.scope }))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+  if (input.scope !== '*' && !(await roomExists(input.scope))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
   const doc = {
     scope: input.scope,
     date: input.date,

@@ -1,4 +1,4 @@
-import { RoomModel } from '../rooms/room.model';
+import { roomCodesOfDistrict } from '../rooms';
 import type { SessionOfficer } from './auth.types';
 
 /**
@@ -9,8 +9,7 @@ export async function accessibleRoomCodes(officer: Pick<SessionOfficer, 'role' |
   if (officer.role === 'admin') return 'all';
   if (officer.role === 'supervisor') {
     if (!officer.district) return [];
-    const rooms = await RoomModel.find({ district: officer.district }, { code: 1 }).lean();
-    return rooms.map((r) => r.code);
+    return roomCodesOfDistrict(officer.district);
   }
   return officer.rooms;
 }

@@ -7,7 +7,7 @@ import type { JobEnv } from '../notices';
 import { insertUnique } from '../../storage/unique-insert';
 import { JobRunModel } from '../notices/job-run.model';
 import { OutboxModel } from '../outbox/outbox.model';
-import type { Room } from '../rooms/room.model';
+import { type Room } from '../rooms';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';
 import { BroadcastModel, type Broadcast, type BroadcastKind } from './broadcast.model';
 

@@ -8,7 +8,7 @@ import { DEFAULT_SLA_MINUTES } from '../items/item.service';
 import { createItem } from '../items/item.service';
 import { claimEmergencyWindow, recordEmergencyItem, releaseEmergencyWindow } from './emergency-window';
 import { handleSurveyAnswer, type SurveySettings } from '../surveys';
-import type { Room } from '../rooms/room.model';
+import { type Room } from '../rooms';
 import { getFlow } from './flows';
 import { originOf } from './flows/common';
 import type { Flow, FlowContext, FlowResult, FlowState } from './flows/types';

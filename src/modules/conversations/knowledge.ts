@@ -1,9 +1,7 @@
 import { createUnderstanding, type Understanding } from '../../understanding';
 import type { FaqEntry } from '../../understanding/types';
 import { faqVersion, loadActiveFaq, seedFaqIfEmpty } from '../faq/faq.service';
-import type { Room } from '../rooms/room.model';
-import type { RoomOfficerView } from '../rooms/room.presenter';
-import { findRoom, listRooms, roomOfficers } from '../rooms/room.service';
+import { type Room, type RoomOfficerView, findRoom, listRooms, roomOfficers } from '../rooms';
 import { SERVICE_CATALOG, type ServiceKey } from '../services/catalog';
 import { listServices } from '../services/service.service';
 

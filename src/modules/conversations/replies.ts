@@ -5,8 +5,7 @@
 import type { OutboundReply, ReplyOption } from './messages';
 import type { EmergencyInfo } from '../../understanding/types';
 import { describeMode } from '../services/service.model';
-import type { Room } from '../rooms/room.model';
-import type { RoomOfficerView } from '../rooms/room.presenter';
+import { type Room, type RoomOfficerView } from '../rooms';
 import type { FaqEntry } from '../../understanding/types';
 import type { ServiceInfo } from './knowledge';
 

@@ -1,9 +1,9 @@
+import { roomByCode } from '../rooms';
 import { randomInt } from 'node:crypto';
 import { CODE_ALPHABET } from '../../lib/codes';
 import { insertUnique, isDuplicateKeyError } from '../../storage/unique-insert';
 import { canAccessRoom } from '../auth/access';
 import { OfficerModel } from '../officers/officer.model';
-import { RoomModel } from '../rooms/room.model';
 import { BindCodeModel, BindCodeUseModel, GroupBindingModel, type BindCode, type GroupBinding } from './group.model';
 
 /** "绑定 HPL", "绑定HPL 7K2M9QAB", "解除绑定". */
@@ -70,7 +70,7 @@ export async function handleBindCommand(input: BindCommandInput): Promise<{ repl
     return { reply: '已解除本群与警务室的绑定，机器人将不再在本群回复。', bound: null };
   }
 
-  const room = await RoomModel.findOne({ code: cmd.room, active: true }).lean();
+  const room = await roomByCode(cmd.room, { activeOnly: true });
   if (!room) return { reply: `没有找到警务室 ${cmd.room}，请核对编号。`, bound: null };
 
   // Rebinding a group from room A to room B takes someone who may act for both rooms: an

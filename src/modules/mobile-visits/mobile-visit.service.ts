@@ -1,8 +1,8 @@
+import { roomByCode, roomsByCodes } from '../rooms';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
 import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../notices';
-import { RoomModel, type Room } from '../rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';
 import { WEEKDAY_LABELS } from '../talk-day/talk-day.rules';
 import { MobileVisitModel, type MobileVisit } from './mobile-visit.model';
@@ -29,13 +29,13 @@ export async function createVisit(props: CreateVisitProps): Promise<MobileVisit>
   if (props.targetRooms.length + props.targetGroups.length === 0) {
     throw badRequest('请至少选择一个通知的警务室或群（Choose at least one room or group to notify）', undefined, 'no_targets');
   }
-  const room = await RoomModel.findOne({ code: props.room, active: true }).lean<Room>();
+  const room = await roomByCode(props.room, { activeOnly: true });
   if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-  const targets = await RoomModel.find({ code: { $in: props.targetRooms }, active: true }, { code: 1, district: 1 }).lean();
+  const targets = await roomsByCodes(props.targetRooms, { activeOnly: true, fields: ['code', 'district'] });
   const bad = props.targetRooms.filter((c) => !targets.some((t) => t.code === c && t.district === room.district));
   if (bad.length) throw badRequest(`以下警务室不存在或不在本辖区：${bad.join('、')}（Unknown room or another district）`, { rooms: bad }, 'invalid_target_room');
   const groups = await boundGroupsByIds(props.targetGroups);
-  const groupRooms = await RoomModel.find({ code: { $in: groups.map((g) => g.room) } }, { code: 1, district: 1 }).lean();
+  const groupRooms = await roomsByCodes(groups.map((g) => g.room), { fields: ['code', 'district'] });
   const badGroups = props.targetGroups.filter((id) => {
     const g = groups.find((x) => x.conversationId === id);
     return !g || !groupRooms.some((r) => r.code === g.room && r.district === room.district);
@@ -74,7 +74,7 @@ export async function visitRecipients(visit: Pick<MobileVisit, 'targetRooms' | '
 }
 
 export async function visitNoticeText(visit: Pick<MobileVisit, 'room' | 'place' | 'start' | 'end' | 'note'>, zone: string): Promise<string> {
-  const room = await RoomModel.findOne({ code: visit.room }).lean<Room>();
+  const room = await roomByCode(visit.room);
   const start = DateTime.fromJSDate(visit.start, { zone });
   const end = DateTime.fromJSDate(visit.end, { zone });
   return renderFor('mobile_visit.notice', visit.room, {

@@ -1,7 +1,7 @@
+import { roomsByCodes } from '../rooms';
 import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
 import { ItemModel } from '../items/item.model';
 import { ItemClaimModel } from '../inbox/item-claim.model';
-import { RoomModel } from '../rooms/room.model';
 import { RatingModel, SurveyModel } from '../surveys/survey.model';
 import { compileBusinessClock, type BusinessClock, type OpeningPeriod } from './business-hours';
 import { RollupAccumulator, type ItemEvent, type RatingValue } from './figures';
@@ -20,7 +20,7 @@ export interface RoomInfo {
 }
 
 export async function loadRooms(): Promise<RoomInfo[]> {
-  const rooms = await RoomModel.find({}, { code: 1, name: 1, district: 1, districtName: 1, openingHours: 1 }).lean();
+  const rooms = await roomsByCodes('all', { fields: ['code', 'name', 'district', 'districtName', 'openingHours'] });
   return rooms
     .map((r) => ({
       code: r.code,

@@ -1,5 +1,5 @@
 import type { OfficerRole } from '../officers/officer.model';
-import type { RoomType } from '../rooms/room.model';
+import { type RoomType } from '../rooms';
 
 /**
  * A fictional demo district with one room of each kind. Seeded on first start (when the

@@ -1,6 +1,6 @@
+import { roomByCode, type Room } from '../rooms';
 import { DateTime } from 'luxon';
 import { loadCalendar } from '../appointments/schedule.service';
-import { RoomModel, type Room } from '../rooms/room.model';
 import { formatDate, renderFor, roomValues } from '../templates/template.service';
 import { TalkDaySettingsModel, type TalkDaySettings } from './talk-day.model';
 import { planOccurrence, timeRange, type TalkDayOccurrence, type TalkDaySettingsInput } from './talk-day.plan';
@@ -49,7 +49,7 @@ export function toInput(doc: TalkDaySettings): TalkDaySettingsInput {
 export async function loadSettings(room: string): Promise<{ settings: TalkDaySettingsInput; stored: boolean } | null> {
   const doc = await TalkDaySettingsModel.findOne({ room }).lean<TalkDaySettings>();
   if (doc) return { settings: toInput(doc), stored: true };
-  const r = await RoomModel.findOne({ code: room }, { code: 1, address: 1 }).lean();
+  const r = await roomByCode(room, { fields: ['code', 'address'] });
   return r ? { settings: defaultSettings(r), stored: false } : null;
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { badRequest, notFound } from '../../lib/errors';
-import type { Room } from '../rooms/room.model';
+import { type Room } from '../rooms';
 import { templateDefinition, type TemplateDefinition } from './template.defaults';
 import { TemplateModel } from './template.model';
 import { placeholdersIn, renderTemplate, type TemplateValues } from './template.render';

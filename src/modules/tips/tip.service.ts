@@ -1,3 +1,4 @@
+import { roomByCode } from '../rooms';
 import type { ChannelName } from '../../lib/channel-names';
 import { badRequest } from '../../lib/errors';
 import { normalizeCode } from '../../lib/codes';
@@ -7,7 +8,6 @@ import { loadThread } from '../items/thread';
 import { createItem, findItemByCode } from '../items/item.service';
 import { addResidentMessage } from '../inbox/replies.service';
 import { applyToQueue } from '../inbox/queue.service';
-import { RoomModel } from '../rooms/room.model';
 import { generateTipSecret, hashTipSecret, verifyTipSecret } from './tip.secret';
 
 export interface TipOrigin {
@@ -47,7 +47,7 @@ export interface SubmitTipResult {
  * only answers a tip in a private chat or in the thread.
  */
 export async function submitTip(props: SubmitTipProps): Promise<SubmitTipResult> {
-  const room = await RoomModel.findOne({ code: props.room.toUpperCase(), active: true }, { code: 1 }).lean();
+  const room = await roomByCode(props.room.toUpperCase(), { activeOnly: true, fields: ['code'] });
   if (!room) throw badRequest('未找到该警务室（Room not found）', undefined, 'room_not_found');
   const now = props.now ?? new Date();
   const secret = generateTipSecret();

@@ -1,3 +1,4 @@
+import { roomByCode } from '../../rooms';
 import { DateTime } from 'luxon';
 import type { OutboundReply, ReplyOption } from '../messages';
 import { DomainError } from '../../../lib/errors';
@@ -13,7 +14,6 @@ import {
   type AppointmentPolicy,
   type SlotView,
 } from '../../appointments';
-import { RoomModel } from '../../rooms/room.model';
 import { findService, listServices } from '../../services/service.service';
 import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
 import type { FlowContext, FlowResult, FlowState } from './types';
@@ -215,7 +215,7 @@ export async function onConfirm(ctx: FlowContext, data: Data): Promise<FlowResul
 
 export async function confirmationReply(ctx: FlowContext, appt: { code: string; serviceName: string; start: Date; end: Date; room: string; service: string }): Promise<OutboundReply> {
   const policy = policyOf(ctx);
-  const room = ctx.room && ctx.room.code === appt.room ? ctx.room : await RoomModel.findOne({ code: appt.room }).lean();
+  const room = ctx.room && ctx.room.code === appt.room ? ctx.room : await roomByCode(appt.room);
   const service = await findService(appt.service);
   return reply(
     confirmationText({

@@ -3,7 +3,7 @@ import type { InboundMessage, OutboundReply } from '../messages';
 import type { Config } from '../../../config';
 import type { Logger } from '../../../logging/logger';
 import type { Analysis } from '../../../understanding/types';
-import type { Room } from '../../rooms/room.model';
+import { type Room } from '../../rooms';
 
 /**
  * Multi-turn flows (booking, tip collection, …) plug into the conversation core through
