@@ -46,6 +46,10 @@ export const ConfigSchema = z.object({
   SEED_DEMO_DATA: bool.default(true),
   /** Until officer auth exists, the FAQ editing API is open only when this is on. */
   COOKIE_SECURE: bool.optional(),
+  /** Officers' sessions end this many minutes after their last request (besides SESSION_MAX_HOURS). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Officers' sessions end this many hours after sign-in, however active. */
+  SESSION_MAX_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(12),
   /**
    * Reverse proxies in front that append the client's address to X-Forwarded-For (0 = none:
    * the header is ignored, since a client could write it to dodge per-IP limits).

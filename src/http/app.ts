@@ -47,7 +47,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
   );
   // Pages and their assets (plain files, no CDN): src/web/public/<page>/…
   app.use(serve(path.join(projectRoot(), 'src', 'web', 'public'), { index: 'index.html', maxage: 60_000, gzip: false, brotli: false }));
-  app.use(authenticate());
+  app.use(authenticate({ idleMinutes: deps.config.SESSION_IDLE_MINUTES, maxHours: deps.config.SESSION_MAX_HOURS }));
   for (const router of buildRouters(deps)) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

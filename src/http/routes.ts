@@ -4,6 +4,8 @@ import { activeBookingCount, appointmentPolicy } from '../modules/appointments';
 import { smsSettings } from '../modules/sms';
 import { verificationCodesRouter } from './routes/verification-codes';
 import type { AppDeps } from './app';
+import { accountRouter } from './routes/account';
+import { adminRouter } from './routes/admin';
 import { appointmentRouters } from './routes/appointments';
 import { attachmentsRouter } from './routes/attachments';
 import { auditRouter } from './routes/audit';
@@ -49,6 +51,8 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
   return [
     healthRouter(), //                  /healthz, /readyz
     authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
+    accountRouter(), //                 /api/account/password, /api/account/sessions… (one's own account)
+    adminRouter(deps), //               /api/admin/… (the admin console: checklist, rooms, channels, QR codes)
     roomsRouter(), //                   /api/rooms (public)
     servicesRouter(), //                /api/services (public)
     ...appointmentRouters(deps, { verification }), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
@@ -57,7 +61,7 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     inboxRouter(deps), //               /api/inbox…
     tipsRouter(deps.config, { now: deps.now }), // /api/tips…
     attachmentsRouter(deps.config), //  /api/attachments…
-    auditRouter(), //                   /api/audit
+    auditRouter(deps.config.APP_TIMEZONE), // /api/audit, /api/audit/export.csv
     chatRouter(deps), //                /api/chat…
     chatLiveRouter(deps), //            /api/chat/conversations/:id/events (SSE)
     statusRouter(deps.config), //       POST /api/status (residents' look-up)

@@ -91,6 +91,12 @@ export const SCOPED_ENDPOINTS: Record<string, string> = {
   'GET /api/jobs/runs': "past runs for the caller's rooms (and service-wide ones)",
   'GET /api/jobs/notifications': "the caller's own notices",
   'GET /api/reports/scope': 'the rooms and officers the caller may open in the reports page',
+  'POST /api/account/password': "changes the caller's own password (needs the current one)",
+  'GET /api/account/sessions': "the caller's own sessions",
+  'DELETE /api/account/sessions/:id': "ends one of the caller's own sessions (another's id is a no-op)",
+  'POST /api/account/sessions/end-others': "ends the caller's own other sessions",
+  'GET /api/admin/rooms': "supervisors see their district's rooms read-only",
+  'GET /api/admin/channels': "the WeChat bots' state (no room data) for admins and supervisors",
 };
 
 export interface Session {
@@ -173,6 +179,8 @@ export async function buildWorld(server: Server): Promise<World> {
     { username: 'sec_sup_qt', name: '青塘区督导', role: 'supervisor' as const, district: OTHER_DISTRICT },
     { username: 'sec_admin', name: '管理员', role: 'admin' as const },
     { username: 'sec_qt_officer', name: '青塘民警', rooms: ['QT01'], district: OTHER_DISTRICT },
+    // The target of password resets (resetting sec_hpl would end the session the suites use).
+    { username: 'sec_hpl_spare', name: '和平里备勤民警', rooms: ['HPL'], district: 'XH' },
   ]) {
     ids[o.username] = (await createOfficer({ ...o, password: PASSWORD })).id;
   }
@@ -307,7 +315,11 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/inbox\/canned\/:cid/, r.cannedId],
     [/^\/api\/inbox\/:id/, variant === 'tip' ? r.tipId : r.itemId],
     [/^\/api\/holidays\/:id/, r.holidayId],
+    [/^\/api\/officers\/:id\/reset-password/, officerIds.sec_hpl_spare],
     [/^\/api\/officers\/:id/, officerIds.sec_hpl],
+    [/^\/api\/admin\/rooms\/:code/, 'HPL'],
+    [/^\/api\/groups\/:groupId/, 'g-sec-hpl'],
+    [/^\/api\/account\/sessions\/:id/, '65f000000000000000000000'],
     [/^\/api\/attachments\/:id/, r.attachmentId],
     [/^\/api\/mobile-visits\/:id/, r.visitId],
     [/^\/api\/broadcasts\/:id/, r.broadcastId],
@@ -329,6 +341,7 @@ export function queriesFor(e: Endpoint, officerIds: Record<string, string>): Arr
   if (e.method !== 'GET' && e.method !== 'DELETE') return [{}];
   if (e.path.startsWith('/api/reports/')) return [{ room: 'HPL' }, { district: 'XH' }, { officer: officerIds.sec_hpl }];
   if (e.path === '/api/rooms/:code/day') return [{ date: today() }];
+  if (e.path === '/api/admin/bot-qr.svg') return [{ bot: 'wechat' }];
   return [{ room: 'HPL' }];
 }
 
@@ -352,6 +365,10 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'PUT /api/rooms/:code': { name: '越权改名' },
     'POST /api/officers': { username: 'sec_intruder', name: '越权', rooms: ['HPL'] },
     'PUT /api/officers/:id': { name: '越权改名' },
+    'PUT /api/admin/rooms/:code/officers': { officerIds: [officerIds.sec_hpl, officerIds.sec_hpl_spare] },
+    'POST /api/faq/try': { text: '身份证丢了怎么补办' },
+    // The same password again: refused by the rule (password_unchanged) after access was granted.
+    'POST /api/account/password': { currentPassword: PASSWORD, newPassword: PASSWORD },
     'POST /api/inbox/canned': { room: 'HPL', title: '越权', text: '越权' },
     'POST /api/inbox/:id/transfer': { officerId: officerIds.sec_lsc },
     'PUT /api/inbox/:id/labels': { labels: ['越权'] },

@@ -9,7 +9,7 @@ import { buildCapturingApp, errorShapeProblem } from './helpers';
 
 /**
  * Rate limits answer 429 with the standard error shape once exceeded (small limits through
- * config overrides): login lockout (per user and per IP), web chat (per conversation and per
+ * config overrides): login slow-down (per user and address, and per address), web chat (per conversation and per
  * client IP), tip submission and tip look-up (per IP). The limits are fixed windows shared
  * through the database; every test drives the app's injected clock, pinned inside one window
  * (then moved to the next one), so none depends on where the real clock stands.
@@ -46,22 +46,22 @@ function expect429(res: request.Response, code = 'rate_limited') {
   expect(res.body.error.code).toBe(code);
 }
 
-describe('login lockout', () => {
+describe('login slow-down', () => {
   const { app } = buildCapturingApp();
   const login = (username: string, password: string) => request(app.callback()).post('/api/auth/login').send({ username, password });
 
-  it('locks a username after 5 wrong passwords: the 6th attempt, even with the right password, is 429; other users are unaffected', async () => {
+  it('slows a username down after 5 wrong passwords from one address: the 6th attempt, even with the right password, is 429; other users are unaffected', async () => {
     for (let i = 0; i < 5; i++) expect((await login('rl_hpl', `Wrong-${i}-pass`)).status).toBe(401);
-    expect429(await login('rl_hpl', 'Wrong-again-pass'), 'account_locked');
+    expect429(await login('rl_hpl', 'Wrong-again-pass'), 'login_slowed_down');
     const right = await login('rl_hpl', 'Right-pass-2025');
-    expect429(right, 'account_locked');
+    expect429(right, 'login_slowed_down');
     expect(right.headers['set-cookie']).toBeUndefined();
     expect((await login('rl_other', 'Right-pass-2025')).status).toBe(200);
   });
 
-  it('locks the client IP after 20 failures spread over many usernames', async () => {
+  it('slows the client address down after 20 failures spread over many usernames', async () => {
     for (let i = 0; i < 20; i++) expect((await login(`guess_${i}`, 'Whatever-pass-1')).status).toBe(401);
-    expect429(await login('rl_other', 'Right-pass-2025'), 'account_locked');
+    expect429(await login('rl_other', 'Right-pass-2025'), 'login_slowed_down');
   });
 });
 

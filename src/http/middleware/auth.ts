@@ -3,17 +3,20 @@ import { forbidden, notFound, unauthorized } from '../../lib/errors';
 import type { AppContext, AppState } from '../types';
 import type { OfficerRole } from '../../modules/officers/officer.model';
 import { canAccessRoom } from '../../modules/auth/access';
-import { SESSION_COOKIE, resolveSession, safeEqual } from '../../modules/auth/auth.service';
+import { DEFAULT_SESSION_POLICY, SESSION_COOKIE, resolveSession, safeEqual, type SessionPolicy } from '../../modules/auth/auth.service';
 import type { SessionOfficer } from '../../modules/auth/auth.types';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** What an officer whose password must be changed may still do: see who they are, change it, sign out. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/me', 'POST /api/account/password', 'POST /api/auth/logout', 'GET /api/account/sessions']);
+
 /** Runs on every request: resolves the session cookie (if any) to ctx.state.officer. */
-export function authenticate(): Middleware<AppState> {
+export function authenticate(policy: SessionPolicy = DEFAULT_SESSION_POLICY): Middleware<AppState> {
   return async function authenticateMiddleware(ctx, next) {
     const token = ctx.cookies.get(SESSION_COOKIE);
     if (token) {
-      const officer = await resolveSession(token);
+      const officer = await resolveSession(token, new Date(), policy);
       if (officer) ctx.state.officer = officer;
       else ctx.state.forgedOrExpiredSession = true;
     }
@@ -31,6 +34,9 @@ export function requireOfficer(roles?: OfficerRole[]): Middleware<AppState> {
     if (!officer) {
       ctx.state.log.warn({ path: ctx.path, method: ctx.method, badSession: Boolean(ctx.state.forgedOrExpiredSession) }, 'access refused: not signed in');
       throw unauthorized(ctx.state.forgedOrExpiredSession ? '登录已过期，请重新登录（Session expired）' : undefined);
+    }
+    if (officer.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${ctx.method} ${ctx.path.replace(/\/$/, '')}`)) {
+      throw forbidden('请先修改初始密码或临时密码，再继续使用（Change your password first）', 'password_change_required');
     }
     if (roles) assertRole(ctx, roles);
     if (!SAFE_METHODS.has(ctx.method)) {

@@ -5,7 +5,8 @@ import { badRequest, notFound, tooManyRequests } from '../../lib/errors';
 import type { AppDeps } from '../app';
 import type { AppContext, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
-import { assertRole, assertRoomAccess, requireOfficer } from '../middleware/auth';
+import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { recordAudit } from '../../modules/audit/audit.service';
 import { findService } from '../../modules/services/service.service';
 import { appointmentIcs } from '../../modules/appointments/appointment.ics';
 import { appointmentPolicy, type AppointmentPolicy } from '../../modules/appointments/appointment.policy';
@@ -281,6 +282,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
     await saveSchedule(room.code, input, officer.username);
+    await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'room.schedule', room: room.code });
     ctx.body = { room: room.code, schedule: await loadScheduleSpec(room, policy) };
   });
 
@@ -314,6 +316,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     if (scope === '*') assertRole(ctx, ['admin']);
     else await assertRoomAccess(ctx, scope);
     const entry = await putCalendarEntry({ ...body, scope });
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.put', room: scope === '*' ? null : scope, detail: `${body.date} ${body.kind}` });
     ctx.status = 201;
     ctx.body = { entry: entry ? presentEntry(entry) : null };
   });
@@ -326,6 +330,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     if (entry.scope === '*') assertRole(ctx, ['admin']);
     else await assertRoomAccess(ctx, entry.scope);
     await deleteCalendarEntry(String(entry._id));
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.delete', room: entry.scope === '*' ? null : entry.scope, detail: `${entry.date} ${entry.kind}` });
     ctx.status = 204;
   });
 

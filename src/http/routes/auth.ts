@@ -1,24 +1,21 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import type { Config } from '../../config';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
 import { SESSION_COOKIE, login, logout } from '../../modules/auth/auth.service';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { presentSessionOfficer } from '../../modules/auth/officer.presenter';
+import { LoginSchema } from './auth.schema';
 
-const LoginSchema = z.object({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
 
 export function authRouter(config: Config): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api' });
   const secure = config.COOKIE_SECURE ?? config.NODE_ENV === 'production';
+  const policy = { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS };
 
   router.post('/auth/login', async (ctx) => {
     const input = parseInput(LoginSchema, ctx.request.body);
-    const result = await login({ ...input, ip: ctx.ip });
+    const result = await login({ ...input, ip: ctx.ip, policy });
     ctx.cookies.set(SESSION_COOKIE, result.token, {
       httpOnly: true,
       sameSite: 'lax',
@@ -32,7 +29,7 @@ export function authRouter(config: Config): Router<AppState> {
   });
 
   router.post('/auth/logout', requireOfficer(), async (ctx) => {
-    await logout(currentOfficer(ctx.state).sessionId);
+    await logout(currentOfficer(ctx.state));
     ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, expires: new Date(0), path: '/' });
     ctx.body = { ok: true };
   });

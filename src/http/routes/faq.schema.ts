@@ -30,3 +30,18 @@ export const FaqListQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   service: z.enum(SERVICE_KEYS).optional(),
 });
+
+/** "试一试": a sample message, and optionally the entry being edited as it stands in the form. */
+export const FaqTrySchema = z.object({
+  text: humanText(500),
+  draft: z
+    .object({
+      id: FaqIdSchema.optional(),
+      question: humanText(300),
+      answer: humanText(4000),
+      keywords: keywords.default([]),
+      service: z.enum(SERVICE_KEYS).nullable().default(null),
+    })
+    .optional(),
+});
+export type FaqTryReq = z.infer<typeof FaqTrySchema>;

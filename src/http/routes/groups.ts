@@ -8,7 +8,8 @@ import { roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';
 import { presentBindCode, presentBinding } from '../../modules/groups/group.presenter';
-import { createBindCode, listGroupBindings } from '../../modules/groups/group.service';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { createBindCode, findGroupBinding, listGroupBindings, unbindGroup } from '../../modules/groups/group.service';
 
 /** /api/groups: which WeChat groups are bound to which rooms, and one-time binding codes. */
 export function groupsRouter(deps: AppDeps): Router<AppState> {
@@ -28,8 +29,25 @@ export function groupsRouter(deps: AppDeps): Router<AppState> {
     const officer = await assertRoomAccess(ctx, room.code);
     const code = await createBindCode({ room: room.code, createdBy: officer.id, now: new Date(), ttlMinutes: deps.config.BIND_CODE_TTL_MINUTES });
     ctx.state.log.info({ room: room.code, officer: officer.username }, 'group bind code created');
+    await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'group.bind_code', room: room.code });
     ctx.status = 201;
     ctx.body = { bindCode: presentBindCode(code) };
+  });
+
+  // Unbinding needs access to the room the group is bound to (checked on the loaded binding).
+  router.delete('/:groupId', async (ctx) => {
+    const groupId = parseInput(z.string().min(1).max(200), ctx.params.groupId);
+    const binding = await findGroupBinding(groupId);
+    if (!binding) throw notFound('未找到该群的绑定（Group binding not found）', 'group_not_found');
+    const officer = await assertRoomAccess(ctx, binding.room);
+    await unbindGroup(groupId);
+    await recordAudit({
+      actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username },
+      action: 'group.unbind',
+      room: binding.room,
+      detail: binding.topic ? `群“${binding.topic}”`.slice(0, 100) : null,
+    });
+    ctx.status = 204;
   });
 
   return router;

@@ -117,13 +117,20 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
     ctx.status = 200;
     ctx.body = stream;
     stream.write('retry: 3000\n\nevent: ready\ndata: {}\n\n');
+    let closed = false;
     const remove = hub.add({
       rooms,
+      officerId: officer.id,
+      sessionId: officer.sessionId,
       send: (message) => stream.write(`event: item\nid: ${message.id}\ndata: ${JSON.stringify(message)}\n\n`),
+      // Signed out, deactivated or password changed: tell the page, then hang up. Reconnecting gets 401.
+      end: () => {
+        if (!closed) stream.write('event: signed-out\ndata: {}\n\n');
+        close();
+      },
     });
     const heartbeat = setInterval(() => stream.write(': ping\n\n'), 25_000);
     heartbeat.unref();
-    let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;

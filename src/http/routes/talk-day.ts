@@ -10,6 +10,7 @@ import { findRoom } from '../../modules/rooms';
 import { loadSettings, occurrenceFor, saveSettings } from '../../modules/talk-day/talk-day.service';
 import { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day/talk-day.rules';
 import { presentOccurrence, presentSettings } from '../../modules/talk-day/talk-day.presenter';
+import { recordAudit } from '../../modules/audit/audit.service';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
 const optionalText = (max: number) => z.union([humanText(max), z.literal(''), z.null()]).optional().transform((v) => v || null);
@@ -74,6 +75,7 @@ export function talkDayRouter(deps: AppDeps): Router<AppState> {
     if (new Set(months).size !== months.length) throw badRequest('同一月份只能设置一次（Each month once）', undefined, 'duplicate_month');
     const officer = currentOfficer(ctx.state);
     await saveSettings(room.code, input, officer.username);
+    await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'room.talk_day', room: room.code });
     ctx.state.log.info({ room: room.code, officer: officer.username, enabled: input.enabled }, 'talk day settings saved');
     ctx.body = await answer(room.code);
   });

@@ -29,6 +29,23 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'officer.update': '修改民警账号',
   'room.create': '新增警务室',
   'room.update': '修改警务室',
+  'room.officers': '调整警务室民警',
+  'room.schedule': '修改预约规则',
+  'room.talk_day': '修改恳谈日',
+  'calendar.put': '设置休息日/调休日',
+  'calendar.delete': '删除休息日/调休日',
+  'officer.reset_password': '重置民警密码',
+  'officer.unlock': '解除登录限制',
+  'officer.deactivate': '停用民警账号',
+  'officer.activate': '启用民警账号',
+  'account.password': '修改本人密码',
+  'account.session_end': '退出登录会话',
+  'faq.create': '新增问答',
+  'faq.update': '修改问答',
+  'faq.delete': '删除问答',
+  'group.unbind': '解除群绑定',
+  'group.bind_code': '生成群绑定码',
+  'audit.export': '导出工作日志',
 };
 
 export interface AuditProps {
@@ -67,6 +84,8 @@ export interface AuditQuery {
   rooms: string[] | 'all';
   room?: string;
   item?: string;
+  /** An item or tip code (a tip may appear only in a list view's codes). */
+  itemCode?: string;
   officer?: string;
   action?: string;
   from?: Date;
@@ -80,6 +99,7 @@ export async function listAudit(q: AuditQuery): Promise<AuditEntry[]> {
   if (q.room) filter.room = q.room;
   else if (q.rooms !== 'all') filter.room = { $in: q.rooms };
   if (q.item) filter.item = q.item;
+  if (q.itemCode) filter.$or = [{ itemCode: q.itemCode }, { itemCodes: q.itemCode }];
   if (q.officer) filter.officer = q.officer;
   if (q.action) filter.action = q.action;
   const at: Record<string, Date> = {};

@@ -8,6 +8,8 @@ export interface SessionOfficer {
   role: OfficerRole;
   rooms: string[];
   district: string | null;
+  /** The password was set by someone else (first run, admin reset): only changing it is allowed. */
+  mustChangePassword: boolean;
   csrfToken: string;
   sessionId: string;
 }

@@ -10,5 +10,6 @@ export function presentSessionOfficer(officer: SessionOfficer) {
     roleLabel: OFFICER_ROLE_LABELS[officer.role as OfficerRole],
     rooms: officer.rooms,
     district: officer.district,
+    mustChangePassword: officer.mustChangePassword,
   };
 }

@@ -25,6 +25,12 @@ export async function listGroupBindings(filter: Record<string, unknown> = {}): P
   return GroupBindingModel.find(filter).sort({ room: 1, boundAt: 1 }).lean<GroupBinding[]>();
 }
 
+/** Removes a group's binding (the bot stops answering there until it is bound again). */
+export async function unbindGroup(groupId: string): Promise<boolean> {
+  const res = await GroupBindingModel.deleteOne({ groupId });
+  return (res.deletedCount ?? 0) > 0;
+}
+
 export async function createBindCode(props: { room: string; createdBy: string | null; now: Date; ttlMinutes: number }): Promise<BindCode> {
   for (;;) {
     let code = '';

@@ -11,7 +11,7 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  * for it): it names the conversation only by a hash of its id (the id is the key to its
  * messages) and carries no item and no room; officers' streams never receive it.
  */
-export const LIVE_EVENT_TYPES = ['item.created', 'item.updated', 'item.message', 'chat.message'] as const;
+export const LIVE_EVENT_TYPES = ['item.created', 'item.updated', 'item.message', 'chat.message', 'session.ended'] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 const liveEventSchema = new Schema(
@@ -22,6 +22,12 @@ const liveEventSchema = new Schema(
     room: { type: String, default: null },
     /** chat.message: conversationKey(cid) of the web conversation. */
     conversation: { type: String, default: null },
+    /**
+     * 'session.ended' (sign-out, deactivation, password change): the officer, and the one session
+     * that ended (null: all of that officer's sessions). Open streams of those sessions close.
+     */
+    officer: { type: Types.ObjectId, ref: 'Officer', default: null },
+    session: { type: String, default: null },
     kind: { type: String, default: null },
     status: { type: String, default: null },
     assignee: { type: Types.ObjectId, ref: 'Officer', default: null },

@@ -24,6 +24,10 @@ export interface LiveClient {
   rooms: string[] | 'all';
   conversation?: string;
   send(message: LiveMessage): void;
+  /** The signed-in officer and session behind the stream: a 'session.ended' event for them calls end(). */
+  officerId?: string;
+  sessionId?: string;
+  end?(): void;
 }
 
 export interface LiveHubOptions {
@@ -75,7 +79,7 @@ export class LiveHub {
 
   private start(): void {
     this.cursor = this.now().getTime();
-    this.unsubscribeLocal = onLocalEvent((event) => this.deliver(toMessage(event)));
+    this.unsubscribeLocal = onLocalEvent((event) => this.handle(event));
     this.timer = setInterval(() => void this.poll(), this.options.pollMs);
     this.timer.unref();
   }
@@ -99,7 +103,7 @@ export class LiveHub {
       // equality is a scan, so this hub never queries the (large) items collection.
       const events = await LiveEventModel.find({ at: { $gt: since } }).limit(1000).lean<LiveEvent[]>();
       events.sort((a, b) => a.at.getTime() - b.at.getTime());
-      for (const event of events) this.deliver(toMessage(event));
+      for (const event of events) this.handle(event);
       this.cursor = pollStarted;
       this.forgetOld(pollStarted);
       if (pollStarted - this.lastPrune > 3600_000) {
@@ -110,6 +114,23 @@ export class LiveHub {
       this.options.logger.warn({ err }, 'live poll failed; will retry');
     } finally {
       this.polling = false;
+    }
+  }
+
+  private handle(event: LiveEvent): void {
+    if (event.type === 'session.ended') this.endSessions(event);
+    else this.deliver(toMessage(event));
+  }
+
+  private endSessions(event: LiveEvent): void {
+    const id = String(event._id);
+    if (this.seen.has(id)) return;
+    this.seen.set(id, event.at.getTime());
+    const officer = event.officer ? String(event.officer) : null;
+    for (const client of [...this.clients]) {
+      if (!client.end || client.officerId !== officer) continue;
+      if (event.session && client.sessionId !== event.session) continue;
+      client.end();
     }
   }
 

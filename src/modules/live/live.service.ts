@@ -45,3 +45,13 @@ export async function publishChatSignal(conversationId: string, at: Date = new D
   const event = created.toObject() as LiveEvent;
   for (const listener of localListeners) listener(event);
 }
+
+/**
+ * Ends the live inbox streams of one session (sign-out) or of all an officer's sessions
+ * (deactivation, password reset) on every instance: this instance at once, others at their next poll.
+ */
+export async function publishSessionEnded(props: { officer: string; session?: string | null; at?: Date }): Promise<void> {
+  const created = await LiveEventModel.create({ at: props.at ?? new Date(), type: 'session.ended', officer: props.officer, session: props.session ?? null });
+  const event = created.toObject() as LiveEvent;
+  for (const listener of localListeners) listener(event);
+}

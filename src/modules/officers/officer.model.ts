@@ -23,6 +23,14 @@ const officerSchema = new Schema(
     passwordHash: { type: String, select: false },
     /** WeChat ids allowed to bind groups to this officer's rooms. */
     wechatIds: { type: [String], default: [] },
+    /** The officer's WeCom (企业微信) userid, for app messages to officers. */
+    wecomUserId: { type: String, trim: true, maxlength: 64, default: null },
+    /**
+     * Set while the password is one the officer did not choose (the admin's random first
+     * password, a temporary password from an admin): every request but changing it is refused.
+     */
+    mustChangePassword: { type: Boolean, default: false },
+    passwordChangedAt: { type: Date, default: null },
     active: { type: Boolean, default: true },
   },
   { timestamps: true },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { hash } from '@node-rs/argon2';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
+import { hashPassword } from '../auth';
 import { seedHolidayCalendar } from '../appointments/schedule.service';
 import { seedFaqIfEmpty } from '../faq/faq.service';
 import { OfficerModel } from '../officers/officer.model';
@@ -84,7 +84,7 @@ export async function ensureAdmin(options: {
   const existing = await OfficerModel.findOne({ username: options.username }).select('+passwordHash').lean();
   if (existing) {
     if (options.password && existing.passwordHash === undefined) {
-      await OfficerModel.updateOne({ _id: existing._id }, { $set: { passwordHash: await hash(options.password) } });
+      await OfficerModel.updateOne({ _id: existing._id }, { $set: { passwordHash: await hashPassword(options.password) } });
     }
     return { created: false };
   }
@@ -94,7 +94,9 @@ export async function ensureAdmin(options: {
     name: '系统管理员',
     role: 'admin',
     rooms: [],
-    passwordHash: await hash(password),
+    passwordHash: await hashPassword(password),
+    // A random first password was printed to the console: it must be replaced at first sign-in.
+    mustChangePassword: !options.password,
   });
   if (won) {
     options.logger.info({ username: options.username }, 'admin account created');

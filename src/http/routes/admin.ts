@@ -1,0 +1,106 @@
+import Router from '@koa/router';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { AppDeps } from '../app';
+import { conflict, notFound } from '../../lib/errors';
+import { parseInput, roomCodeSchema } from '../validate';
+import type { AppContext, AppState } from '../types';
+import { accessibleRoomCodes } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { effectiveState, listBotStatuses } from '../../modules/bot-status/bot-status.service';
+import { presentBotStatus, BOT_STATE_LABELS } from '../../modules/bot-status/bot-status.presenter';
+import { GroupBindingModel } from '../../modules/groups/group.model';
+import { assignRoomOfficers, roomMembers } from '../../modules/officers';
+import { RoomModel, type Room } from '../../modules/rooms/room.model';
+import { presentRoom } from '../../modules/rooms/room.presenter';
+import { setupChecklist } from '../../modules/setup/checklist.service';
+
+const RoomOfficersSchema = z.object({ officerIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '民警编号格式不正确')).max(200) });
+
+/** The link a room's poster and customer-service QR point to: the web chat opened on that room. */
+export function roomChatLink(publicUrl: string, code: string): string {
+  return `${publicUrl.replace(/\/$/, '')}/?room=${encodeURIComponent(code)}`;
+}
+
+async function svgResponse(ctx: AppContext, text: string) {
+  ctx.set('Content-Type', 'image/svg+xml; charset=utf-8');
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+/**
+ * /api/admin: what the admin console needs beyond the domain APIs — the first-run checklist,
+ * rooms with their officers (inactive ones too), the channels' state, and QR codes (the bot's
+ * login QR while it waits for a scan; each room's poster QR).
+ */
+export function adminRouter(deps: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/admin' });
+
+  router.get('/checklist', requireOfficer(['admin']), async (ctx) => {
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { steps: await setupChecklist(currentOfficer(ctx.state)) };
+  });
+
+  // Rooms in the caller's scope (admins all, supervisors their district, read-only), inactive ones included.
+  router.get('/rooms', requireOfficer(['admin', 'supervisor']), async (ctx) => {
+    const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
+    const rooms = await RoomModel.find(codes === 'all' ? {} : { code: { $in: codes } }).sort({ district: 1, code: 1 }).lean<Room[]>();
+    const groups = await GroupBindingModel.find(codes === 'all' ? {} : { room: { $in: codes } }, { room: 1 }).lean();
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      rooms: await Promise.all(
+        rooms.map(async (r) => ({
+          ...presentRoom(r),
+          active: r.active ?? true,
+          members: await roomMembers(r.code),
+          groups: groups.filter((g) => g.room === r.code).length,
+          chatLink: roomChatLink(deps.config.PUBLIC_URL, r.code),
+        })),
+      ),
+    };
+  });
+
+  router.put('/rooms/:code/officers', requireOfficer(['admin']), async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const input = parseInput(RoomOfficersSchema, ctx.request.body);
+    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
+    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    ctx.body = { members: await assignRoomOfficers(currentOfficer(ctx.state), room.code, input.officerIds) };
+  });
+
+  // The channels page: WeChat bots, and the official channels as far as this service knows them.
+  router.get('/channels', requireOfficer(['admin', 'supervisor']), async (ctx) => {
+    const now = new Date();
+    const bots = (await listBotStatuses()).map((b) => ({ ...presentBotStatus(b, now), hasQr: effectiveState(b, now) === 'waiting_for_scan' && Boolean(b.qrUrl) }));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      bots,
+      botLabels: BOT_STATE_LABELS,
+      // The WeCom customer-service and SMS adapters are not part of this service yet: shown as not configured.
+      wecom: { configured: false, label: '未配置' },
+      sms: { configured: false, label: '未配置' },
+    };
+  });
+
+  // The bot's login QR code while it waits for a scan (the bot records the link; this draws it).
+  router.get('/bot-qr.svg', requireOfficer(['admin']), async (ctx) => {
+    const { bot } = parseInput(z.object({ bot: z.string().min(1).max(80) }), ctx.query);
+    const now = new Date();
+    const status = (await listBotStatuses()).find((b) => b.bot === bot);
+    if (!status || effectiveState(status, now) !== 'waiting_for_scan' || !status.qrUrl) {
+      throw conflict('机器人当前不需要扫码登录（No login QR code to show）', 'no_qr_needed');
+    }
+    await svgResponse(ctx, status.qrUrl);
+  });
+
+  // A room's poster QR: the web chat opened on that room.
+  router.get('/rooms/:code/poster-qr.svg', requireOfficer(['admin', 'supervisor', 'officer']), async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
+    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    await assertRoomAccess(ctx, room.code);
+    await svgResponse(ctx, roomChatLink(deps.config.PUBLIC_URL, room.code));
+  });
+
+  return router;
+}
