@@ -225,6 +225,8 @@ export async function buildWorld(server: Server): Promise<World> {
   );
 
   await GroupBindingModel.create({ groupId: 'g-sec-hpl', room: 'HPL', topic: '和平里机密群戊', boundVia: 'code', boundAt: new Date() });
+  // A second HPL group: the one unbinding is tried on (the first stays for the lists' checks).
+  await GroupBindingModel.create({ groupId: 'g-sec-hpl-spare', room: 'HPL', topic: '和平里备用群', boundVia: 'code', boundAt: new Date() });
   const broadcastTitle = '和平里机密通报己';
   const broadcast = ok(
     await H.post('/api/broadcasts', {
@@ -318,7 +320,7 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/officers\/:id\/reset-password/, officerIds.sec_hpl_spare],
     [/^\/api\/officers\/:id/, officerIds.sec_hpl],
     [/^\/api\/admin\/rooms\/:code/, 'HPL'],
-    [/^\/api\/groups\/:groupId/, 'g-sec-hpl'],
+    [/^\/api\/groups\/:groupId/, 'g-sec-hpl-spare'],
     [/^\/api\/account\/sessions\/:id/, '65f000000000000000000000'],
     [/^\/api\/attachments\/:id/, r.attachmentId],
     [/^\/api\/mobile-visits\/:id/, r.visitId],

@@ -1,0 +1,22 @@
+// A room's printable poster: QR code to the room's web chat, name, hours, address, and the 110 line.
+import { $, el, showError } from '/shared/toolkit.js';
+
+async function main() {
+  const code = (new URLSearchParams(location.search).get('room') || '').toUpperCase();
+  const res = await fetch(`/api/rooms/${encodeURIComponent(code)}`);
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(data?.error?.message || '未找到该警务室。');
+  const room = data.room;
+  document.title = `${room.name} · 海报`;
+  $('poster').replaceChildren(
+    el('p', { text: '网上警务室 · 扫码咨询、预约办事' }),
+    el('h1', { text: room.name }),
+    el('img', { class: 'qr', src: `/api/admin/rooms/${encodeURIComponent(room.code)}/poster-qr.svg`, alt: `${room.name}网上咨询二维码` }),
+    el('p', { class: 'hours', text: `办公时间：${room.hoursText}` }),
+    el('p', { class: 'address', text: `地址：${room.address}　电话：${room.phone}` }),
+    el('p', { class: 'emergency', text: '紧急情况请拨打110' }),
+  );
+}
+
+$('print').addEventListener('click', () => window.print());
+main().catch((err) => showError('poster', err));
