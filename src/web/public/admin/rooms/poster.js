@@ -13,7 +13,7 @@ async function main() {
     el('h1', { text: room.name }),
     el('img', { class: 'qr', src: `/api/admin/rooms/${encodeURIComponent(room.code)}/poster-qr.svg`, alt: `${room.name}网上咨询二维码` }),
     el('p', { class: 'hours', text: `办公时间：${room.hoursText}` }),
-    el('p', { class: 'address', text: `地址：${room.address}　电话：${room.phone}` }),
+    el('p', { class: 'address', text: `地址：${room.address}，电话：${room.phone}` }),
     el('p', { class: 'emergency', text: '紧急情况请拨打110' }),
   );
 }
