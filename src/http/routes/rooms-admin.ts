@@ -12,8 +12,11 @@ import { presentRoom } from '../../modules/rooms/room.presenter';
 import { roomOfficers } from '../../modules/rooms/room.service';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
+/** A missing break may come as absent or null (the admin page sends null for an empty field). */
+const noBreak = () => hhmm.nullish().transform((v) => v ?? undefined);
+
 const OpeningPeriod = z
-  .object({ weekday: z.number().int().min(1).max(7), open: hhmm, close: hhmm, breakStart: hhmm.optional(), breakEnd: hhmm.optional() })
+  .object({ weekday: z.number().int().min(1).max(7), open: hhmm, close: hhmm, breakStart: noBreak(), breakEnd: noBreak() })
   .refine((p) => p.open < p.close, '开门时间须早于关门时间')
   .refine((p) => !p.breakStart === !p.breakEnd && (!p.breakStart || (p.open < p.breakStart && p.breakStart < p.breakEnd! && p.breakEnd! < p.close)), '午休时间须在营业时间内');
 

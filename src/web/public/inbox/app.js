@@ -347,6 +347,8 @@ function openEvents() {
     scheduleRefresh();
     if (event.item === state.selectedId) loadDetail();
   });
+  // Signed out elsewhere, deactivated, or the password changed: the server ends the stream at once.
+  source.addEventListener('signed-out', () => showLogin('您已退出登录（或账号已被停用、密码已更改），请重新登录。'));
   source.onerror = () => setLive(false);
 }
 

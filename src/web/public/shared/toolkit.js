@@ -25,6 +25,7 @@
 //                                  in it with role="alert"; a falsy message hides it.   clearError(target).
 // Officer pages' sign-in
 //   boot({ start, showLogin }), handleLoginForm(api, { onSignedIn, onError }), signOut(api)
+//                                  An officer who must change a first or temporary password is sent to /account/.
 
 export const SESSION_EXPIRED = '登录已过期，请重新登录。';
 const LOGIN_PATH = '/api/auth/login';
@@ -162,12 +163,23 @@ export function clearError(t) {
 
 // ------------------------------------------------------------------ officer sign-in
 
+/**
+ * An officer signed in with a first or temporary password is sent to the account page to change it
+ * (the server refuses everything else until then); true when the page is being left.
+ */
+function toPasswordChange(officer) {
+  if (!officer?.mustChangePassword || location.pathname === '/account/') return false;
+  location.href = `/account/?next=${encodeURIComponent(location.pathname + location.search)}`;
+  return true;
+}
+
 /** Who am I: start(officer, csrfToken) when signed in; showLogin() when not, or when anything fails. */
 export async function boot({ start, showLogin }) {
   try {
     const res = await fetch('/api/me', { credentials: 'same-origin' });
     if (!res.ok) return showLogin();
     const data = await res.json();
+    if (toPasswordChange(data.officer)) return;
     await start(data.officer, data.csrfToken);
   } catch {
     showLogin();
@@ -191,6 +203,7 @@ export function handleLoginForm(api, { onSignedIn, onError }) {
       const username = $('login-username').value.trim();
       const data = await api('POST', LOGIN_PATH, { username, password: password.value });
       password.value = '';
+      if (toPasswordChange(data.officer)) return;
       await onSignedIn(data.officer, data.csrfToken);
     } catch (err) {
       onError(err);

@@ -58,10 +58,10 @@ startPage({
       if (isAdmin) {
         const self = o.id === me.id;
         cells.push(el('td', {}, el('div', { class: 'actions' }, [
-          el('button', { type: 'button', class: 'secondary', text: '编辑', 'aria-label': `编辑 ${o.name}`, on: { click: () => edit(o) } }),
-          self ? null : el('button', { type: 'button', class: 'secondary', text: '重置密码', 'aria-label': `重置 ${o.name} 的密码`, on: { click: () => resetPassword(o) } }),
-          self ? null : el('button', { type: 'button', class: o.active ? 'danger' : 'secondary', text: o.active ? '停用' : '启用', 'aria-label': `${o.active ? '停用' : '启用'} ${o.name}`, on: { click: () => setActive(o, !o.active) } }),
-          o.failedSignIns > 0 ? el('button', { type: 'button', class: 'secondary', text: '解除登录限制', 'aria-label': `解除 ${o.name} 的登录限制`, on: { click: () => unlock(o) } }) : null,
+          el('button', { type: 'button', class: 'secondary', text: '编辑', 'aria-label': `编辑：${o.name}`, on: { click: () => edit(o) } }),
+          self ? null : el('button', { type: 'button', class: 'secondary', text: '重置密码', 'aria-label': `重置密码：${o.name}`, on: { click: () => resetPassword(o) } }),
+          self ? null : el('button', { type: 'button', class: o.active ? 'danger' : 'secondary', text: o.active ? '停用' : '启用', 'aria-label': `${o.active ? '停用' : '启用'}：${o.name}`, on: { click: () => setActive(o, !o.active) } }),
+          o.failedSignIns > 0 ? el('button', { type: 'button', class: 'secondary', text: '解除登录限制', 'aria-label': `解除登录限制：${o.name}`, on: { click: () => unlock(o) } }) : null,
         ])));
       }
       return el('tr', { dataset: { username: o.username } }, cells);

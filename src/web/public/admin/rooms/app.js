@@ -210,7 +210,7 @@ startPage({
           el('td', { text: KIND_LABELS[e.kind] ?? e.kind }),
           el('td', { text: e.name || '—' }),
           el('td', { text: e.room ? '本室' : '全国' }),
-          el('td', {}, isAdmin || e.room ? el('button', { type: 'button', class: 'secondary', text: '删除', 'aria-label': `删除 ${e.date}`, on: { click: async () => {
+          el('td', {}, isAdmin || e.room ? el('button', { type: 'button', class: 'secondary', text: '删除', 'aria-label': `删除：${e.date}`, on: { click: async () => {
             try {
               await api('DELETE', `/api/holidays/${e.id}`);
               renderCalendar((await api('GET', `/api/holidays?room=${room.code}&from=${beijingDay()}`)).data);
