@@ -49,6 +49,13 @@ export const key = (e: Endpoint) => `${e.method} ${e.path}`;
  */
 export const PUBLIC_ENDPOINTS: Record<string, string> = {
   'GET /healthz': 'liveness probe; answers ok and nothing else',
+  'GET /api/chat/conversations/:id/events': "a resident's own live chat feed, reached only with the unguessable conversation id (like the messages feed)",
+  'POST /api/status': 'the residents\' status look-up: a booking number, item code, or tip code with its secret; shows no names, numbers or text; tip look-ups audited',
+  'GET /api/verification-codes': 'tells the booking page whether SMS codes are needed (no data)',
+  'POST /api/verification-codes': 'asks for an SMS code for a phone number; same answer whether or not the number has bookings; rate-limited',
+  'POST /api/verification-codes/check': 'turns a right code into a short management token for that number only',
+  'GET /channels/wecom/callback': "WeCom's URL verification; answers only a correctly signed echostr",
+  'POST /channels/wecom/callback': 'WeCom event callback; signed and encrypted by WeCom, refused otherwise',
   'GET /readyz': 'readiness probe for the load balancer; no data',
   'POST /api/auth/login': 'signing in (guarded by the lockout)',
   'GET /api/rooms': 'the public directory of police rooms (name, address, hours) shown to residents',
@@ -332,6 +339,7 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/services\/:key/, 'hukou_item_change'],
     [/^\/api\/surveys\/:token/, 'x'.repeat(32)],
     [/^\/api\/chat\/conversations\/:id/, 'A'.repeat(22)],
+    [/^\/api\/channels\/wecom\/groups\/:chatId/, 'wr-sec-hpl'],
   ];
   if (!p.includes(':')) return p;
   for (const [re, value] of by) if (re.test(p)) return p.replace(/:[A-Za-z_]+/, value);
@@ -352,6 +360,8 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
   const k = key(e);
   const start = DateTime.now().plus({ days: 4 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
   const bodies: Record<string, object> = {
+    'POST /api/channels/wecom/groups/sync': { owners: ['sec_hpl'] },
+    'PUT /api/channels/wecom/groups/:chatId': { room: 'HPL' },
     'POST /api/appointments/:code/notes': { text: '越权备注' },
     'POST /api/rooms/:code/walk-ins': { service: 'hukou_item_change' },
     'PUT /api/rooms/:code/schedule': {
