@@ -15,8 +15,8 @@ import { HOSTILE_PATH_VALUES, hostileBody, prng } from './adversarial';
  * always the standard error shape on 4xx, and stored data unchanged.
  */
 
-// Collections that legitimately change on a refused request (security bookkeeping), not user data.
-const BOOKKEEPING = new Set(['loginfailures', 'sessions', 'auditentries', 'audits', 'events', 'liveevents', 'rateseats', 'reportlives', 'accessrefusals']);
+// Collections that legitimately change on a refused request (security bookkeeping, incl. the rotating key that hashes client addresses), not user data.
+const BOOKKEEPING = new Set(['loginfailures', 'sessions', 'auditentries', 'audits', 'events', 'liveevents', 'rateseats', 'reportlives', 'accessrefusals', 'clienthashkeys']);
 
 let db: TestDatabase;
 const { app, config, logger } = buildTestApp({ BODY_LIMIT_KB: '256' });
