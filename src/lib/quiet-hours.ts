@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { parseHHMM } from './hhmm';
 
 /** Quiet hours ("HH:mm-HH:mm" in the app's zone): non-urgent messages wait until they end. */
 export interface QuietHours {
@@ -6,18 +7,10 @@ export interface QuietHours {
   end: string;
 }
 
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-
-function minutesOf(value: string): { hour: number; minute: number } {
-  if (!HHMM.test(value)) throw new Error(`"${value}" is not HH:mm`);
-  const [hour, minute] = value.split(':').map(Number);
-  return { hour, minute };
-}
-
 export function parseQuietHours(value: string): QuietHours | null {
   const [start, end] = value.split('-');
-  minutesOf(start);
-  minutesOf(end);
+  parseHHMM(start);
+  parseHHMM(end);
   return start === end ? null : { start, end };
 }
 
@@ -29,8 +22,8 @@ export function quietHoursRelease(at: Date, quiet: QuietHours | null, zone: stri
   if (!quiet) return at;
   const local = DateTime.fromJSDate(at, { zone });
   const minuteOfDay = local.hour * 60 + local.minute;
-  const s = minutesOf(quiet.start);
-  const e = minutesOf(quiet.end);
+  const s = parseHHMM(quiet.start);
+  const e = parseHHMM(quiet.end);
   const startMin = s.hour * 60 + s.minute;
   const endMin = e.hour * 60 + e.minute;
   const endToday = local.set({ hour: e.hour, minute: e.minute, second: 0, millisecond: 0 });

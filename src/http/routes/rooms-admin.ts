@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { conflict, notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
 import { forgetReads } from '../../lib/read-cache';
+import { HHMM } from '../../lib/hhmm';
 import type { AppState } from '../types';
 import { insertUnique } from '../../storage/unique-insert';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
@@ -11,7 +12,7 @@ import { ROOM_READ_PREFIX, ROOM_TYPES, RoomModel, type Room } from '../../module
 import { presentRoom } from '../../modules/rooms/room.presenter';
 import { roomOfficers } from '../../modules/rooms/room.service';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
+const hhmm = z.string().regex(HHMM, '时间格式应为 HH:mm');
 /** A missing break may come as absent or null (the admin page sends null for an empty field). */
 const noBreak = () => hhmm.nullish().transform((v) => v ?? undefined);
 
