@@ -67,9 +67,16 @@ it('signs in, sees a new item arrive live, claims it, replies, and the reply rea
 
   // Keyboard: j/k move the selection, Escape goes back.
   await page.keyboard.press('Escape');
-  await page.keyboard.press('j');
-
-  expect(await page.locator('#send').isDisabled()).toBe(false);
+  const other = await createItem({ room: 'HPL', kind: 'question', text: '居住证怎么续签？' });
+  await page.locator(`.item-row[data-id="${other._id}"]`).waitFor({ timeout: 10_000 });
+  const ids = await page.$$eval('.item-row', (rows) => rows.map((r) => (r as HTMLElement).dataset.id ?? ''));
+  const at = ids.indexOf(String(item._id));
+  const selected = (id: string) => page.waitForFunction((want) => (document.querySelector('.item-row.selected') as HTMLElement | null)?.dataset.id === want, id, { timeout: 5000 });
+  const [away, back] = at < ids.length - 1 ? (['j', 'k'] as const) : (['k', 'j'] as const);
+  await page.keyboard.press(away);
+  await selected(ids[at + (away === 'j' ? 1 : -1)]);
+  await page.keyboard.press(back);
+  await selected(ids[at]);
   await page.screenshot({ path: path.join(projectRoot(), 'test-artifacts', 'inbox.png'), fullPage: false });
   expect(errors).toEqual([]);
   await page.close();

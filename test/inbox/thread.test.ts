@@ -2,7 +2,8 @@ import mongoose, { Types } from 'mongoose';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { createItem } from '../../src/modules/items/item.service';
-import { ItemMessageModel } from '../../src/modules/items/item.model';
+import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';
+import { ItemClaimModel } from '../../src/modules/inbox/item-claim.model';
 import { addResidentMessage } from '../../src/modules/inbox/replies.service';
 import { appendMessage, loadThread } from '../../src/modules/items/thread';
 
@@ -29,6 +30,22 @@ describe("an item's thread", () => {
     for (let k = 0; k < 20; k++) expect(texts).toContain(k % 2 ? `备注 ${k}` : `追加 ${k}`);
     expect(thread.map((m) => m.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     expect(await ItemMessageModel.countDocuments({ item: item._id })).toBe(21);
+  });
+
+  it("takes a resident's further message even while a change the database lost mid-way still blocks the item", async () => {
+    // A winner claimed the next epoch and then lost its database (an outage between its claim and
+    // its write): for a while every change on the item loses the race. A resident who writes again
+    // must not get an error for it; a reopen, though, waits for the item to be free.
+    const item = await createItem({ room: 'HPL', kind: 'emergency', text: '有人打架', now: at(0) });
+    await ItemClaimModel.create({ item: item._id, epoch: (item.claimEpoch ?? 0) + 1, action: 'claim', officer: null, patch: {}, at: new Date() });
+    const { message } = await addResidentMessage({ itemId: item._id, text: '又来了一伙人', now: at(2) });
+    expect(message.text).toBe('又来了一伙人');
+    expect((await loadThread(item._id)).map((m) => m.text)).toEqual(['有人打架', '又来了一伙人']);
+
+    const resolved = await createItem({ room: 'HPL', kind: 'question', text: '怎么办居住证？', now: at(0) });
+    await ItemModel.collection.updateOne({ _id: resolved._id }, { $set: { status: 'resolved' } });
+    await ItemClaimModel.create({ item: resolved._id, epoch: (resolved.claimEpoch ?? 0) + 1, action: 'claim', officer: null, patch: {}, at: new Date() });
+    await expect(addResidentMessage({ itemId: resolved._id, text: '还有问题', now: at(2) })).rejects.toMatchObject({ code: 'item_busy' });
   });
 
   it('reads a long thread whole and in order', async () => {

@@ -1,6 +1,6 @@
 import type { ChannelName } from '../../lib/channel-names';
 import { Types } from 'mongoose';
-import { badRequest, notFound } from '../../lib/errors';
+import { badRequest, DomainError, notFound } from '../../lib/errors';
 import { containsPersonalData } from '../../lib/mask';
 import { recordAudit } from '../audit/audit.service';
 import { appendMessage } from '../items/thread';
@@ -131,24 +131,30 @@ export async function addResidentMessage(props: ResidentMessageProps): Promise<{
     attachments: props.attachments ?? [],
     at: now,
   });
-  const result = await transitionItem({
-    itemId: props.itemId,
-    action: 'resident_message',
-    officerId: null,
-    now,
-    attempts: 8,
-    decide(item): ItemPatch {
-      if (item.status === 'waiting') {
-        return item.assignee
-          ? { status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMinutes * 60_000), lastActivityAt: now }
-          : { status: 'new', lastActivityAt: now };
-      }
-      if (item.status === 'resolved') {
-        return { status: 'new', assignee: null, leaseUntil: null, resolvedAt: null, reopenCount: (item.reopenCount ?? 0) + 1, lastActivityAt: now };
-      }
-      return { lastActivityAt: now };
+  const decide = (item: Item): ItemPatch => {
+    if (item.status === 'waiting') {
+      return item.assignee
+        ? { status: 'claimed', leaseUntil: new Date(now.getTime() + leaseMinutes * 60_000), lastActivityAt: now }
+        : { status: 'new', lastActivityAt: now };
+    }
+    if (item.status === 'resolved') {
+      return { status: 'new', assignee: null, leaseUntil: null, resolvedAt: null, reopenCount: (item.reopenCount ?? 0) + 1, lastActivityAt: now };
+    }
+    return { lastActivityAt: now };
+  };
+  const result = await transitionItem({ itemId: props.itemId, action: 'resident_message', officerId: null, now, attempts: 8, decide }).catch(
+    async (err: unknown) => {
+      // Many messages at once on one item (a panicking resident's repeats, all joined into one
+      // emergency item) can keep losing the epoch race, or meet a winner the database lost mid-way
+      // (an outage between its claim and its write). The message itself is already in the thread;
+      // when it would change nothing but the activity time, that is not worth failing the
+      // resident's message for. A status change (reopen, back from waiting) still must happen.
+      if (!(err instanceof DomainError) || err.code !== 'item_busy') throw err;
+      const item = await ItemModel.findById(props.itemId).lean<Item>();
+      if (!item || 'status' in decide(item)) throw err;
+      return { before: item, after: item, epoch: item.claimEpoch ?? 0 };
     },
-  });
+  );
   const reopened = result.before.status === 'resolved' && result.after.status === 'new';
   await Promise.all([
     reopened
