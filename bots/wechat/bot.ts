@@ -8,6 +8,7 @@ import type { Logger } from '../../src/logging/logger';
 import { heartbeat, recordBotState } from '../../src/modules/bot-status/bot-status.service';
 import { createConversationCore, type ConversationCoreOverrides, type Knowledge } from '../../src/modules/conversations';
 import { createRateLimiter } from '../../src/modules/rate-limits/rate-limit';
+import { verificationFromConfig } from '../../src/modules/verification';
 import { findGroupBinding } from '../../src/modules/groups/group.service';
 import type { OutboxMessage } from '../../src/modules/outbox/outbox.model';
 import { createOutboxSender, sendsSince, type OutboxSenderOptions } from '../../src/modules/outbox/outbox.sender';
@@ -62,7 +63,7 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
   let stopping = false;
   let capCache: { day: number; at: number; sent: number } | null = null;
 
-  const core = createConversationCore(config, logger, { knowledge: options.knowledge, ai: options.ai, now });
+  const core = createConversationCore(config, logger, { knowledge: options.knowledge, ai: options.ai, verification: verificationFromConfig(config, { logger, now }), now });
 
   async function sendToWechat(message: OutboxMessage): Promise<void> {
     if (!bot.isLoggedIn) throw new Error('bot is not logged in');

@@ -1,7 +1,5 @@
 import type Router from '@koa/router';
-import { createVerificationCodes } from '../modules/verification';
-import { activeBookingCount, appointmentPolicy } from '../modules/appointments';
-import { smsSettings } from '../modules/sms';
+import { verificationFromConfig } from '../modules/verification';
 import { verificationCodesRouter } from './routes/verification-codes';
 import type { AppDeps } from './app';
 import { accountRouter } from './routes/account';
@@ -39,15 +37,7 @@ import type { AppState } from './types';
  * authenticate → validate → load → authorize → call the module → present.
  */
 export function buildRouters(deps: AppDeps): Router<AppState>[] {
-  const verification = createVerificationCodes({
-    sms: smsSettings(deps.config),
-    perPhonePerDay: deps.config.VERIFY_CODES_PER_PHONE_PER_DAY,
-    perIpPerHour: deps.config.VERIFY_CODES_PER_IP_PER_HOUR,
-    logger: deps.logger,
-    now: deps.now,
-    // A "manage" code goes only to a number that has bookings (the answer is the same either way).
-    worthSending: async (phone, purpose) => purpose === 'booking' || (await activeBookingCount(phone, appointmentPolicy(deps.config))) > 0,
-  });
+  const verification = verificationFromConfig(deps.config, { logger: deps.logger, now: deps.now });
   return [
     healthRouter(), //                  /healthz, /readyz
     authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
@@ -62,7 +52,7 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     tipsRouter(deps.config, { now: deps.now }), // /api/tips…
     attachmentsRouter(deps.config), //  /api/attachments…
     auditRouter(deps.config.APP_TIMEZONE), // /api/audit, /api/audit/export.csv
-    chatRouter(deps), //                /api/chat…
+    chatRouter(deps, { verification }), // /api/chat…
     chatLiveRouter(deps), //            /api/chat/conversations/:id/events (SSE)
     statusRouter(deps.config), //       POST /api/status (residents' look-up)
     faqRouter(), //                     /api/faq…

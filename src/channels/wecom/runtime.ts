@@ -1,6 +1,7 @@
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { createConversationCore, type ConversationCoreOverrides } from '../../modules/conversations';
+import { verificationFromConfig } from '../../modules/verification';
 import { createKfChannel, type KfChannel, type KfChannelOptions } from '../wecom-kf/kf.channel';
 import type { CallbackKeys } from './callback-crypto';
 import { createWecomClient, type WecomClient } from './client';
@@ -52,7 +53,7 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
           client,
           secret,
           now,
-          core: createConversationCore(config, logger, { ...options.core, now }),
+          core: createConversationCore(config, logger, { verification: verificationFromConfig(config, { logger, now }), ...options.core, now }),
           ...options.kf,
         })
       : null;

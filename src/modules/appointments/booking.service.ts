@@ -5,7 +5,7 @@ import { AppointmentEventModel, AppointmentModel, eventId, type Appointment } fr
 import { cancelDeadline, claimTransition, endedAs, findByCode, findForResident, reread } from './appointment.records';
 import { slotFull, suggestAfter } from './availability';
 import { loadSetting, resolveSlot, type Clocked, type ReplyOrigin } from './booking-context';
-import { assertNotBlocked, claimBookingToken, releaseBookingToken } from './booking-limits';
+import { activeBookingCount, assertNotBlocked, claimBookingToken, releaseBookingToken } from './booking-limits';
 import { normalizeMobile } from './phone';
 import { claimSeats, heldSlotFields, looksFull, releaseSeats, takenSeats, type HeldSeat } from './seats';
 import { bookableSeatNumbers } from './slots';
@@ -30,7 +30,21 @@ export interface BookProps extends Clocked {
   source?: 'web' | 'bot';
   /** The booker proved they hold the number with an SMS code. */
   verified?: boolean;
+  /**
+   * With SMS on: the n-th active booking on one number needs `verified` even on channels that
+   * otherwise book without a code (a WeChat resident typing someone else's number). null: no rule.
+   */
+  verifiedFrom?: number | null;
   logger?: Logger;
+}
+
+/** The code `verification_required` tells a chat or page to ask for an SMS code and try again with it. */
+function verifiedNumberNeeded(others: number) {
+  return badRequest(
+    `该手机号已有${others}个未完成的预约，再预约需要用短信验证码确认这是您本人的手机号（A further booking on this number needs an SMS code）`,
+    { reason: 'active_bookings', active: others },
+    'verification_required',
+  );
 }
 
 export async function bookAppointment(props: BookProps): Promise<Appointment> {
@@ -51,6 +65,11 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
   const token = await claimBookingToken(phone, code, policy, now);
   let seats: HeldSeat[] | null = null;
   try {
+    // Counted after the token is held, so two bookings racing for the n-th place both see it.
+    if (props.verifiedFrom && !props.verified) {
+      const active = await activeBookingCount(phone, policy);
+      if (active >= props.verifiedFrom) throw verifiedNumberNeeded(active - 1);
+    }
     seats = await claimSeats({ room: setting.room.code, slot, seatNumbers, code, walkIn: false, spread: true, hint });
     if (!seats) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
     const created = await AppointmentModel.create({

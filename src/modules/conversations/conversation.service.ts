@@ -11,7 +11,7 @@ import { handleSurveyAnswer, type SurveySettings } from '../surveys';
 import { type Room } from '../rooms';
 import { getFlow } from './flows';
 import { originOf } from './flows/common';
-import type { Flow, FlowContext, FlowResult, FlowState } from './flows/types';
+import type { ChatVerification, Flow, FlowContext, FlowResult, FlowState } from './flows/types';
 import { appendResidentMessage, findJoinableItem, loadItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
 import * as say from './replies';
@@ -39,6 +39,8 @@ export interface ConversationDeps {
   ai?: GroundedAnswerer | null;
   /** The survey window and follow-up SLAs, from this process's config. */
   surveys: SurveySettings;
+  /** SMS verification codes (the chat booking flow asks for one when SMS is on). */
+  verification?: ChatVerification | null;
   now?: () => Date;
 }
 
@@ -279,6 +281,7 @@ class Turn {
       state,
       now: this.now,
       config: this.deps.config,
+      verification: this.deps.verification ?? null,
       logger: this.log,
       openItemCode: this.memory.openItem?.code ?? null,
     };

@@ -5,12 +5,15 @@ import { surveySettings } from '../surveys';
 import { handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
 import { createKnowledge, type Knowledge } from './knowledge';
 import type { InboundMessage } from './messages';
+import type { ChatVerification } from './flows/types';
 
 /** What tests (and benchmarks) may swap; everything else comes from the config. */
 export interface ConversationCoreOverrides {
   knowledge?: Knowledge;
   /** null: no language model (local answers only); undefined: chosen from the config. */
   ai?: GroundedAnswerer | null;
+  /** SMS verification codes (src/modules/verification, handed in by the channel's entry): with SMS on, the chat booking flow asks web residents for a code. */
+  verification?: ChatVerification | null;
   now?: () => Date;
 }
 
@@ -35,6 +38,7 @@ export function createConversationCore(config: Config, logger: Logger, overrides
     knowledge: overrides.knowledge ?? createKnowledge(),
     ai: overrides.ai !== undefined ? overrides.ai : createGroundedAnswerer(config, logger),
     surveys: surveySettings(config, logger),
+    verification: overrides.verification ?? null,
     now: overrides.now,
   };
   return {

@@ -15,3 +15,4 @@ export {
   type VerificationPurpose,
   type CheckOutcome,
 } from './verification.service';
+export { verificationFromConfig } from './verification.factory';

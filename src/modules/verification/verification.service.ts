@@ -40,7 +40,7 @@ export interface VerificationCodes {
    * Sends a code (when the number should get one). The answer is the same whether or not the
    * number has bookings; only the limits (per address, per number) refuse, with 429.
    */
-  request(props: { phone: string; purpose: VerificationPurpose; ip: string; now?: Date }): Promise<{ expiresInSeconds: number; retryAfterSeconds: number }>;
+  request(props: { phone: string; purpose: VerificationPurpose; ip: string; now?: Date } | { phone: string; purpose: VerificationPurpose; clientKey: string; now?: Date }): Promise<{ expiresInSeconds: number; retryAfterSeconds: number }>;
   /** Checks a code and uses it up when right (a right code works once). */
   use(props: { phone: string; purpose: VerificationPurpose; code: string; now?: Date }): Promise<CheckOutcome & { release?: () => Promise<void> }>;
   /** `use()` that throws the resident-facing error instead of returning the reason. */
@@ -112,9 +112,12 @@ export function createVerificationCodes(options: VerificationOptions): Verificat
   return {
     enabled: sms.provider !== null,
 
-    async request({ phone, purpose, ip, now = clock() }) {
+    async request(props) {
+      const { phone, purpose, now = clock() } = props;
       const answer = { expiresInSeconds: CODE_TTL_MINUTES * 60, retryAfterSeconds: CODE_INTERVAL_SECONDS };
-      const byIp = await perIp.consume(await clientKey(ip || 'unknown', now), now);
+      // The web chat hands over its own keyed hash of the address (the message never carries the address).
+      const key = 'clientKey' in props ? `chat:${props.clientKey}` : await clientKey(props.ip || 'unknown', now);
+      const byIp = await perIp.consume(key, now);
       if (!byIp.allowed) throw tooManyRequests('获取验证码太频繁，请稍后再试（Too many code requests from this address）');
       const current = await VerificationCodeModel.findById(codeId(phone, purpose), { issuedAt: 1 }).lean();
       const wait = current ? CODE_INTERVAL_SECONDS * 1000 - (now.getTime() - current.issuedAt.getTime()) : 0;

@@ -2,7 +2,8 @@ import { parseDayWords } from '../../appointments';
 import { findService } from '../../services/service.service';
 import { askCode, doReschedule, onCancelConfirm, onCode, onPhone } from './booking.manage';
 import { ABANDON, splitContact, type Data } from './booking.parse';
-import { FLOW, askContact, askDay, askService, askSlot, done, onConfirm, onContact, onDay, onMaterials, onService, onSlot, policyOf, reply } from './booking.steps';
+import { onConfirm, onSmsCode } from './booking.confirm';
+import { FLOW, askContact, askDay, askService, askSlot, done, onContact, onDay, onMaterials, onService, onSlot, policyOf, reply } from './booking.steps';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -69,6 +70,8 @@ export const bookingFlow: Flow = {
         return onMaterials(ctx, data);
       case 'confirm':
         return onConfirm(ctx, data);
+      case 'sms_code':
+        return onSmsCode(ctx, data);
       case 'code':
         return onCode(ctx, data);
       case 'phone':

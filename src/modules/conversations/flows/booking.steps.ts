@@ -4,7 +4,6 @@ import type { OutboundReply, ReplyOption } from '../messages';
 import { DomainError } from '../../../lib/errors';
 import {
   appointmentPolicy,
-  bookAppointment,
   confirmationText,
   daysWithFreeSlots,
   formatSlot,
@@ -156,7 +155,7 @@ export async function onMaterials(ctx: FlowContext, data: Data): Promise<FlowRes
   return askMaterials(ctx, data);
 }
 
-async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
+export async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
   const policy = policyOf(ctx);
   const room = ctx.room;
   const start = DateTime.fromISO(String(data.start)).toJSDate();
@@ -176,41 +175,6 @@ async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
     { label: '重新选时间', value: '重新选时间' },
     { label: '不约了', value: '不约了' },
   ]);
-}
-
-export async function onConfirm(ctx: FlowContext, data: Data): Promise<FlowResult> {
-  const text = chosen(ctx, data);
-  if (/重新|换|改/.test(text)) return askDay(ctx, data);
-  if (!YES.test(text)) return askConfirm(ctx, data);
-  const policy = policyOf(ctx);
-  const msg = ctx.message;
-  try {
-    const appt = await bookAppointment({
-      room: String(data.room),
-      service: String(data.service),
-      start: String(data.start),
-      name: String(data.name),
-      phone: String(data.phone),
-      materialsConfirmed: data.materialsConfirmed === true,
-      origin: { channel: msg.channel, conversationId: msg.conversationId, isGroup: false },
-      source: 'bot',
-      policy,
-      now: ctx.now,
-      logger: ctx.logger,
-    });
-    ctx.logger?.info({ code: appt.code, room: appt.room }, 'appointment booked in chat');
-    return done(await confirmationReply(ctx, appt));
-  } catch (err) {
-    if (err instanceof DomainError && err.code === 'slot_full') {
-      const next = ((err.detail as { nextSlots?: SlotView[] })?.nextSlots ?? []).slice(0, 6);
-      if (next.length === 0) return askDay(ctx, data, '刚刚这个时段被约满了。');
-      return ask('slot', { ...data, slots: next.map((s) => s.start) }, '抱歉，这个时段刚刚被约满了。下面是最近还有名额的时段：', next.map((s) => ({
-        label: `${dayLabel(DateTime.fromISO(s.start, { zone: policy.zone }).toISODate() as string)} ${slotLabel(s, policy.zone)}`,
-        value: s.start,
-      })));
-    }
-    return done(reply(`预约没有成功：${errorText(err)}`));
-  }
 }
 
 export async function confirmationReply(ctx: FlowContext, appt: { code: string; serviceName: string; start: Date; end: Date; room: string; service: string }): Promise<OutboundReply> {

@@ -30,6 +30,21 @@ export interface FlowState {
   data: Record<string, unknown>;
 }
 
+/**
+ * What the chat booking flow needs of the SMS verification codes. src/modules/verification
+ * implements it; each channel's entry point hands it in (the core does not import that module).
+ */
+export interface ChatVerification {
+  /** SMS is on. */
+  readonly enabled: boolean;
+  /** Texts a code to the number; throws a 429 DomainError when a limit (per number, per address) is reached. */
+  request(props: { phone: string; purpose: 'booking'; clientKey: string; now?: Date }): Promise<unknown>;
+  /** Checks a code and uses it up when right; `release` gives it back when the booking then failed. */
+  use(props: { phone: string; purpose: 'booking'; code: string; now?: Date }): Promise<
+    { ok: true; release?: () => Promise<void> } | { ok: false; reason: 'missing' | 'expired' | 'wrong' | 'locked' | 'used'; triesLeft?: number }
+  >;
+}
+
 export interface FlowContext {
   message: InboundMessage;
   /** The understanding of this message (intent, service, code, appointmentAction …). */
@@ -40,6 +55,8 @@ export interface FlowContext {
   state: FlowState | null;
   now: Date;
   config: Config;
+  /** SMS verification codes; null or disabled when SMS is off. */
+  verification?: ChatVerification | null;
   logger?: Logger;
   /** The item this conversation + sender last created and that may still be open (code only). */
   openItemCode?: string | null;
