@@ -3,6 +3,7 @@
  * Order of decisions (after the emergency check, which always runs first):
  * status-by-code → complaint → status → appointment → tip → dispute → info → service → general → chitchat.
  */
+import { reportsCrime } from './crime-report';
 import type { AppointmentAction, Intent } from './types';
 
 // --- complaint: police conduct, slow or absent service
@@ -143,6 +144,8 @@ export function classifyIntent(t: string, ctx: IntentContext): IntentDecision {
   if (LOOSE_CODE.test(t) && (LOOKUP.test(t) || stripped.replace(/谢谢|麻烦|你好|您好|请/g, '').length <= 12)) return d('status', 0.7);
   if (STATUS.test(t) && !/(多久|多长时间|几天|什么时候)(能|可以)?(办好|拿到|下来)/.test(t)) return d('status', 0.8);
   if (isAppointment) return d('appointment', 0.85, appointmentAction(t));
+  // Someone else's crime or scheme, told as a report: a tip, sure enough that the model does not overrule it.
+  if (reportsCrime(t)) return d('tip', 0.9);
   if (TIP.test(t)) return d('tip', 0.8);
   // Naming the matter itself ("邻里纠纷", "想请你们调解") is unambiguous, even in two words.
   if (DISPUTE_STRONG.test(t) && ctx.serviceScore < 3) return d('dispute', 0.9);

@@ -55,6 +55,25 @@ describe('tips', () => {
   });
 });
 
+describe('a crime that is not a danger right now', () => {
+  it.each([
+    ['wx_crime1', '后山坡上有人种了一片大烟，好几年了'],
+    ['wx_crime2', '楼下超市老板拉了个群让人做任务返现，我觉得是骗人的'],
+    ['wx_crime3', '有人自称是派出所的，在业主群里收办证的钱'],
+  ])('is taken as a tip, with a line that an emergency goes to 110 (%s)', async (id, line) => {
+    const m = { conversationId: id, senderId: id };
+    const emergenciesBefore = await ItemModel.countDocuments({ kind: 'emergency' });
+    const first = await handleInbound(msg(line, m), deps);
+    expect(first.route).toBe('flow:tip:start');
+    expect(text(first)).not.toContain('情况紧急请立即拨打');
+    expect(text(first)).toMatch(/紧急情况，请直接拨打110/);
+    const done = await handleInbound(msg('匿名提交', m), deps);
+    const code = /J[0-9A-Z]{7}/.exec(text(done))![0];
+    expect(await ItemModel.findOne({ code }).lean()).toMatchObject({ kind: 'tip' });
+    expect(await ItemModel.countDocuments({ kind: 'emergency' })).toBe(emergenciesBefore);
+  });
+});
+
 describe('the status flow', () => {
   it('"谢谢" or a new question leaves it instead of repeating "没有识别到编号"', async () => {
     const m = { conversationId: 'wx_st1', senderId: 'wx_st1' };

@@ -14,6 +14,9 @@ const ANONYMOUS = /^(1|匿名|匿名提交|不留|不留名|不用留|不要留)
 const WITH_CONTACT = /^(2|留|实名|留联系方式|留下联系方式|可以留)/;
 const PHONE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
 
+/** Every tip conversation says where an emergency goes: a tip is read in office hours, not at once. */
+const EMERGENCY_LINE = '如遇正在发生的危险或紧急情况，请直接拨打110，不要等待线索处理。';
+
 const ANONYMITY_OPTIONS = [
   { label: '匿名提交', value: '匿名提交' },
   { label: '留下联系方式', value: '留下联系方式' },
@@ -21,7 +24,7 @@ const ANONYMITY_OPTIONS = [
 
 function askDetails(): FlowResult {
   return {
-    replies: [{ text: '请描述您要反映的线索：大概的时间、地点、涉及的人或车辆、发生了什么。只写您知道的即可。\n（发送“取消”可随时退出）' }],
+    replies: [{ text: `请描述您要反映的线索：大概的时间、地点、涉及的人或车辆、发生了什么。只写您知道的即可。\n（发送“取消”可随时退出）\n${EMERGENCY_LINE}` }],
     state: { flow: 'tip', step: 'details', data: {} },
   };
 }
@@ -29,7 +32,7 @@ function askDetails(): FlowResult {
 function askAnonymity(details: string, channel: string): FlowResult {
   const wechatNote = channel === 'wechat' ? '\n提示：通过微信发送的内容对微信平台并不匿名；如介意，可改用网上警务室网页提交。' : '';
   return {
-    replies: [{ text: `收到。您希望匿名提交，还是留下联系方式方便民警联系您？匿名提交时我们不保存您的任何身份信息。${wechatNote}`, options: ANONYMITY_OPTIONS }],
+    replies: [{ text: `收到。您希望匿名提交，还是留下联系方式方便民警联系您？匿名提交时我们不保存您的任何身份信息。${wechatNote}\n${EMERGENCY_LINE}`, options: ANONYMITY_OPTIONS }],
     state: { flow: 'tip', step: 'anonymity', data: { details } },
   };
 }
