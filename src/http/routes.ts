@@ -19,6 +19,7 @@ import { inboxRouter } from './routes/inbox';
 import { jobsRouter } from './routes/jobs';
 import { mobileVisitsRouter } from './routes/mobile-visits';
 import { officersRouter } from './routes/officers';
+import { openApiRouter } from './routes/openapi';
 import { reportsRouter } from './routes/reports';
 import { roomsRouter } from './routes/rooms';
 import { roomsAdminRouter } from './routes/rooms-admin';
@@ -40,6 +41,7 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
   const verification = verificationFromConfig(deps.config, { logger: deps.logger, now: deps.now });
   return [
     healthRouter(), //                  /healthz, /readyz
+    openApiRouter(), //                 /api/openapi.json (the API described; read at /api/docs/)
     authRouter(deps.config), //         /api/auth/login, /api/auth/logout, /api/me
     accountRouter(), //                 /api/account/password, /api/account/sessions… (one's own account)
     adminRouter(deps), //               /api/admin/… (the admin console: checklist, rooms, channels, QR codes)

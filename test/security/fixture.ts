@@ -49,6 +49,7 @@ export const key = (e: Endpoint) => `${e.method} ${e.path}`;
  */
 export const PUBLIC_ENDPOINTS: Record<string, string> = {
   'GET /healthz': 'liveness probe; answers ok and nothing else',
+  'GET /api/openapi.json': 'the API described (OpenAPI 3.1): routes and shapes only, no data and no secrets',
   'GET /api/chat/conversations/:id/events': "a resident's own live chat feed, reached only with the unguessable conversation id (like the messages feed)",
   'POST /api/status': 'the residents\' status look-up: a booking number, item code, or tip code with its secret; shows no names, numbers or text; tip look-ups audited',
   'GET /api/verification-codes': 'tells the booking page whether SMS codes are needed (no data)',

@@ -15,7 +15,8 @@ export const mobileSchema = z
       return z.NEVER;
     }
     return phone;
-  });
+  })
+  .meta({ description: '11位手机号（a mainland mobile number）', example: '13800138000' });
 
 export const serviceKeySchema = z.string().trim().regex(/^[a-z_]{1,64}$/, '办理事项编号格式不正确');
 
@@ -32,9 +33,11 @@ export const BookSchema = z.object({
   start: z.string().min(10, '请选择预约时段').max(40),
   name: humanText(20).pipe(z.string().max(20, '姓名不能超过20个字')),
   phone: mobileSchema,
-  materialsConfirmed: z.boolean().default(false),
+  materialsConfirmed: z.boolean().default(false).meta({
+    description: '必须为 true：居民确认已备齐该事项所需材料（见 GET /api/services/{key} 的 materials），否则 400 materials_not_confirmed. Must be true: the resident confirms the materials checklist.',
+  }),
   /** The 6-digit SMS code (required when SMS is on). */
-  verificationCode: z.string().trim().max(10).optional(),
+  verificationCode: z.string().trim().max(10).optional().meta({ description: '短信验证码（短信开启时必填，见 GET /api/verification-codes）. The SMS code, required when SMS is on.' }),
 });
 export type BookReq = z.infer<typeof BookSchema>;
 

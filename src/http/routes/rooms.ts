@@ -5,11 +5,13 @@ import { parseInput, roomCodeSchema } from '../validate';
 import type { AppState } from '../types';
 import { presentRoom, findRoom, listRooms, roomOfficers } from '../../modules/rooms';
 
+export const RoomsQuerySchema = z.object({ district: z.string().trim().max(32).optional() });
+
 export function roomsRouter(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/rooms' });
 
   router.get('/', async (ctx) => {
-    const query = parseInput(z.object({ district: z.string().trim().max(32).optional() }), ctx.query);
+    const query = parseInput(RoomsQuerySchema, ctx.query);
     const rooms = await listRooms(query);
     ctx.body = { rooms: rooms.map((r) => presentRoom(r)) };
   });

@@ -6,6 +6,8 @@ import type { AppState } from '../types';
 import { presentService } from '../../modules/services/service.presenter';
 import { findService, listServices } from '../../modules/services/service.service';
 
+export const ServiceKeySchema = z.string().regex(/^[a-z_]{1,64}$/, '服务编号格式不正确');
+
 export function servicesRouter(): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/services' });
 
@@ -15,7 +17,7 @@ export function servicesRouter(): Router<AppState> {
   });
 
   router.get('/:key', async (ctx) => {
-    const key = parseInput(z.string().regex(/^[a-z_]{1,64}$/, '服务编号格式不正确'), ctx.params.key);
+    const key = parseInput(ServiceKeySchema, ctx.params.key);
     const service = await findService(key);
     if (!service) throw notFound('未找到该服务事项（Service not found）', 'service_not_found');
     ctx.body = { service: presentService(service) };

@@ -8,7 +8,7 @@ import { lookUpStatus } from '../../modules/status';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
 
-const StatusQuerySchema = z.object({
+export const StatusQuerySchema = z.object({
   code: z.string().trim().min(1, '请输入编号').max(20, '编号太长'),
   secret: z.string().trim().max(60, '查询密码太长').optional().nullable(),
 });

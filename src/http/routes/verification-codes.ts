@@ -6,8 +6,8 @@ import { notFound } from '../../lib/errors';
 import type { AppState } from '../types';
 import { parseInput } from '../validate';
 
-const RequestSchema = z.object({ phone: mobileSchema, purpose: z.enum(VERIFICATION_PURPOSES, { error: '用途应为 booking 或 manage' }) });
-const CheckSchema = z.object({
+export const RequestSchema = z.object({ phone: mobileSchema, purpose: z.enum(VERIFICATION_PURPOSES, { error: '用途应为 booking 或 manage' }) });
+export const CheckSchema = z.object({
   phone: mobileSchema,
   purpose: z.literal('manage', { error: '只有 manage 用途的验证码可以换取查询凭证' }),
   code: z.string().trim().regex(/^\d{6}$/, '请输入短信里的6位数字验证码'),
