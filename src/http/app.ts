@@ -3,25 +3,13 @@ import path from 'node:path';
 import Koa from 'koa';
 import serve from 'koa-static';
 import { projectRoot } from '../lib/project-root';
-import type { Config } from '../config';
-import type { Logger } from '../logging/logger';
 import { authenticate } from './middleware/auth';
 import { registerSurveyHooks } from '../modules/surveys';
 import { errorHandler } from './middleware/errors';
 import { requestContext } from './middleware/request-context';
 import { securityHeaders } from './middleware/security';
 import { buildRouters } from './routes';
-import type { AppState } from './types';
-import type { WecomRuntime } from '../channels/wecom/runtime';
-
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  /** The clock; tests inject one to move through lease expiry and SLA times without sleeping. */
-  now?: () => Date;
-  /** The WeCom roads of this process (main.ts starts them); made on demand when absent. */
-  wecom?: WecomRuntime;
-}
+import type { AppDeps, AppState } from './types';
 
 /** Builds the Koa application. It never listens: main.ts does, and tests use app.callback(). */
 export function createApp(deps: AppDeps): Koa<AppState> {

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { verificationFromConfig } from '../modules/verification';
 import { verificationCodesRouter } from './routes/verification-codes';
-import type { AppDeps } from './app';
+import type { AppDeps } from './types';
 import { accountRouter } from './routes/account';
 import { adminRouter } from './routes/admin';
 import { appointmentRouters } from './routes/appointments';

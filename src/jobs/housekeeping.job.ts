@@ -1,4 +1,4 @@
-import { LoginFailureModel, SessionModel } from '../modules/auth/session.model';
+import { purgeExpiredSessions, purgeLoginFailures } from '../modules/auth';
 import { purgeIdleConversationStates } from '../modules/conversations/state.service';
 import { purgeDeliveredMessages } from '../modules/outbox/outbox.sender';
 import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
@@ -41,8 +41,8 @@ export function housekeepingJob(): JobDefinition {
       await purgeClientHashKeys(now);
       const outbox = await purgeDeliveredMessages(now, ctx.env.config.OUTBOX_RETENTION_DAYS);
       const verification = await purgeVerification(now);
-      const sessions = (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
-      const failures = (await LoginFailureModel.deleteMany({ at: { $lt: new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000) } })).deletedCount ?? 0;
+      const sessions = await purgeExpiredSessions(now);
+      const failures = await purgeLoginFailures(new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000));
       ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification, outbox }, 'housekeeping finished');
     },
   };

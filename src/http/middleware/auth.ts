@@ -1,10 +1,8 @@
 import type { Middleware } from 'koa';
 import { forbidden, notFound, unauthorized } from '../../lib/errors';
 import type { AppContext, AppState } from '../types';
-import type { OfficerRole } from '../../modules/officers/officer.model';
-import { canAccessRoom } from '../../modules/auth/access';
-import { DEFAULT_SESSION_POLICY, SESSION_COOKIE, resolveSession, safeEqual, type SessionPolicy } from '../../modules/auth/auth.service';
-import type { SessionOfficer } from '../../modules/auth/auth.types';
+import { canAccessRoom, type OfficerRole } from '../../modules/officers';
+import { DEFAULT_SESSION_POLICY, resolveSession, safeEqual, SESSION_COOKIE, type SessionOfficer, type SessionPolicy } from '../../modules/auth';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -1,19 +1,20 @@
 import Router from '@koa/router';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { conflict, notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
-import type { AppContext, AppState } from '../types';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { effectiveState, listBotStatuses } from '../../modules/bot-status/bot-status.service';
 import { presentBotStatus, BOT_STATE_LABELS } from '../../modules/bot-status/bot-status.presenter';
 import { GroupBindingModel } from '../../modules/groups/group.model';
 import { assignRoomOfficers, roomMembers } from '../../modules/officers';
-import { RoomModel, type Room } from '../../modules/rooms/room.model';
-import { presentRoom } from '../../modules/rooms/room.presenter';
+import { presentRoom, roomExists, roomsByCodes } from '../../modules/rooms';
 import { setupChecklist } from '../../modules/setup/checklist.service';
+
+/** Code-unit order, as the database sorts strings. */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 const RoomOfficersSchema = z.object({ officerIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '民警编号格式不正确')).max(200) });
 
@@ -44,7 +45,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
   // Rooms in the caller's scope (admins all, supervisors their district, read-only), inactive ones included.
   router.get('/rooms', requireOfficer(['admin', 'supervisor']), async (ctx) => {
     const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
-    const rooms = await RoomModel.find(codes === 'all' ? {} : { code: { $in: codes } }).sort({ district: 1, code: 1 }).lean<Room[]>();
+    const rooms = (await roomsByCodes(codes)).sort((a, b) => byText(a.district, b.district) || byText(a.code, b.code));
     const groups = await GroupBindingModel.find(codes === 'all' ? {} : { room: { $in: codes } }, { room: 1 }).lean();
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -63,9 +64,8 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
   router.put('/rooms/:code/officers', requireOfficer(['admin']), async (ctx) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
     const input = parseInput(RoomOfficersSchema, ctx.request.body);
-    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
-    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    ctx.body = { members: await assignRoomOfficers(currentOfficer(ctx.state), room.code, input.officerIds) };
+    if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    ctx.body = { members: await assignRoomOfficers(currentOfficer(ctx.state), code, input.officerIds) };
   });
 
   // The channels page: WeChat bots, and the official channels as far as this service knows them.
@@ -96,10 +96,9 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
   // A room's poster QR: the web chat opened on that room.
   router.get('/rooms/:code/poster-qr.svg', requireOfficer(['admin', 'supervisor', 'officer']), async (ctx) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
-    const room = await RoomModel.findOne({ code }, { code: 1 }).lean();
-    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    await assertRoomAccess(ctx, room.code);
-    await svgResponse(ctx, roomChatLink(deps.config.PUBLIC_URL, room.code));
+    if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    await assertRoomAccess(ctx, code);
+    await svgResponse(ctx, roomChatLink(deps.config.PUBLIC_URL, code));
   });
 
   return router;

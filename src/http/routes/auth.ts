@@ -2,9 +2,8 @@ import Router from '@koa/router';
 import type { Config } from '../../config';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
-import { SESSION_COOKIE, login, logout } from '../../modules/auth/auth.service';
+import { login, logout, presentSessionOfficer, SESSION_COOKIE } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
-import { presentSessionOfficer } from '../../modules/auth/officer.presenter';
 import { LoginSchema } from './auth.schema';
 
 

@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { conflict, notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../types';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { createJobEnv } from '../../modules/notices';
 import { accessibleRoomCodes, roomFilter } from '../../modules/auth';

@@ -1,8 +1,7 @@
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
-import type { AppDeps } from '../app';
+import type { AppDeps, AppState } from '../types';
 import { parseInput } from '../validate';
-import type { AppState } from '../types';
 import { findWebConversation, presentFeedMessage, readFeed } from '../../modules/conversations';
 import { ConversationIdSchema, FeedCursorSchema } from './chat.schema';
 import { LiveHub } from '../../modules/live/live.hub';

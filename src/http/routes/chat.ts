@@ -1,8 +1,7 @@
 import Router from '@koa/router';
-import type { AppDeps } from '../app';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../validate';
-import type { AppContext, AppState } from '../types';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
 import {
   createConversationCore,

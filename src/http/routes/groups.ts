@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
-import type { AppState } from '../types';
 import { roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';

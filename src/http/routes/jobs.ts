@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
-import type { AppState } from '../types';
 import { parseInput } from '../validate';
 import { createJobEnv } from '../../modules/notices';
 import { allJobs } from '../../jobs/registry';

@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
-import type { AppState } from '../types';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';
 import { accessibleRoomCodes } from '../../modules/auth';

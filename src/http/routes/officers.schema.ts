@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { roomCodeSchema } from '../validate';
-import { OFFICER_ROLES } from '../../modules/officers/officer.model';
+import { OFFICER_ROLES } from '../../modules/officers';
 import { NewPasswordSchema } from './auth.schema';
 
 const rooms = z.array(roomCodeSchema).max(50);

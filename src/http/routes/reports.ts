@@ -8,7 +8,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items/item.model';
-import { OfficerModel } from '../../modules/officers/officer.model';
+import { officerById, officersVisibleTo } from '../../modules/officers';
 import { currentMonth, MONTH_RE } from '../../modules/reports/calendar';
 import { dailyChart, rankingChart, trendChart } from '../../modules/reports/charts';
 import { toCsv, type Cell } from '../../modules/reports/csv';
@@ -54,7 +54,7 @@ async function resolveRequest(ctx: AppContext, query: MonthlyReportQuery, settin
     focus = { type: 'room', room: room.code };
   }
   if (query.officer) {
-    const target = await OfficerModel.findById(query.officer, { rooms: 1, district: 1 }).lean();
+    const target = await officerById(query.officer);
     if (!target) throw notFound('未找到该民警（Unknown officer）', 'officer_not_found');
     const allowed =
       officer.role === 'admin' ||
@@ -217,7 +217,7 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
     const officers =
       officer.role === 'officer'
         ? [{ id: officer.id, name: officer.name }]
-        : (await OfficerModel.find(officer.role === 'admin' ? { role: 'officer' } : { role: 'officer', $or: [{ district: officer.district }, { rooms: { $in: codes === 'all' ? [] : codes } }] }, { name: 1 }).lean())
+        : (await officersVisibleTo(officer, codes))
             .map((o) => ({ id: String(o._id), name: o.name }))
             .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
     ctx.body = {

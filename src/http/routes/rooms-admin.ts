@@ -5,12 +5,10 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { forgetReads } from '../../lib/read-cache';
 import { HHMM } from '../../lib/hhmm';
 import type { AppState } from '../types';
-import { insertUnique } from '../../storage/unique-insert';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit/audit.service';
-import { ROOM_READ_PREFIX, ROOM_TYPES, RoomModel, type Room } from '../../modules/rooms/room.model';
-import { presentRoom } from '../../modules/rooms/room.presenter';
-import { roomOfficers } from '../../modules/rooms/room.service';
+import { officersOfRoom } from '../../modules/officers';
+import { createRoom, presentRoom, ROOM_READ_PREFIX, ROOM_TYPES, updateRoom } from '../../modules/rooms';
 
 const hhmm = z.string().regex(HHMM, '时间格式应为 HH:mm');
 /** A missing break may come as absent or null (the admin page sends null for an empty field). */
@@ -54,7 +52,7 @@ export function roomsAdminRouter(): Router<AppState> {
 
   router.post('/', requireOfficer(['admin']), async (ctx) => {
     const input = parseInput(RoomCreateSchema, ctx.request.body);
-    const outcome = await insertUnique<Room>(RoomModel, input);
+    const outcome = await createRoom(input);
     if (!outcome.won) throw conflict('警务室编号已存在（Room code already exists）', 'room_code_taken');
     forgetReads(ROOM_READ_PREFIX);
     const me = currentOfficer(ctx.state);
@@ -66,12 +64,12 @@ export function roomsAdminRouter(): Router<AppState> {
   router.put('/:code', requireOfficer(['admin']), async (ctx) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
     const input = parseInput(RoomUpdateSchema, ctx.request.body);
-    const updated = await RoomModel.findOneAndUpdate({ code }, { $set: input }, { returnDocument: 'after', runValidators: true }).lean<Room>();
+    const updated = await updateRoom(code, input);
     if (!updated) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     forgetReads(ROOM_READ_PREFIX);
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'room.update', room: code, detail: Object.keys(input).join('、') });
-    ctx.body = { room: { ...presentRoom(updated, await roomOfficers(code)), active: updated.active } };
+    ctx.body = { room: { ...presentRoom(updated, await officersOfRoom(code)), active: updated.active } };
   });
 
   return router;

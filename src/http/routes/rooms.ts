@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
 import type { AppState } from '../types';
-import { presentRoom, findRoom, listRooms, roomOfficers } from '../../modules/rooms';
+import { officersOfRoom } from '../../modules/officers';
+import { presentRoom, findRoom, listRooms } from '../../modules/rooms';
 
 export const RoomsQuerySchema = z.object({ district: z.string().trim().max(32).optional() });
 
@@ -20,7 +21,7 @@ export function roomsRouter(): Router<AppState> {
     const code = parseInput(roomCodeSchema, ctx.params.code);
     const room = await findRoom(code);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    ctx.body = { room: presentRoom(room, await roomOfficers(room.code)) };
+    ctx.body = { room: presentRoom(room, await officersOfRoom(room.code)) };
   });
 
   return router;

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { badRequest, notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../types';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';

@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppDeps } from '../app';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
-import type { AppContext, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom, type Room } from '../../modules/rooms';

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
-import type { AppDeps } from '../app';
-import type { AppContext, AppState } from '../types';
+import type { AppContext, AppDeps, AppState } from '../types';
 import { requireOfficer } from '../middleware/auth';
 import { CallbackError, openEvent, verifyUrl } from '../../channels/wecom/callback-crypto';
 import { createWecomRuntime, wecomStatus, type WecomRuntime } from '../../channels/wecom/runtime';

@@ -2,9 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import { badRequest, tooManyRequests, unauthorized } from '../../lib/errors';
 import { publishSessionEnded } from '../live/live.service';
-import { OfficerModel } from '../officers/officer.model';
+import { activeOfficerById, activeOfficerWithPassword, hashPassword, needsRehash, setOfficerPassword, verifyPassword } from '../officers';
 import type { SessionOfficer } from './auth.types';
-import { hashPassword, needsRehash, verifyPassword } from './password';
 import { LoginFailureModel, SessionModel } from './session.model';
 
 export const SESSION_COOKIE = 'pr_session';
@@ -103,7 +102,7 @@ export async function login(props: {
     );
   }
 
-  const officer = await OfficerModel.findOne({ username: props.username, active: true }).select('+passwordHash').lean();
+  const officer = await activeOfficerWithPassword({ username: props.username });
   let passwordOk = false;
   if (officer?.passwordHash) passwordOk = await verifyPassword(officer.passwordHash, props.password);
   else await verifyPassword(await DUMMY_HASH_PROMISE, props.password); // same cost as a real check
@@ -113,7 +112,7 @@ export async function login(props: {
   await LoginFailureModel.deleteMany({ username: props.username, ip });
   // Hashes made with older, weaker parameters are replaced now that the password is at hand.
   if (officer.passwordHash && needsRehash(officer.passwordHash)) {
-    await OfficerModel.updateOne({ _id: officer._id }, { $set: { passwordHash: await hashPassword(props.password) } });
+    await setOfficerPassword(officer._id, { passwordHash: await hashPassword(props.password) });
   }
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -153,7 +152,7 @@ export async function resolveSession(token: string | undefined, now = new Date()
     await SessionModel.deleteOne({ _id: session._id });
     return null;
   }
-  const officer = await OfficerModel.findOne({ _id: session.officer, active: true }).lean();
+  const officer = await activeOfficerById(session.officer);
   if (!officer) return null;
   // lastSeenAt is written at most every tenth of the idle time (≤ 1 min), not on every request.
   if (now.getTime() - session.lastSeenAt.getTime() > Math.min(60_000, idleMs / 10)) {
@@ -202,7 +201,7 @@ export async function endOwnSession(officerId: string, sessionId: string): Promi
  * on a shared computer must not be enough), the new one must differ; every other session ends.
  */
 export async function changeOwnPassword(props: { officer: SessionOfficer; currentPassword: string; newPassword: string; now?: Date }): Promise<void> {
-  const doc = await OfficerModel.findOne({ _id: props.officer.id, active: true }).select('+passwordHash').lean();
+  const doc = await activeOfficerWithPassword({ id: props.officer.id });
   if (!doc) throw unauthorized();
   if (!doc.passwordHash || !(await verifyPassword(doc.passwordHash, props.currentPassword))) {
     throw badRequest('当前密码不正确（Current password is wrong）', undefined, 'wrong_current_password');
@@ -210,10 +209,7 @@ export async function changeOwnPassword(props: { officer: SessionOfficer; curren
   if (props.currentPassword === props.newPassword) {
     throw badRequest('新密码不能与当前密码相同（The new password must differ）', undefined, 'password_unchanged');
   }
-  await OfficerModel.updateOne(
-    { _id: doc._id },
-    { $set: { passwordHash: await hashPassword(props.newPassword), mustChangePassword: false, passwordChangedAt: props.now ?? new Date() } },
-  );
+  await setOfficerPassword(doc._id, { passwordHash: await hashPassword(props.newPassword), mustChangePassword: false, passwordChangedAt: props.now ?? new Date() });
   await endOfficerSessions(props.officer.id, props.officer.sessionId);
 }
 
@@ -228,4 +224,14 @@ export async function recentFailureCounts(usernames: string[], now = new Date())
 /** An admin lifts the sign-in delays of a username, from every address. */
 export async function clearLoginFailures(username: string): Promise<number> {
   return (await LoginFailureModel.deleteMany({ username })).deletedCount ?? 0;
+}
+
+/** Deletes sessions past their absolute expiry (nightly housekeeping: no TTL indexes on FerretDB). */
+export async function purgeExpiredSessions(now: Date): Promise<number> {
+  return (await SessionModel.deleteMany({ expiresAt: { $lt: now } })).deletedCount ?? 0;
+}
+
+/** Deletes failed sign-ins older than `before` (nightly housekeeping). */
+export async function purgeLoginFailures(before: Date): Promise<number> {
+  return (await LoginFailureModel.deleteMany({ at: { $lt: before } })).deletedCount ?? 0;
 }

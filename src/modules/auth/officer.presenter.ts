@@ -1,4 +1,4 @@
-import { OFFICER_ROLE_LABELS, type OfficerRole } from '../officers/officer.model';
+import { OFFICER_ROLE_LABELS, type OfficerRole } from '../officers';
 import type { SessionOfficer } from './auth.types';
 
 export function presentSessionOfficer(officer: SessionOfficer) {

@@ -1,7 +1,8 @@
 import { createUnderstanding, type Understanding } from '../../understanding';
 import type { FaqEntry } from '../../understanding/types';
 import { faqVersion, loadActiveFaq, seedFaqIfEmpty } from '../faq/faq.service';
-import { type Room, type RoomOfficerView, findRoom, listRooms, roomOfficers } from '../rooms';
+import { officersOfRoom } from '../officers';
+import { type Room, type RoomOfficerView, findRoom, listRooms } from '../rooms';
 import { SERVICE_CATALOG, type ServiceKey } from '../services/catalog';
 import { listServices } from '../services/service.service';
 
@@ -130,7 +131,7 @@ export function createKnowledge(options: KnowledgeOptions = {}): Knowledge {
     async roomOfficers(code) {
       const hit = officers.get(code);
       if (fresh(hit)) return hit!.value;
-      const value = await roomOfficers(code);
+      const value = await officersOfRoom(code);
       officers.set(code, { value, at: clock() });
       return value;
     },

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { notFound } from '../../lib/errors';
-import { RoomModel } from '../rooms/room.model';
+import { roomExists } from '../rooms';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
 import { CustomerGroupModel, CustomerGroupPostModel, CustomerGroupRemindModel, type CustomerGroup } from './customer-group.model';
 
@@ -28,7 +28,7 @@ export async function bindCustomerGroup(chatId: string, room: string | null): Pr
   const group = await CustomerGroupModel.findById(chatId).lean<CustomerGroup>();
   if (!group) throw notFound('未找到该客户群，请先同步（Customer group not found）', 'customer_group_not_found');
   if (room) {
-    const exists = await RoomModel.exists({ code: room.toUpperCase() });
+    const exists = await roomExists(room.toUpperCase());
     if (!exists) throw notFound(`没有警务室 ${room}（Room not found）`, 'room_not_found');
   }
   await CustomerGroupModel.updateOne({ _id: chatId }, { $set: { room: room ? room.toUpperCase() : null } });

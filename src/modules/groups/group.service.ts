@@ -2,8 +2,7 @@ import { roomByCode } from '../rooms';
 import { randomInt } from 'node:crypto';
 import { CODE_ALPHABET } from '../../lib/codes';
 import { insertUnique, isDuplicateKeyError } from '../../storage/unique-insert';
-import { canAccessRoom } from '../auth/access';
-import { OfficerModel } from '../officers/officer.model';
+import { activeOfficerByWechatId, canAccessRoom, isActiveOfficerWechatId } from '../officers';
 import { BindCodeModel, BindCodeUseModel, GroupBindingModel, type BindCode, type GroupBinding } from './group.model';
 
 /** "绑定 HPL", "绑定HPL 7K2M9QAB", "解除绑定". */
@@ -57,13 +56,13 @@ export interface BindCommandInput {
 /** Runs a bind/unbind command typed in a group; null when the text is not one. The reply is safe to post in the group. */
 /** True when the WeChat id is on an active officer's account (their binding commands skip the group's command limit). */
 export async function isOfficerWechatId(wechatId: string): Promise<boolean> {
-  return (await OfficerModel.exists({ wechatIds: wechatId, active: true })) !== null;
+  return isActiveOfficerWechatId(wechatId);
 }
 
 export async function handleBindCommand(input: BindCommandInput): Promise<{ reply: string; bound: string | null } | null> {
   const cmd = parseBindCommand(input.text);
   if (!cmd) return null;
-  const officer = await OfficerModel.findOne({ wechatIds: input.senderId, active: true }).lean();
+  const officer = await activeOfficerByWechatId(input.senderId);
   const officerScope = officer ? { role: officer.role, rooms: officer.rooms, district: officer.district ?? null } : null;
 
   if (cmd.action === 'unbind') {

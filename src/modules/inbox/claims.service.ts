@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { DomainError, badRequest, conflict, notFound } from '../../lib/errors';
 import { canAccessRoom } from '../auth';
 import { ItemModel, type Item } from '../items/item.model';
-import { OfficerModel } from '../officers/officer.model';
+import { activeOfficerById } from '../officers';
 import { emitItemResolved } from './inbox.events';
 import { queueOrder } from './inbox.queries';
 import type { Actor, InboxSettings } from './inbox.types';
@@ -188,7 +188,7 @@ export interface TransferProps extends HolderActionProps {
 export async function transferItem(props: TransferProps): Promise<Item> {
   const { actor, settings } = props;
   if (!Types.ObjectId.isValid(props.targetOfficerId)) throw badRequest('接收民警编号不正确（Invalid officer id）');
-  const target = await OfficerModel.findOne({ _id: props.targetOfficerId, active: true }).lean();
+  const target = await activeOfficerById(props.targetOfficerId);
   if (!target) throw notFound('未找到接收民警（Officer not found）', 'officer_not_found');
   const current = await ItemModel.findById(props.itemId, { room: 1 }).lean();
   if (!current) throw notFound('未找到该事项（Item not found）', 'item_not_found');

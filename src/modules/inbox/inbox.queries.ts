@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { notFound } from '../../lib/errors';
 import { ItemModel, type Item, type ItemKind, type ItemStatus } from '../items/item.model';
-import { OfficerModel } from '../officers/officer.model';
+import { officersByIds, officersOfRoomAndSupervisors } from '../officers';
 import { openRows, type QueueRow } from './queue.service';
 
 /** Queries: the queue as an officer sees it, one item, and the officers around it. */
@@ -66,14 +66,12 @@ export { loadThread } from '../items/thread';
 export async function officerNames(ids: Array<Types.ObjectId | string | null | undefined>): Promise<Map<string, { name: string; badge: string | null }>> {
   const unique = [...new Set(ids.filter(Boolean).map(String))];
   if (!unique.length) return new Map();
-  const officers = await OfficerModel.find({ _id: { $in: unique } }, { name: 1, badge: 1 }).lean();
+  const officers = await officersByIds(unique);
   return new Map(officers.map((o) => [String(o._id), { name: o.name, badge: o.badge ?? null }]));
 }
 
 /** Officers an item may be transferred to: active officers serving its room, and the district's supervisors. */
 export async function transferTargets(room: string, district: string | null): Promise<Array<{ id: string; name: string; role: string }>> {
-  const or: Record<string, unknown>[] = [{ rooms: room, role: 'officer' }];
-  if (district) or.push({ role: 'supervisor', district });
-  const officers = await OfficerModel.find({ active: true, $or: or }, { name: 1, role: 1 }).sort({ name: 1 }).lean();
+  const officers = await officersOfRoomAndSupervisors(room, district);
   return officers.map((o) => ({ id: String(o._id), name: o.name, role: o.role }));
 }

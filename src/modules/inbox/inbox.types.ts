@@ -1,4 +1,4 @@
-import type { OfficerRole } from '../officers/officer.model';
+import type { OfficerRole } from '../officers';
 import type { Logger } from '../../logging/logger';
 
 /** The officer acting (from the session). */

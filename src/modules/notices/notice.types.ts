@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { ReplyAddress } from '../conversations';
+import type { ReplyAddress } from '../../lib/messages';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import type { QuietHours } from '../../lib/quiet-hours';

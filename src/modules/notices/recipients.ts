@@ -1,6 +1,6 @@
-import type { ReplyAddress } from '../conversations';
+import type { ReplyAddress } from '../../lib/messages';
 import { GroupBindingModel, type GroupBinding } from '../groups/group.model';
-import { OfficerModel } from '../officers/officer.model';
+import { activeOfficersWithRole } from '../officers';
 import { customerGroupsOfRooms } from '../customer-groups';
 
 /**
@@ -61,17 +61,17 @@ function toTarget(o: OfficerLean): OfficerTarget {
 }
 
 export async function roomOfficers(room: string): Promise<OfficerTarget[]> {
-  const docs = await OfficerModel.find({ rooms: room, role: 'officer', active: true }, { name: 1, rooms: 1, district: 1, wechatIds: 1 }).sort({ username: 1 }).lean<OfficerLean[]>();
+  const docs: OfficerLean[] = await activeOfficersWithRole('officer', { room });
   return docs.map(toTarget);
 }
 
 export async function districtSupervisors(district: string): Promise<OfficerTarget[]> {
-  const docs = await OfficerModel.find({ district, role: 'supervisor', active: true }, { name: 1, rooms: 1, district: 1, wechatIds: 1 }).sort({ username: 1 }).lean<OfficerLean[]>();
+  const docs: OfficerLean[] = await activeOfficersWithRole('supervisor', { district });
   return docs.map(toTarget);
 }
 
 export async function activeOfficers(): Promise<OfficerTarget[]> {
-  const docs = await OfficerModel.find({ role: 'officer', active: true }, { name: 1, rooms: 1, district: 1, wechatIds: 1 }).sort({ username: 1 }).lean<OfficerLean[]>();
+  const docs: OfficerLean[] = await activeOfficersWithRole('officer');
   return docs.map(toTarget);
 }
 

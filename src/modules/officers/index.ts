@@ -1,5 +1,26 @@
-export { OFFICER_ROLES, OFFICER_ROLE_LABELS, OfficerModel, type Officer, type OfficerRole } from './officer.model';
+/** Officers: their accounts and what others read of them (other modules never query the Officer model themselves). */
+export { OFFICER_ROLES, OFFICER_ROLE_LABELS, type Officer, type OfficerRole } from './officer.model';
 export { presentOfficer } from './officer.presenter';
+export type { ActingOfficer, OfficerSessions } from './officer.types';
+export { accessibleRoomCodes, canAccessRoom, roomFilter } from './access';
+export { hashPassword, needsRehash, verifyPassword } from './password';
+export {
+  activeOfficerById,
+  activeOfficerByWechatId,
+  activeOfficersWithRole,
+  activeOfficerWithPassword,
+  countOfficersWithPassword,
+  insertOfficer,
+  isActiveOfficerWechatId,
+  officerById,
+  officersByIds,
+  officersOfRoom,
+  officersOfRoomAndSupervisors,
+  officersVisibleTo,
+  officerWithPasswordByUsername,
+  setOfficerPassword,
+  type OfficerDoc,
+} from './officer.queries';
 export {
   assignRoomOfficers,
   createOfficer,

@@ -1,11 +1,13 @@
 import { Types } from 'mongoose';
 import { badRequest, conflict, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
-import { accessibleRoomCodes, clearLoginFailures, endOfficerSessions, generateTemporaryPassword, hashPassword, recentFailureCounts, type SessionOfficer } from '../auth';
 import { recordAudit } from '../audit/audit.service';
-import { RoomModel } from '../rooms/room.model';
+import { roomsByCodes } from '../rooms';
+import { accessibleRoomCodes } from './access';
 import { OFFICER_ROLE_LABELS, OfficerModel, type OfficerRole } from './officer.model';
 import { presentOfficer, type OfficerWithHash } from './officer.presenter';
+import type { ActingOfficer, OfficerSessions } from './officer.types';
+import { generateTemporaryPassword, hashPassword } from './password';
 
 interface OfficerFields {
   name: string;
@@ -30,13 +32,13 @@ export interface OfficerListReq {
   active?: boolean;
 }
 
-const auditActor = (o: SessionOfficer) => ({ kind: 'officer' as const, id: o.id, name: o.name, username: o.username });
+const auditActor = (o: ActingOfficer) => ({ kind: 'officer' as const, id: o.id, name: o.name, username: o.username });
 const officerNotFound = () => notFound('未找到该民警（Officer not found）', 'officer_not_found');
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function assertRoomsExist(codes: string[]): Promise<void> {
   if (!codes.length) return;
-  const found = await RoomModel.find({ code: { $in: codes } }, { code: 1 }).lean();
+  const found = await roomsByCodes(codes, { fields: ['code'] });
   const missing = codes.filter((c) => !found.some((r) => r.code === c));
   if (missing.length) throw badRequest(`警务室不存在：${missing.join('、')}（Unknown room）`, { missing }, 'room_not_found');
 }
@@ -53,7 +55,7 @@ async function loadOfficer(id: string): Promise<OfficerWithHash> {
  * officers and supervisors of their own district (never admins, and nobody when they have no
  * district); search by username, name or badge.
  */
-export async function listOfficers(me: SessionOfficer, query: OfficerListReq) {
+export async function listOfficers(me: ActingOfficer, query: OfficerListReq, sessions: Pick<OfficerSessions, 'recentFailureCounts'>) {
   const and: Record<string, unknown>[] = [];
   if (query.role) and.push({ role: query.role });
   if (query.active !== undefined) and.push({ active: query.active });
@@ -73,12 +75,12 @@ export async function listOfficers(me: SessionOfficer, query: OfficerListReq) {
     .sort({ role: 1, username: 1 })
     .limit(1000)
     .lean<OfficerWithHash[]>();
-  const failures = me.role === 'admin' ? await recentFailureCounts(officers.map((o) => o.username)) : new Map<string, number>();
+  const failures = me.role === 'admin' ? await sessions.recentFailureCounts(officers.map((o) => o.username)) : new Map<string, number>();
   return officers.map((o) => presentOfficer(o, { failedSignIns: failures.get(o.username) ?? 0 }));
 }
 
 /** Creates an account; without a chosen password it gets a temporary one, returned once, to be changed at first sign-in. */
-export async function createOfficer(me: SessionOfficer, input: OfficerCreateReq) {
+export async function createOfficer(me: ActingOfficer, input: OfficerCreateReq) {
   await assertRoomsExist(input.rooms);
   const { password: chosen, ...fields } = input;
   const temporaryPassword = chosen ? null : generateTemporaryPassword();
@@ -98,7 +100,7 @@ export async function createOfficer(me: SessionOfficer, input: OfficerCreateReq)
   return { officer: presentOfficer(outcome.doc), temporaryPassword };
 }
 
-export async function updateOfficer(me: SessionOfficer, id: string, input: OfficerUpdateReq) {
+export async function updateOfficer(me: ActingOfficer, id: string, input: OfficerUpdateReq, sessions: Pick<OfficerSessions, 'endOfficerSessions'>) {
   if (id === me.id && (input.active === false || (input.role && input.role !== 'admin'))) {
     throw badRequest('不能停用自己的账号或取消自己的管理员权限（You cannot lock yourself out）', undefined, 'self_lockout');
   }
@@ -110,7 +112,7 @@ export async function updateOfficer(me: SessionOfficer, id: string, input: Offic
   const updated = await OfficerModel.findOneAndUpdate({ _id: before._id }, { $set: set }, { returnDocument: 'after' }).select('+passwordHash').lean<OfficerWithHash>();
   if (!updated) throw officerNotFound();
   // A new password or a deactivated account ends every open session and live stream of that officer.
-  if (plain || input.active === false) await endOfficerSessions(String(updated._id));
+  if (plain || input.active === false) await sessions.endOfficerSessions(String(updated._id));
   const changed = Object.keys(fields).concat(plain ? ['password'] : []);
   const action = input.active === false && before.active !== false ? 'officer.deactivate' : input.active === true && before.active === false ? 'officer.activate' : 'officer.update';
   await recordAudit({ actor: auditActor(me), action, detail: `${updated.username}：${changed.join('、')}` });
@@ -118,7 +120,7 @@ export async function updateOfficer(me: SessionOfficer, id: string, input: Offic
 }
 
 /** Replaces the password with a temporary one (returned once), ends the officer's sessions, lifts sign-in delays. */
-export async function resetOfficerPassword(me: SessionOfficer, id: string) {
+export async function resetOfficerPassword(me: ActingOfficer, id: string, sessions: Pick<OfficerSessions, 'endOfficerSessions' | 'clearLoginFailures'>) {
   const officer = await loadOfficer(id);
   if (String(officer._id) === me.id) throw badRequest('请在“我的账号”中修改自己的密码（Use your account page）', undefined, 'reset_self');
   const temporaryPassword = generateTemporaryPassword();
@@ -126,16 +128,16 @@ export async function resetOfficerPassword(me: SessionOfficer, id: string) {
     { _id: officer._id },
     { $set: { passwordHash: await hashPassword(temporaryPassword), mustChangePassword: true, passwordChangedAt: new Date() } },
   );
-  await endOfficerSessions(String(officer._id));
-  await clearLoginFailures(officer.username);
+  await sessions.endOfficerSessions(String(officer._id));
+  await sessions.clearLoginFailures(officer.username);
   await recordAudit({ actor: auditActor(me), action: 'officer.reset_password', detail: officer.username });
   return { officer: presentOfficer({ ...officer, mustChangePassword: true }), temporaryPassword };
 }
 
 /** Lifts the sign-in delays that failed attempts put on a username (from every address). */
-export async function unlockOfficer(me: SessionOfficer, id: string) {
+export async function unlockOfficer(me: ActingOfficer, id: string, sessions: Pick<OfficerSessions, 'clearLoginFailures'>) {
   const officer = await loadOfficer(id);
-  const cleared = await clearLoginFailures(officer.username);
+  const cleared = await sessions.clearLoginFailures(officer.username);
   await recordAudit({ actor: auditActor(me), action: 'officer.unlock', detail: `${officer.username}：清除 ${cleared} 次失败登录` });
   return { officer: presentOfficer(officer), cleared };
 }
@@ -147,7 +149,7 @@ export async function roomMembers(code: string) {
 }
 
 /** Sets which officers serve a room: those listed gain it, others lose it (their other rooms stay). */
-export async function assignRoomOfficers(me: SessionOfficer, code: string, officerIds: string[]) {
+export async function assignRoomOfficers(me: ActingOfficer, code: string, officerIds: string[]) {
   const ids = [...new Set(officerIds)];
   if (ids.some((id) => !Types.ObjectId.isValid(id))) throw badRequest('民警编号格式不正确（Invalid officer id）', undefined, 'officer_not_found');
   const wanted = await OfficerModel.find({ _id: { $in: ids } }).lean<OfficerWithHash[]>();

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import type { ChannelName, ReplyAddress, ReplyOption } from '../conversations';
+import type { ChannelName, ReplyAddress, ReplyOption } from '../../lib/messages';
 import { insertUnique } from '../../storage/unique-insert';
 import { publishChatSignal } from '../live/live.service';
 import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';

@@ -1,4 +1,4 @@
-import { OfficerModel } from '../officers/officer.model';
+import { officersByIds } from '../officers';
 import { addDays, dayStart, localDay, monthLastDay, monthsEndingAt, monthStartDay, daysInMonth, currentMonth } from './calendar';
 import { addFigures, emptyFigures, entityKey, loadFigures, storeFigures, type Figures, type StoredFigures } from './figures';
 import { isBelowTarget, satisfactionRate } from './report-math';
@@ -192,7 +192,7 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
   const officerPairs = entities.filter((e) => e.officer !== null && officerVisible(e.officer) && (focus.type !== 'officer' || e.officer === focus.officer));
   const officerIds = [...new Set(officerPairs.map((e) => e.officer!))];
   if (focus.type === 'officer' && !officerIds.includes(focus.officer)) officerIds.push(focus.officer);
-  const officerDocs = officerIds.length ? await OfficerModel.find({ _id: { $in: officerIds } }, { name: 1, rooms: 1 }).lean() : [];
+  const officerDocs = await officersByIds(officerIds);
   const names = new Map(officerDocs.map((o) => [String(o._id), o.name]));
   const officers = officerIds
     .map((id) => {

@@ -1,6 +1,5 @@
-import { OfficerModel } from '../officers/officer.model';
+import { insertUnique, type InsertOutcome } from '../../storage/unique-insert';
 import { RoomModel, type Room } from './room.model';
-import type { RoomOfficerView } from './room.presenter';
 
 export async function listRooms(filter: { district?: string } = {}): Promise<Room[]> {
   const query: Record<string, unknown> = { active: true };
@@ -10,11 +9,6 @@ export async function listRooms(filter: { district?: string } = {}): Promise<Roo
 
 export async function findRoom(code: string): Promise<Room | null> {
   return RoomModel.findOne({ code: code.toUpperCase(), active: true }).lean<Room>();
-}
-
-/** Officers serving a room, as residents may see them (name and badge only). */
-export async function roomOfficers(code: string): Promise<RoomOfficerView[]> {
-  return OfficerModel.find({ rooms: code, role: 'officer', active: true }, { name: 1, badge: 1 }).sort({ name: 1 }).lean<RoomOfficerView[]>();
 }
 
 /** Fields to read; none: the whole room. */
@@ -46,4 +40,19 @@ export async function roomCodesOfDistrict(district: string): Promise<string[]> {
 
 export async function roomExists(code: string): Promise<boolean> {
   return Boolean(await RoomModel.exists({ code }));
+}
+
+/** Creates a room under its unique code; `won: false` when the code is taken. */
+export async function createRoom(room: Record<string, unknown>): Promise<InsertOutcome<Room>> {
+  return insertUnique<Room>(RoomModel, room);
+}
+
+/** Changes a room's fields (never its code); null when there is no such room. */
+export async function updateRoom(code: string, patch: Record<string, unknown>): Promise<Room | null> {
+  return RoomModel.findOneAndUpdate({ code }, { $set: patch }, { returnDocument: 'after', runValidators: true }).lean<Room>();
+}
+
+/** True when no room was ever created (a fresh database). */
+export async function noRoomsYet(): Promise<boolean> {
+  return (await RoomModel.estimatedDocumentCount()) === 0;
 }

@@ -1,4 +1,4 @@
-import type { OfficerRole } from '../officers/officer.model';
+import type { OfficerRole } from '../officers';
 import { type RoomType } from '../rooms';
 
 /**

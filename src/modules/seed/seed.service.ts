@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logging/logger';
 import { insertUnique } from '../../storage/unique-insert';
-import { hashPassword } from '../auth';
 import { seedHolidayCalendar } from '../appointments/schedule.service';
 import { seedFaqIfEmpty } from '../faq/faq.service';
-import { OfficerModel } from '../officers/officer.model';
-import { RoomModel } from '../rooms/room.model';
+import { hashPassword, insertOfficer, officerWithPasswordByUsername, setOfficerPassword } from '../officers';
+import { createRoom, noRoomsYet } from '../rooms';
 import { SERVICE_CATALOG } from '../services/catalog';
 import { ServiceModel } from '../services/service.model';
 import { DEMO_DISTRICT, DEMO_OFFICERS, DEMO_ROOMS } from './demo-district';
@@ -35,11 +34,11 @@ export async function seedDemoDistrict(): Promise<Pick<SeedReport, 'rooms' | 'of
   let rooms = 0;
   let officers = 0;
   for (const room of DEMO_ROOMS) {
-    const { won } = await insertUnique(RoomModel, { ...room, district: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name });
+    const { won } = await createRoom({ ...room, district: DEMO_DISTRICT.code, districtName: DEMO_DISTRICT.name });
     if (won) rooms++;
   }
   for (const officer of DEMO_OFFICERS) {
-    const { won } = await insertUnique(OfficerModel, { ...officer });
+    const { won } = await insertOfficer({ ...officer });
     if (won) officers++;
   }
   return { rooms, officers };
@@ -66,7 +65,7 @@ export async function seedAll(options: { demo: boolean }): Promise<SeedReport> {
 /** Every start: reference data as needed; the demo district only into a database without rooms. */
 export async function seedIfEmpty(options: { demo: boolean }): Promise<SeedReport | null> {
   const reference = await seedReferenceData();
-  const demo = options.demo && (await RoomModel.estimatedDocumentCount()) === 0 ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
+  const demo = options.demo && (await noRoomsYet()) ? await seedDemoDistrict() : { rooms: 0, officers: 0 };
   const report = { ...reference, ...demo };
   return Object.values(report).some((n) => n > 0) ? report : null;
 }
@@ -81,15 +80,15 @@ export async function ensureAdmin(options: {
   logger: Logger;
   print?: (line: string) => void;
 }): Promise<{ created: boolean }> {
-  const existing = await OfficerModel.findOne({ username: options.username }).select('+passwordHash').lean();
+  const existing = await officerWithPasswordByUsername(options.username);
   if (existing) {
     if (options.password && existing.passwordHash === undefined) {
-      await OfficerModel.updateOne({ _id: existing._id }, { $set: { passwordHash: await hashPassword(options.password) } });
+      await setOfficerPassword(existing._id, { passwordHash: await hashPassword(options.password) });
     }
     return { created: false };
   }
   const password = options.password ?? randomBytes(12).toString('base64url');
-  const { won } = await insertUnique(OfficerModel, {
+  const { won } = await insertOfficer({
     username: options.username,
     name: '系统管理员',
     role: 'admin',

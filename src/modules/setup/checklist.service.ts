@@ -4,7 +4,7 @@ import { effectiveState } from '../bot-status/bot-status.service';
 import { listBotStatuses } from '../bot-status/bot-status.service';
 import { WebConversationModel } from '../conversations/web-conversation.model';
 import { GroupBindingModel } from '../groups/group.model';
-import { OfficerModel } from '../officers/officer.model';
+import { countOfficersWithPassword } from '../officers';
 
 export interface ChecklistStep {
   key: 'password' | 'officers' | 'rooms' | 'wechat' | 'try_bot';
@@ -22,7 +22,7 @@ export interface ChecklistStep {
  */
 export async function setupChecklist(me: { mustChangePassword: boolean }, now = new Date()): Promise<ChecklistStep[]> {
   const [officers, roomEdits, schedules, bots, groups, conversations] = await Promise.all([
-    OfficerModel.countDocuments({ role: { $ne: 'admin' }, active: true, passwordHash: { $exists: true } }),
+    countOfficersWithPassword(),
     AuditModel.countDocuments({ action: { $in: ['room.create', 'room.update', 'room.schedule', 'room.officers'] } }),
     RoomScheduleModel.countDocuments({}),
     listBotStatuses(),

@@ -1,6 +1,6 @@
 import type { ChannelName } from '../../lib/channel-names';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { InboundMessage, OutboundReply, ReplyAddress } from '../conversations';
+import type { InboundMessage, OutboundReply, ReplyAddress } from '../../lib/messages';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { maskPersonalData } from '../../lib/mask';

@@ -1,4 +1,4 @@
-import type { ReplyOption } from '../conversations';
+import type { ReplyOption } from '../../lib/messages';
 import { RATING_LABELS, type RatingValue } from './survey.model';
 
 /** What residents read and type in a satisfaction survey (pure). */

@@ -1,11 +1,11 @@
 import { roomCodesOfDistrict } from '../rooms';
-import type { SessionOfficer } from './auth.types';
+import type { ActingOfficer } from './officer.types';
 
 /**
  * Which rooms an officer may see: officers their own rooms, supervisors every room of their
  * district, admins everything. Checked against the loaded record's room, never the URL.
  */
-export async function accessibleRoomCodes(officer: Pick<SessionOfficer, 'role' | 'rooms' | 'district'>): Promise<string[] | 'all'> {
+export async function accessibleRoomCodes(officer: Pick<ActingOfficer, 'role' | 'rooms' | 'district'>): Promise<string[] | 'all'> {
   if (officer.role === 'admin') return 'all';
   if (officer.role === 'supervisor') {
     if (!officer.district) return [];
@@ -14,13 +14,13 @@ export async function accessibleRoomCodes(officer: Pick<SessionOfficer, 'role' |
   return officer.rooms;
 }
 
-export async function canAccessRoom(officer: Pick<SessionOfficer, 'role' | 'rooms' | 'district'>, roomCode: string): Promise<boolean> {
+export async function canAccessRoom(officer: Pick<ActingOfficer, 'role' | 'rooms' | 'district'>, roomCode: string): Promise<boolean> {
   const codes = await accessibleRoomCodes(officer);
   return codes === 'all' || codes.includes(roomCode);
 }
 
 /** A Mongo filter on a `room` field limiting a query to what the officer may see. */
-export async function roomFilter(officer: Pick<SessionOfficer, 'role' | 'rooms' | 'district'>, field = 'room'): Promise<Record<string, unknown>> {
+export async function roomFilter(officer: Pick<ActingOfficer, 'role' | 'rooms' | 'district'>, field = 'room'): Promise<Record<string, unknown>> {
   const codes = await accessibleRoomCodes(officer);
   return codes === 'all' ? {} : { [field]: { $in: codes } };
 }
