@@ -89,17 +89,26 @@ describe('booking validation (Chinese messages)', () => {
   });
 
   it('refuses a closed day (holiday) and a day too far ahead', async () => {
+    // Days the holiday calendar says nothing about (a 调休 Sunday is a working day; a holiday
+    // week closes weekdays), so the test holds whatever today's date is.
+    const today = DateTime.now().setZone(ZONE).startOf('day');
+    const calendar = await request(server).get(`/api/holidays?from=${today.toISODate()}&to=${today.plus({ days: 60 }).toISODate()}`);
+    expect(calendar.status).toBe(200);
+    const special = new Set((calendar.body.data as Array<{ date: string }>).map((e) => e.date));
+    const ordinary = (from: DateTime, wanted: (d: DateTime) => boolean) => {
+      let d = from;
+      while (!wanted(d) || special.has(d.toISODate()!)) d = d.plus({ days: 1 });
+      return d;
+    };
     // A Sunday is closed in this schedule.
-    let sunday = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 2 });
-    while (sunday.weekday !== 7) sunday = sunday.plus({ days: 1 });
+    const sunday = ordinary(today.plus({ days: 2 }), (d) => d.weekday === 7);
     const closed = await book({ start: sunday.set({ hour: 9 }).toISO() });
     expect(closed.body.error.code).toBe('closed_day');
     expect(closed.body.error.message).toMatch(/不办公/);
     // A room closure entered through the calendar API closes that day too.
     const admin = await createOfficer({ username: 'appt-admin', role: 'admin' });
     const { agent, csrf } = await login(built.app, admin.username, admin.password);
-    let day = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 3 });
-    while (day.weekday === 7) day = day.plus({ days: 1 });
+    const day = ordinary(today.plus({ days: 3 }), (d) => d.weekday <= 5);
     const put = await agent.post('/api/holidays').set('X-CSRF-Token', csrf).send({ room: 'HPL', date: day.toISODate(), kind: 'closure', name: '民警集中培训' });
     expect(put.status).toBe(201);
     expect((await book({ start: day.set({ hour: 9 }).toISO() })).body.error.code).toBe('closed_day');
