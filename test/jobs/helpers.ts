@@ -21,6 +21,36 @@ export function makeScheduler(clock: FakeClock, instanceId: string, env: Record<
   return createScheduler({ jobs: messageJobs(), config: testConfig(env), logger: testLogger(), now: clock.now, instanceId });
 }
 
+/** What the instances' jobs really did: one line per run executed and per delivery made. */
+export interface Executions {
+  /** `<instance> <job> <runKey>` */
+  runs: string[];
+  /** `<instance> <job> <runKey> <recipient>` */
+  deliveries: string[];
+}
+
+/**
+ * A scheduler whose jobs record every execution into `log`. Rows that sit on unique keys (job
+ * runs, outbox keys) would look the same whether one instance or all of them ran a job; these
+ * lines do not.
+ */
+export function countingScheduler(clock: FakeClock, instanceId: string, log: Executions): Scheduler {
+  const jobs = messageJobs().map((job) => ({
+    ...job,
+    run: (ctx: Parameters<typeof job.run>[0]) => {
+      log.runs.push(`${instanceId} ${ctx.job} ${ctx.runKey}`);
+      return job.run({
+        ...ctx,
+        deliver: (d) => {
+          log.deliveries.push(`${instanceId} ${ctx.job} ${ctx.runKey} ${d.eventKey ?? d.recipient}`);
+          return ctx.deliver(d);
+        },
+      });
+    },
+  }));
+  return createScheduler({ jobs, config: testConfig(), logger: testLogger(), now: clock.now, instanceId });
+}
+
 export async function bindGroup(groupId: string, room: string, topic: string) {
   await GroupBindingModel.create({ groupId, room, topic, boundVia: 'code', boundAt: new Date() });
 }

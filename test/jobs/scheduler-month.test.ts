@@ -9,7 +9,7 @@ import { createItem } from '../../src/modules/items/item.service';
 import { ItemModel } from '../../src/modules/items/item.model';
 import { JobRunModel } from '../../src/modules/notices/job-run.model';
 import { OfficerNotificationModel } from '../../src/modules/notices/notification.model';
-import { FakeClock, bindGroup, createAppointment, makeScheduler, sh } from './helpers';
+import { FakeClock, bindGroup, countingScheduler, createAppointment, sh, type Executions } from './helpers';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -26,8 +26,9 @@ function countBy<T>(rows: T[], key: (r: T) => string): Map<string, number> {
 
 describe('two scheduler instances over a simulated month (April 2026)', () => {
   const clock = new FakeClock(sh('2026-04-01T00:00'));
-  const a = makeScheduler(clock, 'instance-a');
-  const b = makeScheduler(clock, 'instance-b');
+  const executions: Executions = { runs: [], deliveries: [] };
+  const a = countingScheduler(clock, 'instance-a', executions);
+  const b = countingScheduler(clock, 'instance-b', executions);
   const apptCodes: Record<string, string> = {};
   let overdueItem = '';
   let resolvedItem = '';
@@ -122,5 +123,14 @@ describe('two scheduler instances over a simulated month (April 2026)', () => {
     const runs = await JobRunModel.find({}).lean();
     expect(runs.every((r) => r.status === 'done')).toBe(true);
     expect(new Set(runs.map((r) => r.owner))).toEqual(new Set(['instance-a', 'instance-b']));
+    // Executions, not rows: each run was executed by one instance, once, and made each of its
+    // deliveries once (the rows above would look the same if both instances had run everything).
+    const ranBy = countBy(executions.runs, (line) => line.split(' ').slice(1).join(' '));
+    expect([...ranBy.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(ranBy.size).toBe(runs.length);
+    for (const run of runs) expect(executions.runs).toContain(`${run.owner} ${run.job} ${run.runKey}`);
+    const delivered = countBy(executions.deliveries, (line) => line.split(' ').slice(1).join(' '));
+    expect([...delivered.entries()].filter(([, n]) => n !== 1)).toEqual([]);
+    expect(executions.deliveries.length).toBeGreaterThanOrEqual(all.length);
   }, 300_000);
 });

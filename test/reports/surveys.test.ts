@@ -80,6 +80,20 @@ describe('satisfaction surveys', () => {
     expect(messages[0].text).toContain(item.code);
   });
 
+  it('asks once when four instances report the same resolve at the same moment: one asks, three find it asked', async () => {
+    // Counted by what each call did, not by rows: the survey and its outbox message sit on unique
+    // keys, so four calls that all asked would leave the same rows.
+    const item = await resolvedItem('conv-four');
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        requestSurvey({ subject: { type: 'item', id: String(item._id) }, room: 'HPL', to: { channel: 'web', conversationId: 'conv-four', isGroup: false }, subjectCode: item.code }),
+      ),
+    );
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(results.filter((r) => r.token !== null)).toHaveLength(1);
+    expect(await OutboxModel.countDocuments({ key: `survey:item:${item._id}` })).toBe(1);
+  });
+
   it('records one rating per subject, asks for a comment, and does not count a second answer', async () => {
     const item = await resolvedItem('conv-b');
     const { token } = await requestSurvey({ subject: { type: 'item', id: String(item._id) }, room: 'HPL', to: { channel: 'web', conversationId: 'conv-b', isGroup: false }, subjectCode: item.code, now: T0 });
