@@ -32,7 +32,8 @@ import {
 import { claimItem, nextItem, releaseItem, reopenItem, resolveItem, setLabels, transferItem } from '../../modules/inbox/claims.service';
 import { listInbox, loadItem, loadThread, officerNames, transferTargets } from '../../modules/inbox/inbox.queries';
 import { addNote, replyToItem } from '../../modules/inbox/replies.service';
-import type { Actor, InboxSettings } from '../../modules/inbox/inbox.types';
+import { queueSms, smsSettings } from '../../modules/sms';
+import type { Actor, InboxSettings, ReplyNoticeSender } from '../../modules/inbox/inbox.types';
 
 export interface InboxRouterDeps {
   config: Config;
@@ -67,7 +68,7 @@ async function authorizeItem(ctx: AppContext, item: Pick<Item, '_id' | 'code' | 
 /** The officers' inbox API, /api/inbox. */
 export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/inbox' });
-  const settings: InboxSettings = { leaseMinutes: deps.config.CLAIM_LEASE_MINUTES, now: deps.now ?? (() => new Date()), logger: deps.logger };
+  const settings: InboxSettings = { leaseMinutes: deps.config.CLAIM_LEASE_MINUTES, now: deps.now ?? (() => new Date()), logger: deps.logger, replyNotice: replyNoticeSender(deps.config) };
   const hub = new LiveHub({ pollMs: deps.config.LIVE_POLL_MS, logger: deps.logger });
   const maxBytes = deps.config.ATTACHMENT_MAX_KB * 1024;
 
@@ -301,4 +302,11 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
   );
 
   return router;
+}
+
+/** Replies texted to web residents who gave a mobile number, when SMS is on. */
+function replyNoticeSender(config: Config): ReplyNoticeSender | null {
+  const sms = smsSettings(config);
+  if (!sms.provider) return null;
+  return { publicUrl: sms.publicUrl, send: (props) => queueSms(sms, { ...props, purpose: 'reply', source: 'inbox:reply' }) };
 }

@@ -7,6 +7,7 @@ import { appendMessage } from '../items/thread';
 import { ITEM_STATUS_LABELS, ItemModel, type Item, type ItemMessage, type ItemStatus } from '../items/item.model';
 import { publishLiveEvent } from '../live/live.service';
 import { enqueueMessage } from '../outbox/outbox.service';
+import { normalizeMobile } from '../appointments';
 import type { OutboxMessage } from '../outbox/outbox.model';
 import { DEFAULT_LEASE_MINUTES, type Actor, type InboxSettings } from './inbox.types';
 import { alreadyClaimed, heldByOther, isPrivileged, itemClosed, officerActor } from './item-changes';
@@ -86,11 +87,32 @@ export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId 
       source: `inbox:${actor.username}`,
     }));
   }
+  // The officer's first answer since the resident last wrote; later replies of the same turn text nobody.
+  if (result.before.status !== 'waiting') await textReplyNotice(loaded, String(message._id), settings, now);
   await Promise.all([
     recordAudit({ actor: officerActor(actor), action: 'item.reply', item: result.after, at: now, detail: target === 'thread' ? '回复已存入会话（匿名线索由举报人凭编号查看）' : `经${target === 'group' ? '群聊' : '私聊/网页'}发送` }),
     publishLiveEvent({ type: 'item.updated', item: result.after, action: 'reply', at: now }),
   ]);
   return { item: result.after, message, outbox };
+}
+
+/**
+ * "民警已回复您反映的事项 S…，请查看 LINK" by SMS, through the outbox (one text per key, whichever
+ * instance queues it), for a resident who wrote on the web (web chat or web form) and gave a
+ * mobile number. Never for an anonymous tip (it keeps no number anyway: the check is explicit),
+ * never for WeChat residents (the reply reaches them in WeChat). The text names only the code.
+ */
+async function textReplyNotice(item: Item, messageId: string, settings: InboxSettings, now: Date): Promise<void> {
+  const notice = settings.replyNotice;
+  if (!notice || item.anonymous) return;
+  if (item.origin && item.origin.channel !== 'web') return;
+  const withContact = await ItemModel.findById(item._id).select('+contact').lean<Item>();
+  if (!withContact || withContact.anonymous) return;
+  const phone = normalizeMobile(withContact.contact?.phone ?? '');
+  if (!phone) return;
+  const link = `${notice.publicUrl}/status/?code=${encodeURIComponent(item.code)}`;
+  await notice.send({ key: `reply:${item.code}:${messageId}`, phone, params: { item: item.code, link }, item: item._id, now });
+  settings.logger?.info({ item: item.code }, 'reply notice texted to the resident');
 }
 
 /** An internal note: stays in the thread for officers, never sent. */
