@@ -34,7 +34,7 @@ beforeAll(async () => {
   // Two instances of the service, each with its own SMS sender.
   apps = [0, 1].map(() => createApp({ config, logger: testLogger() }) as unknown as Koa);
   // One officer, signed in on both instances.
-  officers = [await signIn(apps[0], 'rs_zhang', { name: '张伟', rooms: ['HPL'] }), await login(apps[1], 'rs_zhang')];
+  officers = [await signIn(apps[0], 'rs_zhang', { username: 'rs_zhang', name: '张伟', rooms: ['HPL'] }), await login(apps[1], 'rs_zhang')];
   const settings = smsSettings(config);
   senders = ['a', 'b'].map((id) => createSmsSender({ settings, provider: createSmsProvider(settings)!, logger: testLogger(), senderId: `reply-${id}` }));
 });
