@@ -19,6 +19,8 @@ interface PageSpec {
   noLoginForm?: boolean;
   /** What shows once the page has loaded its data. */
   ready?: string;
+  /** Who signs in: the district supervisor (officer pages) or the admin (the admin console). */
+  as?: 'supervisor' | 'admin';
 }
 
 const PAGES: PageSpec[] = [
@@ -32,6 +34,15 @@ const PAGES: PageSpec[] = [
   { name: 'officer day', path: '/officer-day/', signIn: true, ready: '#day-view:not(.hidden)' },
   { name: 'monthly report', path: '/reports/?month=2024-05', signIn: true, ready: '#title' },
   { name: 'monthly bulletin', path: '/reports/bulletin.html?month=2024-05', signIn: true, noLoginForm: true, ready: '#b-title' },
+  { name: 'admin home', path: '/admin/', signIn: true, as: 'admin', ready: '#checklist li' },
+  { name: 'admin officers', path: '/admin/officers/', signIn: true, as: 'admin', ready: '#officer-rows tr' },
+  { name: 'admin rooms', path: '/admin/rooms/', signIn: true, as: 'admin', ready: '.room-list button' },
+  { name: 'admin room editor', path: '/admin/rooms/?room=HPL', signIn: true, as: 'admin', ready: '#h-6-open' },
+  { name: 'admin room poster', path: '/admin/rooms/poster.html?room=HPL', signIn: true, as: 'admin', noLoginForm: true, ready: '#poster h1' },
+  { name: 'admin channels', path: '/admin/channels/', signIn: true, as: 'admin', ready: '#group-rows' },
+  { name: 'admin FAQ', path: '/admin/faq/', signIn: true, as: 'admin', ready: '#faq-rows tr' },
+  { name: 'admin audit log', path: '/admin/audit/', signIn: true, as: 'admin', ready: '#main p[role=status]:has-text("共显示")' },
+  { name: 'own account', path: '/account/', signIn: true, as: 'admin', ready: '#password-form' },
 ];
 const RESIDENT_PAGES = PAGES.filter((p) => !p.signIn);
 const VIEWPORTS = [
@@ -45,6 +56,7 @@ beforeAll(async () => {
   rig = await startBrowserTest(buildTestApp().app, 'a11y', VIEWPORTS[0], { timezoneId: 'UTC' });
   await createOfficer({ username: 'a11y_chief', name: '陈杰', role: 'supervisor', district: 'XH' });
   await createOfficer({ username: 'a11y_hpl', name: '李娜', rooms: ['HPL'], district: 'XH' });
+  await createOfficer({ username: 'a11y_admin', name: '赵敏', role: 'admin' });
 }, 120_000);
 afterAll(() => rig?.stop());
 
@@ -62,7 +74,7 @@ async function seriousViolations(page: Page) {
 }
 
 async function signInOn(page: Page, spec: PageSpec) {
-  await page.fill('#login-username', 'a11y_chief');
+  await page.fill('#login-username', spec.as === 'admin' ? 'a11y_admin' : 'a11y_chief');
   await page.fill('#login-password', 'password-123');
   await page.click('#login-form button[type=submit]');
   if (spec.ready) await page.locator(spec.ready).first().waitFor({ timeout: 20_000 });
@@ -85,15 +97,20 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
       await page.locator('#login-form').waitFor();
       found.push(...(await seriousViolations(page)).map((v) => `${spec.name} (signed out): ${v}`));
     }
-    await page.goto(`${rig.base}${officerPages[0].path}`);
-    await signInOn(page, officerPages[0]);
-    for (const spec of officerPages) {
-      await open(page, spec);
-      found.push(...(await seriousViolations(page)).map((v) => `${spec.name}: ${v}`));
+    // The officer pages as the district's supervisor, then the admin console as the admin.
+    for (const who of ['supervisor', 'admin'] as const) {
+      const mine = officerPages.filter((p) => (p.as ?? 'supervisor') === who);
+      await rig.browser.clearCookies();
+      await page.goto(`${rig.base}${mine[0].path}`);
+      await signInOn(page, mine[0]);
+      for (const spec of mine) {
+        await open(page, spec);
+        found.push(...(await seriousViolations(page)).map((v) => `${spec.name}: ${v}`));
+      }
     }
     await page.close();
     expect(found).toEqual([]);
-  }, 240_000);
+  }, 400_000);
 
   it.each([false, true])('meets the elder-friendly sizes on the resident pages (长辈模式: %s)', async (elder) => {
     const page = await rig.browser.newPage();
@@ -129,6 +146,75 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
     expect(problems).toEqual([]);
   }, 120_000);
 });
+
+/** Runs in the page: the booking steps on screen and how many questions they ask (a choice list, a field, a checkbox). */
+function onScreen() {
+  const visible = (e: Element) => {
+    const r = e.getBoundingClientRect();
+    return r.width > 1 && r.height > 1 && getComputedStyle(e).visibility !== 'hidden';
+  };
+  const view = document.getElementById('book-view')!;
+  return {
+    steps: [...view.querySelectorAll('.step')].filter(visible).map((s) => s.querySelector('h2')!.textContent!.trim()),
+    questions: [...view.querySelectorAll('.choices, input, select, textarea')].filter(visible).length,
+  };
+}
+
+it('books in 长辈模式 with one question per screen, through the contact details, materials and the confirmation', async () => {
+  const page = await rig.browser.newPage();
+  await page.setViewportSize(VIEWPORTS[0]);
+  await page.goto(`${rig.base}/status/`);
+  await page.evaluate(() => localStorage.setItem('police-room-elder', '1'));
+  await page.goto(`${rig.base}/book/`);
+  await page.locator('#rooms button').first().waitFor();
+  const screens: Array<{ steps: string[]; questions: number }> = [];
+  const look = async () => {
+    const s = await page.evaluate(onScreen);
+    screens.push(s);
+    return s;
+  };
+  await look();
+  await page.locator('#rooms button', { hasText: '和平里' }).click();
+  await page.locator('#services button').first().waitFor();
+  await look();
+  await page.locator('#services button').first().click();
+  await page.locator('#days button').first().waitFor();
+  await look();
+  await page.locator('#days button').first().click();
+  await page.locator('#slots button').first().waitFor();
+  await look();
+  await page.locator('#slots button').first().click();
+  await page.locator('#name').waitFor();
+  // 下一步 without an answer stays on the screen and says why.
+  await page.locator('#step-name .next').click();
+  await page.locator('#error', { hasText: '请填写预约人姓名' }).waitFor();
+  expect((await look()).steps).toEqual(['5. 预约人姓名']);
+  await page.fill('#name', '刘洋');
+  await page.locator('#step-name .next').click();
+  await page.locator('#phone').waitFor();
+  await look();
+  await page.fill('#phone', '13712345678');
+  await page.press('#phone', 'Enter'); // Enter goes on to the next screen, it does not book
+  await page.locator('#materials-ok').waitFor();
+  await look();
+  await page.locator('#step-materials .next').click();
+  await page.locator('#error', { hasText: '请先确认已备齐所需材料' }).waitFor();
+  await page.check('#materials-ok');
+  await page.locator('#step-materials .next').click();
+  await page.locator('#confirm').waitFor();
+  const last = await look();
+  expect(await page.locator('#summary').textContent()).toContain('预约人：刘洋 13712345678');
+  await page.click('#confirm');
+  await page.locator('#done-code').filter({ hasText: /^Y/ }).waitFor();
+  await page.close();
+
+  expect(screens.map((s) => s.steps)).toEqual([
+    ['1. 选择警务室'], ['2. 选择办理事项'], ['3. 选择日期'], ['4. 选择时段'],
+    ['5. 预约人姓名'], ['6. 手机号'], ['7. 所需材料'], ['8. 确认预约'],
+  ]);
+  expect(screens.map((s) => s.questions)).toEqual([1, 1, 1, 1, 1, 1, 1, 0]);
+  expect(last.steps).toEqual(['8. 确认预约']);
+}, 120_000);
 
 /** Runs in the page: font sizes of visible text, sizes of visible tap targets, the emergency line's size. */
 function measure() {

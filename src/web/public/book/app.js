@@ -3,7 +3,7 @@
 import { $, createApi, dayText, el, formatDateTime, showError as showErrorIn } from '/shared/toolkit.js';
 import { elderMode } from '/shared/elder.js';
 
-const state = { room: null, service: null, date: null, slot: null, days: [], found: null, codesRequired: false, manageToken: null };
+const state = { room: null, service: null, date: null, slot: null, days: [], found: null, codesRequired: false, manageToken: null, current: 'step-room' };
 
 const api = createApi();
 const showError = (message) => showErrorIn('error', message);
@@ -23,26 +23,76 @@ const hhmm = (iso) => iso.slice(11, 16);
 function when(a) {
   return `${a.start.slice(0, 10)} ${hhmm(a.start)}–${hhmm(a.end)}`;
 }
-const STEPS = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-contact'];
-/** Shows the steps up to `upTo`; in 长辈模式 (CSS) only `upTo` itself: one question per screen. */
-function showSteps(upTo) {
-  STEPS.forEach((id, i) => {
-    $(id).classList.toggle('hidden', i > STEPS.indexOf(upTo));
-    $(id).classList.toggle('current', id === upTo);
+// The flow's screens. Normally the steps so far show one under the other and the last part (name,
+// mobile, SMS code, materials, confirm) shows as one form; in 长辈模式 (CSS) only the current step
+// shows: one question per screen, with 下一步 / 上一步.
+const STEPS = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-name', 'step-phone', 'step-code', 'step-materials', 'step-confirm'];
+const CONTACT = STEPS.slice(STEPS.indexOf('step-name'));
+/** The steps this booking goes through (the SMS code only where it is required). */
+const activeSteps = () => STEPS.filter((id) => id !== 'step-code' || state.codesRequired);
+
+/** Numbers the steps in order ("1. 选择警务室"…), skipping the ones this booking does not need. */
+function renumber() {
+  activeSteps().forEach((id, i) => {
+    const h = $(id).querySelector('h2');
+    h.textContent = `${i + 1}. ${h.textContent.replace(/^\d+\.\s*/, '')}`;
   });
+}
+
+/** Shows the steps up to `upTo` (all of the last form once it is reached); in 长辈模式 only `upTo` itself. */
+function showSteps(upTo) {
+  state.current = upTo;
+  const steps = activeSteps();
+  const at = steps.indexOf(upTo);
+  const inForm = CONTACT.includes(upTo);
+  for (const id of STEPS) {
+    const i = steps.indexOf(id);
+    $(id).classList.toggle('hidden', i < 0 || (i > at && !(inForm && CONTACT.includes(id))));
+    $(id).classList.toggle('current', id === upTo);
+  }
+  $('step-contact').classList.toggle('hidden', !inForm);
   $('done').classList.add('hidden');
+  if (inForm) $('summary').textContent = summaryText();
   if (elderMode()) {
     window.scrollTo(0, 0);
     $(upTo).querySelector('h2')?.focus();
   }
 }
-// 长辈模式: each step after the first can go back one screen.
+
+/** What the step asks is answered well enough to go on; else shows why and returns false. */
+function answered(id) {
+  const problem = {
+    'step-name': () => (!$('name').value.trim() ? '请填写预约人姓名。' : null),
+    'step-phone': () => (!/^1[3-9]\d{9}$/.test($('phone').value.replace(/[\s-]/g, '')) ? '请填写正确的11位手机号。' : null),
+    'step-code': () => (!/^\d{6}$/.test($('code').value.trim()) ? '请先点击“获取验证码”，再填写短信里的6位数字。' : null),
+    'step-materials': () => (!$('materials-ok').checked ? '请先确认已备齐所需材料。' : null),
+  }[id]?.();
+  showError(problem ?? '');
+  if (problem) $(id).querySelector('input')?.focus();
+  return !problem;
+}
+
+function nextStep() {
+  if (!answered(state.current)) return;
+  const steps = activeSteps();
+  showSteps(steps[steps.indexOf(state.current) + 1]);
+}
+
+function previousStep(id) {
+  const steps = activeSteps();
+  showError('');
+  showSteps(steps[Math.max(0, steps.indexOf(id) - 1)]);
+}
+
+// 长辈模式: each step after the first can go back one screen, and the form's steps go on with 下一步.
 STEPS.forEach((id, i) => {
   if (i === 0) return;
   $(id).querySelector('h2')?.setAttribute('tabindex', '-1');
-  $(id).append(el('button', { type: 'button', class: 'back secondary', text: '上一步', on: { click: () => showSteps(STEPS[i - 1]) } }));
+  const next = CONTACT.includes(id) && id !== 'step-confirm' ? el('button', { type: 'button', class: 'next', text: '下一步', on: { click: nextStep } }) : null;
+  $(id).append(el('div', { class: 'row step-nav' }, [next, el('button', { type: 'button', class: 'back secondary', text: '上一步', on: { click: () => previousStep(id) } })]));
 });
 $('step-room').classList.add('current');
+document.addEventListener('elderchange', () => $('done').classList.contains('hidden') && showSteps(state.current));
 
 // ------------------------------------------------------------------ SMS verification codes
 async function loadCodeRules() {
@@ -51,8 +101,8 @@ async function loadCodeRules() {
   } catch {
     state.codesRequired = false;
   }
-  $('code-row').classList.toggle('hidden', !state.codesRequired);
   $('m-code-row').classList.toggle('hidden', !state.codesRequired);
+  renumber();
 }
 
 /** Asks for a code for the number typed in `phoneInput`; the button counts down a minute. */
@@ -138,12 +188,19 @@ function pickSlot(slot) {
   state.slot = slot;
   const list = $('materials');
   list.replaceChildren(...(state.service.materials.length ? state.service.materials : ['无需特别材料']).map((m) => el('li', { text: m })));
-  $('summary').textContent = `${state.room.name}（${state.room.address}）\n${state.service.name}\n${dayText(state.date)} ${hhmm(slot.start)}–${hhmm(slot.end)}`;
-  showSteps('step-contact');
+  showSteps('step-name');
+}
+
+function summaryText() {
+  if (!state.slot) return '';
+  const who = [$('name').value.trim(), $('phone').value.trim()].filter(Boolean).join(' ');
+  return `${state.room.name}（${state.room.address}）\n${state.service.name}\n${dayText(state.date)} ${hhmm(state.slot.start)}–${hhmm(state.slot.end)}${who ? `\n预约人：${who}` : ''}`;
 }
 
 $('step-contact').addEventListener('submit', async (e) => {
   e.preventDefault();
+  // 长辈模式: Enter on a step's field goes to the next screen; only the last one books.
+  if (elderMode() && state.current !== 'step-confirm') return nextStep();
   showError('');
   if (!$('materials-ok').checked) return showError('请先确认已备齐所需材料。');
   if (state.codesRequired && !/^\d{6}$/.test($('code').value.trim())) return showError('请先点击“获取验证码”，再填写短信里的6位数字。');
@@ -186,6 +243,7 @@ function details(dl, a) {
 
 function showDone(appt) {
   for (const id of STEPS) $(id).classList.add('hidden');
+  $('step-contact').classList.add('hidden');
   $('done').classList.remove('hidden');
   $('done-code').textContent = appt.code;
   details($('done-details'), appt);
