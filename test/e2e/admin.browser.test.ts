@@ -134,6 +134,18 @@ it('takes a bureau from a fresh start to an officer at work, and every admin pag
   expect(slots).toContain('14:00');
   expect(slots).not.toContain('09:00');
 
+  // 4b. A per-service rule: 居住证 at most 1 booking per slot; the booking page offers 余 1 in each of its slots.
+  await admin.fill('#sv-residence_permit-cap', '1');
+  await admin.locator('form', { has: admin.locator('#sv-residence_permit-cap') }).locator('button[type=submit]').click();
+  await admin.waitForSelector('text=预约规则已保存。');
+  await resident.goto(`${rig.base}/book/?room=HPL`);
+  await resident.locator('#services button', { hasText: '居住证' }).click();
+  await resident.locator('#days button').first().click();
+  await resident.waitForSelector('#slots button');
+  const permitSlots = await resident.locator('#slots button .sub').allTextContents();
+  expect(permitSlots.length).toBeGreaterThan(0);
+  expect(new Set(permitSlots)).toEqual(new Set(['余 1']));
+
   // 5. A new FAQ entry, tried first, answers the web chat at once.
   await admin.goto(`${rig.base}/admin/faq/`);
   await admin.waitForSelector('#faq-form');

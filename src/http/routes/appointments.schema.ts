@@ -67,6 +67,7 @@ const ruleSchema = z.object({
   enabled: z.boolean().default(true),
   weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([]),
   slotMinutes: z.number().int().min(5).max(480).nullable().optional(),
+  capacity: z.number().int().min(1).max(50).nullable().optional(),
   walkInShare: z.number().min(0).max(1).nullable().optional(),
   bookingOpensDays: z.number().int().min(1).max(365).nullable().optional(),
   bookingClosesMinutes: z.number().int().min(0).max(10080).nullable().optional(),

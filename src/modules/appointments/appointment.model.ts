@@ -9,6 +9,8 @@ import { SERVICE_KEYS } from '../services/catalog';
  * exclusive thing here is a document inserted under a unique index (see storage/unique-insert):
  *  - Seat            {room, slotStart, seat}     one of the k seats of a base slot; a booking holds
  *                                                one seat in each base slot its service slot covers.
+ *  - ServiceSeat     {room, service, slotStart, n} n in 1..c: a service with its own capacity c holds at
+ *                                                most c online bookings in each of its slots.
  *  - BookingToken    {phone, n}                  n in 1..N: a mobile number holds at most N active bookings.
  *  - AppointmentEvent{appointment, key}          state transitions: 'end' (cancel/complete/no-show: only
  *                                                one can ever happen), 'checked_in', 'reschedule:<n>'.
@@ -18,7 +20,8 @@ import { SERVICE_KEYS } from '../services/catalog';
  * Keys are `_id`s on purpose: FerretDB 1.24 (SQLite) answers a query on `_id` equality from its
  * primary key but scans the whole collection for any other filter, indexes or not. So the hot
  * path of a booking only ever inserts, or reads and deletes by `_id`:
- *   Appointment._id = its code · Seat._id = `room|slotStartMs|seat` · BookingToken._id = `phone|n`.
+ *   Appointment._id = its code · Seat._id = `room|slotStartMs|seat` · BookingToken._id = `phone|n`
+ *   · ServiceSeat._id = `room|service|slotStartMs|n`.
  */
 export const APPOINTMENT_STATUSES = ['booked', 'checked_in', 'completed', 'no_show', 'cancelled'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
@@ -57,6 +60,8 @@ const appointmentSchema = new Schema(
     end: { type: Date, required: true },
     /** Base-slot starts whose seats this appointment holds (one seat each). */
     seats: { type: [new Schema({ slotStart: Date, seat: Number }, { _id: false })], default: [] },
+    /** n of the ServiceSeat of its slot, when the service has its own per-slot capacity (null otherwise). */
+    serviceSeat: { type: Number, default: null },
     status: { type: String, required: true, enum: APPOINTMENT_STATUSES, default: 'booked' },
     walkIn: { type: Boolean, default: false },
     /** Sensitive: shown only to the resident (with code + phone) and to the room's officers. */
@@ -107,6 +112,26 @@ seatSchema.index({ room: 1, slotStart: 1, seat: 1 }, { unique: true });
 seatSchema.index({ code: 1 });
 export const SeatModel = model('AppointmentSeat', seatSchema);
 
+/**
+ * One of the c places of a service slot, for a service whose rule caps its online bookings per slot
+ * (e.g. one 出入境 interview at a time though the room has three counters). Taken in addition to the
+ * room's seats; deleting it frees the place.
+ */
+const serviceSeatSchema = new Schema(
+  {
+    /** `room|service|slotStartMs|n`: the unique key is the primary key. */
+    _id: { type: String, required: true },
+    room: { type: String, required: true },
+    service: { type: String, required: true },
+    slotStart: { type: Date, required: true },
+    n: { type: Number, required: true, min: 1 },
+    code: { type: String, required: true },
+  },
+  { timestamps: true },
+);
+serviceSeatSchema.index({ room: 1, service: 1, slotStart: 1 });
+export const ServiceSeatModel = model('AppointmentServiceSeat', serviceSeatSchema);
+
 /** Per-mobile cap: token n of N. Held while the booking is active. */
 const bookingTokenSchema = new Schema(
   {
@@ -155,6 +180,7 @@ appointmentNoteSchema.index({ appointment: 1, createdAt: 1 });
 export const AppointmentNoteModel = model('AppointmentNote', appointmentNoteSchema);
 
 export const seatId = (room: string, slotStart: number, seat: number) => `${room}|${slotStart}|${seat}`;
+export const serviceSeatId = (room: string, service: string, slotStart: number, n: number) => `${room}|${service}|${slotStart}|${n}`;
 export const tokenId = (phone: string, n: number) => `${phone}|${n}`;
 export const eventId = (code: string, key: string) => `${code}|${key}`;
 

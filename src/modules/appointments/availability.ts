@@ -3,7 +3,7 @@ import { type DomainError, badRequest, conflict } from '../../lib/errors';
 import type { AppointmentPolicy } from './appointment.policy';
 import { loadSetting, type Clocked, type Setting } from './booking-context';
 import { loadCalendar } from './schedule.service';
-import { heldSeats, purgePastSeats } from './seats';
+import { heldSeats, heldServicePlaces, purgePastSeats } from './seats';
 import {
   bookableSeatNumbers,
   bookingWindow,
@@ -12,6 +12,7 @@ import {
   isoWeekday,
   lastBookableDate,
   planDay,
+  remainingForService,
   remainingForSlot,
   serviceSlots,
   windowProblemAt,
@@ -44,13 +45,20 @@ async function slotsForDays(setting: Setting, dates: string[], policy: Appointme
   const to = DateTime.fromISO(dates[dates.length - 1], { zone }).endOf('day');
   await purgePastSeats(now);
   const held = await heldSeats(room.code, from, to);
+  const places = rule.capacity != null ? await heldServicePlaces(room.code, setting.service.key, from, to) : new Map<number, number>();
   const bookable = bookableSeatNumbers(spec.capacity, rule.walkInShare);
+  const capacity = rule.capacity != null ? Math.min(rule.capacity, bookable.length) : bookable.length;
   const window = bookingWindow(rule, DateTime.fromJSDate(now, { zone }), zone);
   return dates.map((date) => {
     const plan = planDay(date, room.code, spec, calendar);
     const slots = serviceSlots(plan, spec, rule, zone)
       .filter((s) => windowProblemAt(s.start, window) === null)
-      .map((s) => ({ start: isoLocal(s.start, zone), end: isoLocal(s.end, zone), capacity: bookable.length, remaining: remainingForSlot(s, held, bookable) }));
+      .map((s) => ({
+        start: isoLocal(s.start, zone),
+        end: isoLocal(s.end, zone),
+        capacity,
+        remaining: remainingForService(remainingForSlot(s, held, bookable), rule, places.get(s.start) ?? 0),
+      }));
     return { date, weekday: isoWeekday(date), open: plan.open, label: plan.label, slots };
   });
 }

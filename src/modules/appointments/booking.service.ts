@@ -7,14 +7,15 @@ import { slotFull, suggestAfter } from './availability';
 import { loadSetting, resolveSlot, type Clocked, type ReplyOrigin } from './booking-context';
 import { activeBookingCount, assertNotBlocked, claimBookingToken, releaseBookingToken } from './booking-limits';
 import { normalizeMobile } from './phone';
-import { claimSeats, heldSlotFields, looksFull, releaseSeats, takenSeats, type HeldSeat } from './seats';
+import { claimSeats, claimServicePlace, heldSlotFields, looksFull, releaseSeats, releaseServicePlace, takenSeats, type HeldSeat } from './seats';
 import { bookableSeatNumbers } from './slots';
 
 /**
  * The resident's booking commands: book, cancel, reschedule. Order of a booking:
  *   1. per-mobile token {phone, n} (cap N active bookings) — cheap, taken first;
  *   2. one seat in each base slot the service slot covers (all or nothing);
- *   3. the Appointment document (insert; if it fails the seats and token are freed).
+ *   3. when the service has its own per-slot capacity, one of its places in the slot;
+ *   4. the Appointment document (insert; if it fails the seats, place and token are freed).
  * Cancel deletes the seat documents (the appointment keeps its history); reschedule claims the
  * new seats first and frees the old ones only after.
  */
@@ -64,6 +65,7 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
   const code = generateCode('appointment');
   const token = await claimBookingToken(phone, code, policy, now);
   let seats: HeldSeat[] | null = null;
+  let place: number | null = null;
   try {
     // Counted after the token is held, so two bookings racing for the n-th place both see it.
     if (props.verifiedFrom && !props.verified) {
@@ -72,8 +74,13 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
     }
     seats = await claimSeats({ room: setting.room.code, slot, seatNumbers, code, walkIn: false, spread: true, hint });
     if (!seats) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+    if (setting.rule.capacity != null) {
+      place = await claimServicePlace({ room: setting.room.code, service: setting.service.key, slotStart: slot.start, capacity: setting.rule.capacity, code });
+      if (place === null) throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+    }
     const created = await AppointmentModel.create({
       ...heldSlotFields(setting, slot, code, seats),
+      serviceSeat: place,
       bookingToken: token,
       status: 'booked',
       name: props.name,
@@ -86,6 +93,7 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
     return created.toObject() as Appointment;
   } catch (err) {
     if (seats) await releaseSeats(setting.room.code, seats, code).catch(() => undefined);
+    await releaseServicePlace({ room: setting.room.code, service: setting.service.key, slotStart: slot.start, n: place, code }).catch(() => undefined);
     await releaseBookingToken({ phone, bookingToken: token, code }).catch(() => undefined);
     throw err;
   }
@@ -110,6 +118,7 @@ export async function cancelAppointment(props: CancelProps): Promise<Appointment
   await AppointmentModel.updateOne({ _id: appt._id }, { $set: { status: 'cancelled', cancelledAt: props.now, cancelledBy: byOfficer ? 'officer' : 'resident' } });
   // The seats this booking holds (a concurrent reschedule checks for 'end' and frees its new ones).
   await releaseSeats(appt.room, (appt.seats ?? []) as HeldSeat[], appt.code);
+  await releaseServicePlace({ room: appt.room, service: appt.service, slotStart: appt.start.getTime(), n: appt.serviceSeat, code: appt.code });
   await releaseBookingToken(appt);
   return reread(appt);
 }
@@ -142,12 +151,25 @@ export async function rescheduleAppointment(props: RescheduleProps): Promise<App
     await AppointmentEventModel.deleteOne(eventFilter);
     throw slotFull(await suggestAfter(setting, slot, { policy, now }));
   }
+  let place: number | null = null;
+  if (setting.rule.capacity != null) {
+    place = await claimServicePlace({ room: appt.room, service: appt.service, slotStart: slot.start, capacity: setting.rule.capacity, code: appt.code });
+    if (place === null) {
+      await releaseSeats(appt.room, seats, appt.code);
+      await AppointmentEventModel.deleteOne(eventFilter);
+      throw slotFull(await suggestAfter(setting, slot, { policy, now }));
+    }
+  }
   await AppointmentModel.updateOne(
     { _id: appt._id },
-    { $set: { start: new Date(slot.start), end: new Date(slot.end), seats, reschedules: n } },
+    { $set: { start: new Date(slot.start), end: new Date(slot.end), seats, serviceSeat: place, reschedules: n } },
   );
   await releaseSeats(appt.room, (appt.seats ?? []) as HeldSeat[], appt.code);
+  await releaseServicePlace({ room: appt.room, service: appt.service, slotStart: appt.start.getTime(), n: appt.serviceSeat, code: appt.code });
   // A cancel that raced with us freed the seats it knew about; free the new ones too.
-  if ((await endedAs(appt.code)) === 'cancelled') await releaseSeats(appt.room, seats, appt.code);
+  if ((await endedAs(appt.code)) === 'cancelled') {
+    await releaseSeats(appt.room, seats, appt.code);
+    await releaseServicePlace({ room: appt.room, service: appt.service, slotStart: slot.start, n: place, code: appt.code });
+  }
   return reread(appt);
 }

@@ -25,6 +25,8 @@ const serviceRuleSchema = new Schema(
     enabled: { type: Boolean, default: true },
     weekdays: { type: [Number], default: [] },
     slotMinutes: { type: Number, min: 5, max: 480, default: null },
+    /** At most this many online bookings of the service in each of its slots (null = the room's seats only). */
+    capacity: { type: Number, min: 1, max: 50, default: null },
     walkInShare: { type: Number, min: 0, max: 1, default: null },
     bookingOpensDays: { type: Number, min: 1, max: 365, default: null },
     bookingClosesMinutes: { type: Number, min: 0, max: 10080, default: null },

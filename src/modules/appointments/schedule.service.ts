@@ -31,6 +31,7 @@ export async function loadScheduleSpec(room: Pick<Room, 'code' | 'openingHours'>
         enabled: s.enabled ?? true,
         weekdays: s.weekdays ?? [],
         slotMinutes: s.slotMinutes ?? null,
+        capacity: s.capacity ?? null,
         walkInShare: s.walkInShare ?? null,
         bookingOpensDays: s.bookingOpensDays ?? null,
         bookingClosesMinutes: s.bookingClosesMinutes ?? null,

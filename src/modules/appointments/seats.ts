@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { cachedRead, forgetReads } from '../../lib/read-cache';
 import { claimFirstFree } from '../../storage/unique-insert';
-import { SeatModel, seatId } from './appointment.model';
+import { SeatModel, ServiceSeatModel, seatId, serviceSeatId } from './appointment.model';
 import type { Setting } from './booking-context';
 import type { ServiceSlot } from './slots';
 
@@ -26,7 +26,9 @@ let lastPurge = 0;
 export async function purgePastSeats(now: Date): Promise<void> {
   if (now.getTime() - lastPurge < 600_000) return;
   lastPurge = now.getTime();
-  await SeatModel.deleteMany({ slotStart: { $lt: new Date(now.getTime() - 86_400_000) } });
+  const before = new Date(now.getTime() - 86_400_000);
+  await SeatModel.deleteMany({ slotStart: { $lt: before } });
+  await ServiceSeatModel.deleteMany({ slotStart: { $lt: before } });
 }
 
 /**
@@ -131,4 +133,48 @@ export async function claimSeats(props: ClaimSeatsProps): Promise<HeldSeat[] | n
 export async function releaseSeats(room: string, seats: HeldSeat[], code: string): Promise<void> {
   await Promise.all(seats.map((s) => SeatModel.deleteOne({ _id: seatId(room, new Date(s.slotStart).getTime(), s.seat), code })));
   seatsChanged(room);
+}
+
+// ------------------------------------------------------------------ per-service places
+
+/**
+ * A service with its own per-slot capacity c (its rule's `capacity`): besides the room's seats, an
+ * online booking takes one of the c places {room, service, slotStart, n} of its service slot, a
+ * unique insert like a seat. Walk-ins at the counter take no place (an officer's decision, like the
+ * walk-in seats).
+ */
+
+/** Which of the places 1..capacity of a service slot are held: primary-key reads only. */
+async function takenServicePlaces(room: string, service: string, slotStart: number, capacity: number): Promise<Set<number>> {
+  const ns = Array.from({ length: capacity }, (_, i) => i + 1);
+  const found = await Promise.all(ns.map((n) => ServiceSeatModel.findById(serviceSeatId(room, service, slotStart, n), { _id: 1 }).lean()));
+  return new Set(ns.filter((_, i) => found[i]));
+}
+
+/** Takes a free place of the service slot for `code`; null when all `capacity` places are held. */
+export async function claimServicePlace(props: { room: string; service: string; slotStart: number; capacity: number; code: string }): Promise<number | null> {
+  const { room, service, slotStart, capacity, code } = props;
+  const taken = await takenServicePlaces(room, service, slotStart, capacity);
+  const candidates = Array.from({ length: capacity }, (_, i) => i + 1).filter((n) => !taken.has(n));
+  const won = await claimFirstFree(ServiceSeatModel, candidates, (n) => ({ _id: serviceSeatId(room, service, slotStart, n), room, service, slotStart: new Date(slotStart), n, code }), { spread: true });
+  seatsChanged(room);
+  return won ? won.candidate : null;
+}
+
+/** Frees a booking's place of its service slot (only if that booking still holds it). */
+export async function releaseServicePlace(props: { room: string; service: string; slotStart: number; n: number | null | undefined; code: string }): Promise<void> {
+  if (props.n == null) return;
+  await ServiceSeatModel.deleteOne({ _id: serviceSeatId(props.room, props.service, props.slotStart, props.n), code: props.code });
+  seatsChanged(props.room);
+}
+
+/** Places held per service-slot start (ms) of one service, for slots in [from, to). */
+export function heldServicePlaces(room: string, service: string, from: DateTime, to: DateTime): Promise<Map<number, number>> {
+  const key = `${heldSeatsKey(room)}svc|${service}|${from.toMillis()}|${to.toMillis()}`;
+  return cachedRead(key, async () => {
+    const held = await ServiceSeatModel.find({ room, service, slotStart: { $gte: from.toJSDate(), $lt: to.toJSDate() } }, { slotStart: 1 }).lean();
+    const map = new Map<number, number>();
+    for (const h of held) map.set(h.slotStart.getTime(), (map.get(h.slotStart.getTime()) ?? 0) + 1);
+    return map;
+  }, HELD_SEATS_TTL_MS);
 }

@@ -35,6 +35,8 @@ export interface ServiceRule {
   /** ISO weekdays the service is offered; empty/absent = every open day. */
   weekdays?: number[] | null;
   slotMinutes?: number | null;
+  /** At most this many online bookings of the service per slot (absent/null = the room's seats only). */
+  capacity?: number | null;
   walkInShare?: number | null;
   bookingOpensDays?: number | null;
   bookingClosesMinutes?: number | null;
@@ -71,6 +73,8 @@ export interface EffectiveRule {
   service: string;
   weekdays: number[] | null;
   slotMinutes: number;
+  /** The service's own per-slot cap on online bookings, or null (only the room's seats limit it). */
+  capacity: number | null;
   walkInShare: number;
   bookingOpensDays: number;
   bookingClosesMinutes: number;
@@ -127,6 +131,7 @@ export function effectiveRule(spec: ScheduleSpec, service: string): EffectiveRul
     service,
     weekdays: rule?.weekdays && rule.weekdays.length > 0 ? [...rule.weekdays] : null,
     slotMinutes,
+    capacity: rule?.capacity ?? null,
     walkInShare: rule?.walkInShare ?? spec.walkInShare,
     bookingOpensDays: rule?.bookingOpensDays ?? spec.bookingOpensDays,
     bookingClosesMinutes: rule?.bookingClosesMinutes ?? spec.bookingClosesMinutes,
@@ -277,6 +282,12 @@ export function remainingForSlot(slot: ServiceSlot, held: Map<number, Set<number
     min = Math.min(min, free);
   }
   return min === Infinity ? 0 : min;
+}
+
+/** Online places of a service slot: the room's free bookable seats, and no more than the service's own cap leaves. */
+export function remainingForService(roomRemaining: number, rule: Pick<EffectiveRule, 'capacity'>, heldOfService: number): number {
+  if (rule.capacity == null) return roomRemaining;
+  return Math.max(0, Math.min(roomRemaining, rule.capacity - heldOfService));
 }
 
 

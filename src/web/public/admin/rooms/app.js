@@ -150,17 +150,19 @@ startPage({
           enabled: el('input', { type: 'checkbox', id: `sv-${s.key}-on`, checked: rule ? (rule.enabled ? true : null) : true }),
           days: el('input', { id: `sv-${s.key}-days`, value: (rule?.weekdays ?? []).join(','), 'aria-label': `${s.name}：可预约星期（1-7，逗号分隔，空=全部）`, size: 8 }),
           slot: inp('slot', rule?.slotMinutes, '时段分钟', { min: 5, max: 480 }),
+          cap: inp('cap', rule?.capacity, '每时段最多可约人数', { min: 1, max: 50 }),
           walkIn: inp('walkin', rule?.walkInShare == null ? '' : Math.round(rule.walkInShare * 100), '现场比例%', { min: 0, max: 100 }),
           opens: inp('opens', rule?.bookingOpensDays, '提前天数', { min: 1, max: 365 }),
+          closes: rule?.bookingClosesMinutes ?? null,
           name: s.name,
         };
       });
       const servicesTable = el('div', { class: 'table-wrap' }, el('table', {}, [
-        el('caption', { class: 'muted', text: '不勾选＝本室不办理该事项；其余留空＝沿用上面的通用规则' }),
-        el('thead', {}, el('tr', {}, ['事项', '本室办理', '可约星期', '时段分钟', '现场比例%', '提前天数'].map((h) => el('th', { scope: 'col', text: h })))),
-        el('tbody', {}, serviceRows.map((r) => el('tr', {}, [
+        el('caption', { class: 'muted', text: '不勾选＝本室不办理该事项；其余留空＝沿用上面的通用规则（每时段人数留空＝只受本室每时段可约人数限制）' }),
+        el('thead', {}, el('tr', {}, ['事项', '本室办理', '可约星期', '时段分钟', '每时段人数', '现场比例%', '提前天数'].map((h) => el('th', { scope: 'col', text: h })))),
+        el('tbody', {}, serviceRows.map((r) => el('tr', { dataset: { service: r.key } }, [
           el('th', { scope: 'row' }, el('label', { for: `sv-${r.key}-on`, text: r.name })),
-          el('td', {}, r.enabled), el('td', {}, r.days), el('td', {}, r.slot), el('td', {}, r.walkIn), el('td', {}, r.opens),
+          el('td', {}, r.enabled), el('td', {}, r.days), el('td', {}, r.slot), el('td', {}, r.cap), el('td', {}, r.walkIn), el('td', {}, r.opens),
         ]))),
       ]));
       async function saveSchedule() {
@@ -171,7 +173,9 @@ startPage({
           services: serviceRows.map((r) => ({
             service: r.key, enabled: r.enabled.checked,
             weekdays: r.days.value.split(/[,，\s]+/).filter(Boolean).map(Number),
-            slotMinutes: num(r.slot.value), walkInShare: r.walkIn.value === '' ? null : Number(r.walkIn.value) / 100, bookingOpensDays: num(r.opens.value),
+            slotMinutes: num(r.slot.value), capacity: num(r.cap.value),
+            walkInShare: r.walkIn.value === '' ? null : Number(r.walkIn.value) / 100, bookingOpensDays: num(r.opens.value),
+            bookingClosesMinutes: r.closes,
           })),
         };
         await api('PUT', `/api/rooms/${room.code}/schedule`, body);
