@@ -1,9 +1,12 @@
 /**
  * Triage resident messages from stdin, one JSON object per line: {"text": "..."}.
  * Writes one JSON line per input: {"intent","service","emergency","confidence"}; bad lines get {"error"}.
- * Blank lines are skipped. Nothing else is written to stdout.
+ * Blank lines are skipped. Nothing else is written to stdout. Decides exactly as the conversation core does
+ * (the same function, src/modules/conversations/decide.ts), with the shipped catalog and FAQ.
  */
 import { createInterface } from 'node:readline';
+import { decide } from '../src/modules/conversations';
+import { SERVICE_CATALOG } from '../src/modules/services/catalog';
 import { createUnderstanding, FAQ_SEED } from '../src/understanding';
 
 async function main(): Promise<void> {
@@ -35,7 +38,8 @@ function triageLine(line: string, understanding: ReturnType<typeof createUnderst
     return { error: 'expected an object with a string "text" field' };
   }
   try {
-    const a = understanding.analyze((input as { text: string }).text);
+    // The conversation core's own decision (src/modules/conversations/decide.ts), on the shipped catalog and FAQ.
+    const a = decide(understanding, (input as { text: string }).text, SERVICE_CATALOG);
     return { intent: a.intent, service: a.service, emergency: a.emergency !== null, confidence: a.confidence };
   } catch (err) {
     return { error: `analysis failed: ${(err as Error).message}` };

@@ -2,7 +2,7 @@ import type { InboundMessage, OutboundReply } from './messages';
 import type { GroundedAnswerer } from '../../ai/grounded-answer';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
-import { detectEmergencyWithNet } from '../../understanding';
+import { decideEmergency, decideIntent } from './decide';
 import type { Analysis, EmergencyInfo } from '../../understanding/types';
 import { DEFAULT_SLA_MINUTES } from '../items/item.service';
 import { createItem } from '../items/item.service';
@@ -52,6 +52,11 @@ export interface HandleResult {
   route: string;
   /** Code of an item created or joined by this message. */
   itemCode?: string;
+  /**
+   * The decision the core acted on (decide.ts; the same `npm run triage` reports), when the message
+   * reached it (menu commands, survey answers and open flows decide nothing new).
+   */
+  decision?: { intent: Analysis['intent']; service: string | null; emergency: boolean };
 }
 
 const EXIT = /^(退出|结束|不办了|返回菜单)$/;
@@ -59,14 +64,6 @@ const MENU = /^(菜单|主菜单|帮助|help|menu|\?|？)$/i;
 const PICK_ROOM = new RegExp(`^${say.COMMANDS.pickRoom}\\s*([A-Za-z0-9]{2,16})$`);
 const THANKS = /谢|感谢|辛苦/;
 
-const FORCED_INTENT: Record<string, Analysis['intent']> = {
-  [say.COMMANDS.book]: 'appointment',
-  [say.COMMANDS.status]: 'status',
-  [say.COMMANDS.tip]: 'tip',
-  [say.COMMANDS.dispute]: 'dispute',
-  [say.COMMANDS.complaint]: 'complaint',
-  [say.COMMANDS.info]: 'info',
-};
 
 /** Intents that start a flow, by flow name. */
 const FLOW_FOR_INTENT: Partial<Record<Analysis['intent'], string>> = {
@@ -88,13 +85,14 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
 
   // 1. Emergency first, local and before anything else: the rules, then the local safety-net
   //    classifier for phrasings the rules have not seen (a message that might be one is one).
-  const emergency = detectEmergencyWithNet(text);
+  const emergency = decideEmergency(text);
   const key = stateKey(msg.channel, msg.conversationId, msg.senderId);
   const ids = { key, channel: msg.channel, conversationId: msg.conversationId, senderId: msg.senderId };
   const remembered = () => (msg.newConversation ? Promise.resolve(emptyMemory(key)) : loadMemory(key, now, deps.config.CONVERSATION_IDLE_MINUTES));
   if (emergency) {
     const memory = await remembered().catch(() => null);
-    return handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps, now, log);
+    const res = await handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps, now, log);
+    return { ...res, decision: { intent: 'emergency', service: null, emergency: true } };
   }
 
   // Satisfaction survey answers (src/modules/surveys, handleSurveyAnswer) are recognised here:
@@ -214,12 +212,9 @@ class Turn {
 
     // 4. The open flow.
     const und = await this.deps.knowledge.understanding();
-    const exact = await this.exactService(text);
-    const forced = FORCED_INTENT[text];
-    const analysis: Analysis = exact
-      ? { intent: 'service_question', service: exact.key, emergency: null, confidence: 1, code: null, appointmentAction: null, faqHits: [] }
-      : und.analyze(text);
-    if (forced) analysis.intent = forced;
+    // The same decision `npm run triage` reports (decide.ts).
+    const analysis = decideIntent(und, text, await this.deps.knowledge.services());
+    const decision = { intent: analysis.intent, service: analysis.service, emergency: analysis.emergency !== null };
 
     if (this.memory.flow?.flow === 'room') return this.afterRoomPicked(text);
     if (this.memory.flow) {
@@ -241,7 +236,7 @@ class Turn {
     }
 
     // 6. The intent.
-    return this.routeIntent(analysis, text);
+    return { ...(await this.routeIntent(analysis, text)), decision };
   }
 
   private async routeIntent(analysis: Analysis, text: string): Promise<HandleResult> {
@@ -412,11 +407,6 @@ class Turn {
     const byName = rooms.find((r) => text.includes(r.name) || r.name.includes(text));
     if (byName) return this.pickRoom(byName.code);
     return this.result('pick_room', [say.pickRoomReply(rooms)]);
-  }
-
-  private async exactService(text: string): Promise<ServiceInfo | null> {
-    if (text.length > 20) return null;
-    return (await this.deps.knowledge.services()).find((s) => s.name === text) ?? null;
   }
 }
 

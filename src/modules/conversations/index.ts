@@ -5,6 +5,8 @@
 export type { ChannelName, InboundMessage, OutboundReply, ReplyAddress, ReplyOption } from './messages';
 export { createConversationCore, type ConversationCore, type ConversationCoreOverrides } from './core';
 export type { HandleResult } from './conversation.service';
+// The one decision path (the core acts on it; `npm run triage` reports it).
+export { decide, decideEmergency, decideIntent } from './decide';
 export type { Knowledge } from './knowledge';
 export { findWebConversation, openWebConversation, readFeed } from './chat.service';
 export { presentFeedMessage, presentReply } from './chat.presenter';

@@ -2,6 +2,7 @@ import { createUnderstanding } from '../../understanding';
 import type { FaqEntry } from '../../understanding/types';
 import { SERVICE_CATALOG } from '../services/catalog';
 import { FAQ_ANSWER_MIN_SCORE } from './conversation.service';
+import { decide } from './decide';
 import { emergencyReply } from './replies';
 
 const INTENT_LABELS: Record<string, string> = {
@@ -36,7 +37,8 @@ export interface UnderstandingPreview {
  */
 export function previewUnderstanding(text: string, faq: FaqEntry[]): UnderstandingPreview {
   const understanding = createUnderstanding({ faq });
-  const a = understanding.analyze(text);
+  // The conversation's own decision (decide.ts), on the shipped catalog.
+  const a = decide(understanding, text, SERVICE_CATALOG);
   const entries = new Map(faq.map((e) => [e.id, e]));
   const top = a.faqHits.find((h) => h.kind === 'faq' && h.score >= FAQ_ANSWER_MIN_SCORE && entries.has(h.id));
   const entry = top ? entries.get(top.id)! : null;
