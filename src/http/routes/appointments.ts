@@ -33,6 +33,7 @@ import type { VerificationCodes } from '../../modules/verification';
 import { findByCode, findForResident } from '../../modules/appointments/appointment.records';
 import { listSlots } from '../../modules/appointments/availability';
 import { bookAppointment, cancelAppointment, rescheduleAppointment } from '../../modules/appointments/booking.service';
+import { cancelForClosedDay } from '../../modules/appointments';
 import { addAppointmentNote, checkInAppointment, completeAppointment, markNoShow, registerWalkIn, roomDay } from '../../modules/appointments/officer-day.service';
 import type { Appointment } from '../../modules/appointments/appointment.model';
 import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
@@ -101,6 +102,20 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
       await verification.assertUse({ phone, purpose: 'manage', code: proof.verificationCode });
     }
     await guard(ctx, guards.managePhone, phoneKey(phone), '该手机号查询或办理次数太多，请稍后再试（Too many requests for this number）');
+  }
+
+  /** The cancellation text of a booking the room's closed day cancelled (one per booking: keyed by its code). */
+  async function textCancellation(appt: Appointment, at: Date): Promise<void> {
+    if (!appt.phone) return;
+    const room = await roomOf(appt.room);
+    await queueSms(sms, {
+      key: `cancel:${appt.code}`,
+      phone: appt.phone,
+      purpose: 'cancel',
+      params: { room: room?.name ?? appt.room, date: DateTime.fromJSDate(appt.start, { zone: policy.zone }).toFormat('M月d日'), service: appt.serviceName, code: appt.code },
+      source: `appointment:${appt.code}`,
+      now: at,
+    });
   }
 
   // ---------------------------------------------------------------- /api/appointments
@@ -317,8 +332,15 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const entry = await putCalendarEntry({ ...body, scope });
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.put', room: scope === '*' ? null : scope, detail: `${body.date} ${body.kind}` });
+    // A closed day (or hours) with bookings: they are cancelled and each resident is texted once.
+    const at = now();
+    const cancelled = body.kind === 'workday' ? [] : await cancelForClosedDay({ scope, date: body.date, officer: { id: me.id }, policy, now: at });
+    for (const appt of cancelled) await textCancellation(appt, at);
+    if (cancelled.length > 0) {
+      await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'appointment.cancel_closed_day', room: scope === '*' ? null : scope, detail: `${body.date}：${cancelled.map((a) => a.code).join('、')}` });
+    }
     ctx.status = 201;
-    ctx.body = { entry: entry ? presentEntry(entry) : null };
+    ctx.body = { entry: entry ? presentEntry(entry) : null, cancelledAppointments: cancelled.map((a) => a.code) };
   });
 
   calendar.delete('/:id', requireOfficer(), async (ctx) => {

@@ -19,6 +19,7 @@
 export { appointmentStatusFacts, appointmentStatusText, WEEKDAYS, type AppointmentStatusFacts } from './appointment.status';
 export { listSlots, daysWithFreeSlots, type SlotView } from './availability';
 export { bookAppointment, cancelAppointment, rescheduleAppointment } from './booking.service';
+export { cancelForClosedDay } from './closures';
 export { findForResident } from './appointment.records';
 export { activeBookingCount } from './booking-limits';
 export { parseDayWords, parseTimeWords } from './day-words';

@@ -33,6 +33,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'room.schedule': '修改预约规则',
   'room.talk_day': '修改恳谈日',
   'calendar.put': '设置休息日/调休日',
+  'appointment.cancel_closed_day': '闭室取消预约并短信通知',
   'calendar.delete': '删除休息日/调休日',
   'officer.reset_password': '重置民警密码',
   'officer.unlock': '解除登录限制',
