@@ -5,6 +5,7 @@ import { EscalationModel, escalationKey } from '../modules/notices/escalation.mo
 import { renderFor } from '../modules/templates/template.service';
 import { insertUnique } from '../storage/unique-insert';
 import { notifyOfficer } from '../modules/notices';
+import { alertSettings, queueItemAlert } from '../modules/alerts';
 import { districtSupervisors, roomOfficers, type OfficerTarget } from '../modules/notices';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition, JobEnv, JobRunContext } from '../modules/notices';
@@ -91,6 +92,8 @@ async function escalate(ctx: JobRunContext, item: Item, room: Room | null, level
       urgent: item.kind === 'emergency',
     });
   }
+  // The WeCom alert (app message to the officers' or supervisors' WeCom userids, the room's robot): code, kind, room, link.
+  await queueItemAlert({ item, event: level === 1 ? 'sla' : 'sla_supervisor', eventKey: `sla:${event}`, settings: alertSettings(ctx.env.config), now: ctx.env.now() });
   // Written last: until it exists, the next run (or the resumer) completes this escalation.
   await insertUnique(EscalationModel, { key: event, item: item._id, dueAt: item.dueAt, level, room: item.room, at: ctx.slotAt });
 }

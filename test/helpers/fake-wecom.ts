@@ -95,6 +95,9 @@ export class FakeWecom {
   readonly appMessages: Array<{ touser: string; agentid: number; msgtype: string; content: string; at: Date }> = [];
   readonly robotMessages: Array<{ key: string; msgtype: string; content: string; at: Date }> = [];
   private robotTimes = new Map<string, number[]>();
+  /** Customer-service accounts (kf/account/list) and the links made for them (url → account and scene). */
+  readonly kfAccounts: Array<{ open_kfid: string; name: string }> = [{ open_kfid: 'wkHPLdesk01', name: '网上警务室' }];
+  readonly contactWays = new Map<string, { open_kfid: string; scene: string }>();
 
   constructor(options: FakeWecomOptions = {}) {
     this.corpId = options.corpId ?? 'wwfakecorp0001';
@@ -295,6 +298,8 @@ export class FakeWecom {
       'externalcontact/get_groupmsg_send_result': () => this.groupResult(body ?? {}),
       'externalcontact/remind_groupmsg_send': () => this.remind(body ?? {}),
       'message/send': () => this.appSend(body ?? {}),
+      'kf/account/list': () => ({ account_list: this.kfAccounts.slice(Number(body?.offset ?? 0), Number(body?.offset ?? 0) + Number(body?.limit ?? 100)) }),
+      'kf/add_contact_way': () => this.addContactWay(body ?? {}),
     };
     const allowed: Record<string, string[]> = {
       'kf/': ['kf'],
@@ -359,6 +364,23 @@ export class FakeWecom {
     w.used++;
     this.sent.push({ open_kfid: kf, touser: user, msgtype, text: b.text as FakeSent['text'], msgmenu: b.msgmenu as FakeSent['msgmenu'], at: this.now() });
     return { msgid: `sent${++this.seq}` };
+  }
+
+  private addContactWay(b: Record<string, unknown>): Record<string, unknown> {
+    const kf = String(b.open_kfid ?? '');
+    if (!this.kfAccounts.some((a) => a.open_kfid === kf)) return { errcode: 95000, errmsg: 'invalid open_kfid' };
+    const scene = String(b.scene ?? '');
+    if (Buffer.byteLength(scene) > 32 || !/^[0-9a-zA-Z_-]*$/.test(scene)) return { errcode: 40058, errmsg: 'invalid scene' };
+    const url = `https://work.weixin.qq.com/kf/kfc${randomBytes(8).toString('hex')}${scene ? `?enc_scene=ENC${randomBytes(6).toString('hex')}` : ''}`;
+    this.contactWays.set(url, { open_kfid: kf, scene });
+    return { url };
+  }
+
+  /** A resident opens a contact link in WeChat: WeCom starts the session with the link's scene. */
+  openLink(url: string, user: string): { openKfId: string; welcomeCode: string } {
+    const way = this.contactWays.get(url);
+    if (!way) throw new Error(`no such contact link: ${url}`);
+    return { openKfId: way.open_kfid, welcomeCode: this.enterSession(way.open_kfid, user, way.scene) };
   }
 
   private sendOnEvent(b: Record<string, unknown>): Record<string, unknown> {

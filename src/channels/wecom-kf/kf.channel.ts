@@ -9,14 +9,15 @@ import type { OutboxMessage } from '../../modules/outbox/outbox.model';
 import { createOutboxSender, OutboxHeld, type OutboxSender, type OutboxSenderOptions } from '../../modules/outbox/outbox.sender';
 import { enqueueMessage, releaseHeld } from '../../modules/outbox/outbox.service';
 import { OutboxModel } from '../../modules/outbox/outbox.model';
-import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
+import { insertUnique } from '../../storage/unique-insert';
+import { channelLimits, claimRateSlot, isValuable } from '../../modules/outbox';
 import { detectEmergencyWithNet } from '../../understanding';
 import { greetingReply, loadMemory, saveMemory, stateKey, type ConversationCore, type InboundMessage, type OutboundReply } from '../../modules/conversations';
 import { WecomApiError, type WecomClient, type WecomResponse } from '../wecom/client';
 import type { WecomSecret } from '../wecom/settings';
 import { noteRoad } from '../wecom/wecom.models';
 import { conversationIdOf, inboundText, parseConversationId, renderReply } from './kf.adapter';
-import { WecomKfCursorModel, WecomKfHandleModel, WecomKfMessageModel, WecomKfSlotModel, WecomKfWindowModel, type WecomKfCursor, type WecomKfMessage, type WecomKfWindow } from './kf.models';
+import { WecomKfContactLinkModel, type WecomKfContactLink, WecomKfCursorModel, WecomKfHandleModel, WecomKfMessageModel, WecomKfWindowModel, type WecomKfCursor, type WecomKfMessage, type WecomKfWindow } from './kf.models';
 
 /**
  * WeChat Customer Service (微信客服) on the conversation core
@@ -34,9 +35,8 @@ import { WecomKfCursorModel, WecomKfHandleModel, WecomKfMessageModel, WecomKfSlo
  * stay for an officer's reply or an emergency. What cannot go out is `held` with a reason the
  * officer sees on the item, and released when the resident writes again.
  */
-export const WINDOW_MS = 48 * 3600_000;
-export const SLOTS_PER_WINDOW = 5;
-export const SLOTS_FOR_AUTOMATIC = 3;
+const KF_LIMITS = channelLimits({ BOT_DAILY_SEND_CAP: 1 })['wecom-kf']!;
+export const WINDOW_MS = KF_LIMITS.windowMs;
 export const HOLD_REASONS = {
   windowClosed: '客服会话已超过48小时，居民再次发消息后才能回复；可电话联系',
   quotaUsed: '本次客服会话可发的5条消息已用完，居民再次发消息后才能回复；可电话联系',
@@ -64,6 +64,11 @@ export interface KfChannel {
   /** Handles messages claimed long ago and never handled (a crashed instance's). */
   recover(): Promise<number>;
   sender: OutboxSender;
+  /**
+   * The room's own contact link (kf/add_contact_way, scene = room code): created once and stored;
+   * `renew` asks WeCom for a new one. Without `openKfId` the first customer-service account is used.
+   */
+  contactLink(room: string, options?: { openKfId?: string | null; renew?: boolean }): Promise<WecomKfContactLink>;
   /** The outbox send function (exported for the sender and tests). */
   send(message: OutboxMessage): Promise<void>;
   start(): Promise<void>;
@@ -297,10 +302,9 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     const at = now();
     if (!window || at.getTime() - window.lastResidentAt.getTime() > WINDOW_MS) return hold(message, HOLD_REASONS.windowClosed);
     // An officer's reply and an emergency may use every send of the window; automatic text only the first ones.
-    const valuable = message.urgent || (message.source ?? '').startsWith('inbox:');
-    const slots = Array.from({ length: valuable ? SLOTS_PER_WINDOW : SLOTS_FOR_AUTOMATIC }, (_, i) => i + 1);
-    const slot = await claimFirstFree(WecomKfSlotModel, slots, (n) => ({ _id: `${conv}@${window.lastResidentAt.getTime()}#${n}`, message: message._id, at }), { spread: false });
-    if (!slot) return hold(message, valuable ? HOLD_REASONS.quotaUsed : HOLD_REASONS.keptForOfficer);
+    const valuable = isValuable(message);
+    const slot = await claimRateSlot({ limits: KF_LIMITS, scope: `kf:${conv}`, windowStart: window.lastResidentAt.getTime(), valuable, message: message._id, at });
+    if (slot === null) return hold(message, valuable ? HOLD_REASONS.quotaUsed : HOLD_REASONS.keptForOfficer);
     try {
       await client.call(secret, {
         api: 'kf/send_msg',
@@ -325,10 +329,29 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     send,
   });
 
+  async function contactLink(room: string, opts: { openKfId?: string | null; renew?: boolean } = {}): Promise<WecomKfContactLink> {
+    const stored = await WecomKfContactLinkModel.findById(room).lean<WecomKfContactLink>();
+    if (stored && !opts.renew && (!opts.openKfId || opts.openKfId === stored.openKfId)) return stored;
+    let openKfId = opts.openKfId ?? stored?.openKfId ?? null;
+    if (!openKfId) {
+      const list = await client.call<WecomResponse & { account_list?: Array<{ open_kfid?: string }> }>(secret, { api: 'kf/account/list', body: { offset: 0, limit: 100 }, purpose: 'list accounts' });
+      openKfId = list.account_list?.find((a) => a.open_kfid)?.open_kfid ?? null;
+      if (!openKfId) throw new Error('no customer-service account in WeCom');
+    }
+    // The scene comes back in the enter_session event: it names the room ([0-9a-zA-Z_-], ≤ 32 bytes).
+    const res = await client.call<WecomResponse & { url?: string }>(secret, { api: 'kf/add_contact_way', body: { open_kfid: openKfId, scene: room }, purpose: 'room contact link' });
+    if (!res.url) throw new Error('add_contact_way returned no url');
+    const doc = { _id: room, openKfId, scene: room, url: res.url, createdAt: now() };
+    await WecomKfContactLinkModel.updateOne({ _id: room }, { $set: doc }, { upsert: true });
+    log.info({ room, openKfId }, 'room contact link created');
+    return doc;
+  }
+
   return {
     wake,
     recover,
     sender,
+    contactLink,
     send,
     async start() {
       sender.start(config.OUTBOX_POLL_MS);

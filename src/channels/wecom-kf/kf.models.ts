@@ -1,4 +1,4 @@
-import { Schema, model, Types, type InferSchemaType } from 'mongoose';
+import { Schema, model, type InferSchemaType } from 'mongoose';
 
 /**
  * What makes each customer-service message handled exactly once, across restarts and instances:
@@ -10,7 +10,7 @@ import { Schema, model, Types, type InferSchemaType } from 'mongoose';
  * - WecomKfCursor {_id: open_kfid}: where sync_msg goes on, and the latest event token. A stale
  *   write only makes the next pull return messages already claimed.
  * - WecomKfWindow {_id: conversation}: when the resident last wrote (the 48-hour window).
- * - WecomKfSlot {_id: "<conversation>@<window start>#n"}: send n (1..5) of a window, by insert.
+ * The sends of a window are the outbox's rate slots (src/modules/outbox/limits.ts).
  */
 const messageSchema = new Schema(
   {
@@ -54,8 +54,24 @@ const windowSchema = new Schema({ _id: { type: String, required: true }, lastRes
 export type WecomKfWindow = InferSchemaType<typeof windowSchema> & { _id: string };
 export const WecomKfWindowModel = model('WecomKfWindow', windowSchema);
 
-const slotSchema = new Schema(
-  { _id: { type: String, required: true }, message: { type: Types.ObjectId, required: true }, at: { type: Date, required: true } },
+/**
+ * WecomKfContactLink {_id: room code}: the room's own customer-service link (kf/add_contact_way
+ * with `scene` = the room code), so a resident who opens it lands in that room.
+ */
+const contactLinkSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    openKfId: { type: String, required: true },
+    scene: { type: String, required: true },
+    url: { type: String, required: true, maxlength: 500 },
+    createdAt: { type: Date, required: true },
+  },
   { versionKey: false },
 );
-export const WecomKfSlotModel = model('WecomKfSlot', slotSchema);
+export type WecomKfContactLink = InferSchemaType<typeof contactLinkSchema> & { _id: string };
+export const WecomKfContactLinkModel = model('WecomKfContactLink', contactLinkSchema);
+
+/** Every room's stored customer-service link. */
+export async function kfContactLinks(): Promise<WecomKfContactLink[]> {
+  return WecomKfContactLinkModel.find({}).lean<WecomKfContactLink[]>();
+}

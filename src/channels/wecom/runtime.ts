@@ -5,8 +5,9 @@ import { verificationFromConfig } from '../../modules/verification';
 import { createKfChannel, type KfChannel, type KfChannelOptions } from '../wecom-kf/kf.channel';
 import type { CallbackKeys } from './callback-crypto';
 import { createWecomClient, type WecomClient } from './client';
+import { createAlertChannels, type AlertChannels } from './alerts';
 import { createGroupTaskChannel, type GroupTaskChannel } from './group-tasks';
-import { contactSecret, kfSecret, roadStates, ROAD_LABELS, type RoadState, type WecomRoad } from './settings';
+import { appSecret, contactSecret, kfSecret, roadStates, ROAD_LABELS, type RoadState, type WecomRoad } from './settings';
 import { WecomRoadStateModel, type WecomRoadStateDoc } from './wecom.models';
 
 /**
@@ -20,6 +21,8 @@ export interface WecomRuntime {
   callbackKeys: CallbackKeys | null;
   kf: KfChannel | null;
   groups: GroupTaskChannel | null;
+  /** Officers' alerts: app messages (when the app road is on) and the rooms' group robots (always: a room may set one). */
+  alerts: AlertChannels;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export interface WecomRuntimeOptions {
   core?: Pick<ConversationCoreOverrides, 'knowledge' | 'ai'>;
   kf?: Partial<Pick<KfChannelOptions, 'staleMs' | 'beforeHandle' | 'outbox'>>;
   clientOptions?: { backoffMs?: number; attempts?: number };
+  alerts?: { watcherPollMs?: number };
 }
 
 export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
@@ -59,6 +63,15 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
       : null;
   const contact = contactSecret(config);
   const groups = roads.groups.on && client && contact ? createGroupTaskChannel({ config, logger, client, secret: contact, now }) : null;
+  // Robots need no corp id (the webhook key is the credential): they get a client of their own when WeCom is not configured.
+  const alerts = createAlertChannels({
+    config,
+    logger,
+    client: client ?? createWecomClient({ base: config.WECOM_API_BASE, corpId: '', logger, now, ...options.clientOptions }),
+    appSecret: roads.alerts.on ? appSecret(config) : null,
+    now,
+    watcherPollMs: options.alerts?.watcherPollMs,
+  });
   for (const [road, state] of Object.entries(roads)) {
     if (!state.on) logger.debug({ road, missing: state.missing }, 'WeCom road off: settings missing');
   }
@@ -68,9 +81,11 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
     callbackKeys,
     kf,
     groups,
+    alerts,
     async start() {
       if (kf) await kf.start();
       if (groups) await groups.start();
+      await alerts.start();
       for (const [road, state] of Object.entries(roads)) {
         if (state.on) logger.info({ road }, 'WeCom road on');
         else if (state.missing.length < 4) logger.warn({ road, missing: state.missing }, 'WeCom road off: settings missing');
@@ -79,6 +94,7 @@ export function createWecomRuntime(options: WecomRuntimeOptions): WecomRuntime {
     async stop() {
       if (kf) await kf.stop();
       if (groups) await groups.stop();
+      await alerts.stop();
     },
   };
 }

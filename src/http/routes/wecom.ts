@@ -1,15 +1,37 @@
 import Router from '@koa/router';
 import type { AppContext, AppDeps, AppState } from '../types';
-import { requireOfficer } from '../middleware/auth';
+import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { CallbackError, openEvent, verifyUrl } from '../../channels/wecom/callback-crypto';
 import { createWecomRuntime, wecomStatus, type WecomRuntime } from '../../channels/wecom/runtime';
 import { noteRoad } from '../../channels/wecom/wecom.models';
-import { DomainError, badRequest, forbidden } from '../../lib/errors';
+import { DomainError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { z } from 'zod';
-import { parseInput } from '../validate';
+import { parseInput, roomCodeSchema } from '../validate';
+import { kfContactLinks } from '../../channels/wecom-kf/kf.models';
+import { roomsWithRobot, setRoomRobotKey } from '../../modules/alerts';
+import { recordAudit } from '../../modules/audit/audit.service';
+import { listRooms, roomExists } from '../../modules/rooms';
+import { smsSettings } from '../../modules/sms';
+import type { Config } from '../../config';
 import { bindCustomerGroup, listCustomerGroups } from '../../modules/customer-groups';
 
 const MAX_CALLBACK_BYTES = 64 * 1024;
+
+const SMS_PROVIDER_LABELS = { tencent: '腾讯云短信', aliyun: '阿里云短信', webhook: '短信网关（Webhook）' } as const;
+const SMS_NEEDS = {
+  tencent: ['TENCENT_SMS_SECRET_ID', 'TENCENT_SMS_SECRET_KEY', 'TENCENT_SMS_SDK_APP_ID'],
+  aliyun: ['ALIYUN_SMS_ACCESS_KEY_ID', 'ALIYUN_SMS_ACCESS_KEY_SECRET'],
+  webhook: ['SMS_WEBHOOK_URL', 'SMS_WEBHOOK_SECRET'],
+} as const;
+
+/** The SMS road as the SMS module's settings describe it: on, the provider, what is missing. */
+function smsStatus(config: Config): { on: boolean; provider: string | null; label: string; missing: string[] } {
+  const s = smsSettings(config);
+  if (!s.provider) return { on: false, provider: null, label: '未启用', missing: ['SMS_PROVIDER'] };
+  const ready = s.provider === 'tencent' ? s.tencent : s.provider === 'aliyun' ? s.aliyun : s.webhook;
+  const missing = ready ? [] : SMS_NEEDS[s.provider].filter((n) => !config[n as keyof Config]);
+  return { on: Boolean(ready), provider: s.provider, label: SMS_PROVIDER_LABELS[s.provider], missing };
+}
 
 async function rawBody(ctx: AppContext): Promise<string> {
   const chunks: Buffer[] = [];
@@ -83,7 +105,43 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/api/channels/status', requireOfficer(['admin']), async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    ctx.body = { wecom: await wecomStatus(deps.config, clock()), wechaty: { statusUrl: '/api/bot/status' } };
+    ctx.body = { wecom: await wecomStatus(deps.config, clock()), sms: smsStatus(deps.config), wechaty: { statusUrl: '/api/bot/status' } };
+  });
+
+  // Per room: the customer-service contact link (scene = room code) and whether an alert robot is set (never its key).
+  router.get('/api/channels/wecom/rooms', requireOfficer(['admin']), async (ctx) => {
+    const [rooms, links, robots] = await Promise.all([listRooms(), kfContactLinks(), roomsWithRobot()]);
+    const byRoom = new Map(links.map((l) => [l._id, l]));
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      rooms: rooms.map((r) => {
+        const link = byRoom.get(r.code);
+        return { code: r.code, name: r.name, contactLink: link ? { url: link.url, openKfId: link.openKfId, createdAt: link.createdAt } : null, robot: robots.has(r.code) };
+      }),
+    };
+  });
+  router.post('/api/channels/wecom/rooms/:code/contact-link', requireOfficer(['admin']), async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const input = parseInput(z.object({ openKfId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '客服账号ID格式不正确').optional(), renew: z.boolean().optional() }), ctx.request.body ?? {});
+    if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    const kf = wecom().kf;
+    if (!kf) throw new DomainError('unavailable', 'channel_off', `微信客服未配置：缺少 ${wecom().roads.kf.missing.join('、')}（WeChat Customer Service is not configured）`);
+    const link = await kf.contactLink(code, { openKfId: input.openKfId ?? null, renew: input.renew });
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'channel.contact_link', room: code, detail: link.openKfId });
+    ctx.body = { contactLink: { url: link.url, openKfId: link.openKfId, createdAt: link.createdAt } };
+  });
+  router.put('/api/channels/wecom/rooms/:code/robot', requireOfficer(['admin']), async (ctx) => {
+    const code = parseInput(roomCodeSchema, ctx.params.code);
+    const input = parseInput(z.object({ key: z.string().trim().max(300).nullable() }), ctx.request.body);
+    if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+    // The admin may paste the whole webhook address; only its key is kept.
+    const key = input.key ? (/[?&]key=([^&#\s]+)/.exec(input.key)?.[1] ?? input.key) : null;
+    if (key !== null && !/^[A-Za-z0-9_-]{8,100}$/.test(key)) throw badRequest('群机器人地址或 key 格式不正确（Invalid robot webhook key）', undefined, 'invalid_robot_key');
+    await setRoomRobotKey(code, key, clock());
+    const me = currentOfficer(ctx.state);
+    await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: key ? 'channel.robot_set' : 'channel.robot_cleared', room: code });
+    ctx.body = { room: code, robot: key !== null };
   });
 
   // WeCom customer groups: list, sync from WeCom (owners = officers' WeCom userids), bind to a room.

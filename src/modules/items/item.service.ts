@@ -118,3 +118,10 @@ export async function ensureItemCodes(): Promise<number> {
   return missing.length;
 }
 
+
+/** Code, kind and room of items (what an officer's alert may carry, nothing the resident wrote). */
+export async function itemBriefs(ids: readonly (Types.ObjectId | string)[]): Promise<Array<Pick<Item, '_id' | 'code' | 'kind' | 'room' | 'dueAt'>>> {
+  if (ids.length === 0) return [];
+  const found = await Promise.all(ids.map((id) => ItemModel.findById(id, { code: 1, kind: 1, room: 1, dueAt: 1 }).lean<Pick<Item, '_id' | 'code' | 'kind' | 'room' | 'dueAt'>>()));
+  return found.filter((i): i is Pick<Item, '_id' | 'code' | 'kind' | 'room' | 'dueAt'> => i !== null);
+}

@@ -55,3 +55,9 @@ export async function publishSessionEnded(props: { officer: string; session?: st
   const event = created.toObject() as LiveEvent;
   for (const listener of localListeners) listener(event);
 }
+
+/** Items created since `since` (by any instance), as their item.created events tell. */
+export async function createdItemsSince(since: Date): Promise<Array<{ item: Types.ObjectId; kind: string | null; room: string | null; at: Date }>> {
+  const events = await LiveEventModel.find({ type: 'item.created', at: { $gt: since } }, { item: 1, kind: 1, room: 1, at: 1 }).limit(1000).lean<LiveEvent[]>();
+  return events.filter((e) => e.item).map((e) => ({ item: e.item as Types.ObjectId, kind: e.kind ?? null, room: e.room ?? null, at: e.at }));
+}

@@ -29,6 +29,7 @@ export {
   roomMembers,
   unlockOfficer,
   updateOfficer,
+  wecomUserIdsOf,
   type OfficerCreateReq,
   type OfficerListReq,
   type OfficerUpdateReq,

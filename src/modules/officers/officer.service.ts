@@ -173,3 +173,13 @@ export async function assignRoomOfficers(me: ActingOfficer, code: string, office
   }
   return roomMembers(code);
 }
+
+/**
+ * The WeCom userids of a room's active officers, or of a district's active supervisors (for
+ * alerts through WeCom app messages). Officers without one are left out.
+ */
+export async function wecomUserIdsOf(target: { room: string } | { district: string }): Promise<string[]> {
+  const filter = 'room' in target ? { rooms: target.room, role: 'officer' as const } : { district: target.district, role: 'supervisor' as const };
+  const docs = await OfficerModel.find({ ...filter, active: true }, { wecomUserId: 1 }).lean<Array<{ wecomUserId?: string | null }>>();
+  return [...new Set(docs.map((d) => d.wecomUserId ?? '').filter(Boolean))].sort();
+}

@@ -1,0 +1,18 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+/**
+ * Per room, where officers' alerts go besides WeCom app messages: the webhook key of the
+ * room's internal WeCom group robot (群机器人). The key is a credential (whoever has it can post
+ * to the group): it never leaves the server; admins see only whether one is set.
+ */
+const roomAlertSettingsSchema = new Schema(
+  {
+    /** The room code. */
+    _id: { type: String, required: true },
+    robotKey: { type: String, default: null, maxlength: 100 },
+    updatedAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+export type RoomAlertSettings = InferSchemaType<typeof roomAlertSettingsSchema> & { _id: string };
+export const RoomAlertSettingsModel = model('RoomAlertSettings', roomAlertSettingsSchema);

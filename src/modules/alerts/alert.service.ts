@@ -1,0 +1,108 @@
+import type { Types } from 'mongoose';
+import type { Config } from '../../config';
+import { ITEM_KIND_LABELS, type ItemKind } from '../items';
+import { wecomUserIdsOf } from '../officers';
+import { enqueueMessage } from '../outbox';
+import { roomByCode } from '../rooms';
+import { RoomAlertSettingsModel, type RoomAlertSettings } from './alert-settings.model';
+
+/**
+ * Officers' alerts through WeCom: a new emergency, a new tip, an SLA escalation. They go as a
+ * WeCom app message (message/send) to the WeCom userids on the officer records of the room
+ * (of the district's supervisors for the second SLA level), and to the room's internal group
+ * robot when one is set. They carry ONLY the item's code, its kind, the room and a link to the
+ * inbox: never what the resident wrote, their name or any number (an alert lands on a phone
+ * that others may see, and a robot posts into a group).
+ *
+ * Each alert is an outbox message keyed by event and road, so however many instances see the
+ * item, it goes out once. Emergencies are urgent: no cap or count holds them.
+ */
+export type AlertEvent = 'new' | 'sla' | 'sla_supervisor';
+
+export interface AlertItem {
+  _id: Types.ObjectId | string;
+  code: string;
+  kind: string;
+  room: string;
+}
+
+export interface AlertSettings {
+  /** The WeCom app road is configured (corp id, agent id, app secret). */
+  appOn: boolean;
+  publicUrl: string;
+}
+
+export function alertSettings(config: Pick<Config, 'WECOM_CORP_ID' | 'WECOM_APP_AGENT_ID' | 'WECOM_APP_SECRET' | 'PUBLIC_URL'>): AlertSettings {
+  return { appOn: Boolean(config.WECOM_CORP_ID && config.WECOM_APP_AGENT_ID && config.WECOM_APP_SECRET), publicUrl: config.PUBLIC_URL.replace(/\/+$/, '') };
+}
+
+/** Which new items are announced to officers at once. */
+export const ALERTED_KINDS: ReadonlySet<string> = new Set(['emergency', 'tip']);
+
+const HEADS: Record<AlertEvent, (kind: string) => string> = {
+  new: (kind) => (kind === 'emergency' ? '【紧急警情】新的紧急事项，请立即处理' : `【新事项】新的${ITEM_KIND_LABELS[kind as ItemKind] ?? '事项'}`),
+  sla: () => '【超时提醒】事项已超过处理时限',
+  sla_supervisor: () => '【超时上报】事项超时仍未处理',
+};
+
+/** The alert's text: the code, the kind, the room and the link. Nothing else can get in. */
+export function alertText(props: { event: AlertEvent; code: string; kind: string; roomName: string; publicUrl: string }): string {
+  const kindLabel = ITEM_KIND_LABELS[props.kind as ItemKind] ?? '事项';
+  return [
+    HEADS[props.event](props.kind),
+    `编号：${props.code}`,
+    `类型：${kindLabel}`,
+    `警务室：${props.roomName}`,
+    `处理：${props.publicUrl}/inbox/?item=${encodeURIComponent(props.code)}`,
+  ].join('\n');
+}
+
+/** The room's robot webhook key, if one is set. */
+export async function roomRobotKey(room: string): Promise<string | null> {
+  const doc = await RoomAlertSettingsModel.findById(room).lean<RoomAlertSettings>();
+  return doc?.robotKey ?? null;
+}
+
+/** Sets (or clears with null) the room's robot webhook key. */
+export async function setRoomRobotKey(room: string, key: string | null, now: Date): Promise<void> {
+  await RoomAlertSettingsModel.updateOne({ _id: room }, { $set: { robotKey: key, updatedAt: now } }, { upsert: true });
+}
+
+/** Rooms that have a robot (never the keys). */
+export async function roomsWithRobot(): Promise<Set<string>> {
+  const docs = await RoomAlertSettingsModel.find({ robotKey: { $ne: null } }, { _id: 1 }).lean<Array<{ _id: string }>>();
+  return new Set(docs.map((d) => d._id));
+}
+
+/**
+ * Queues the alerts of one event about one item. `eventKey` names the event (the item for
+ * 'new', the escalation for SLA): the same event queued again (another instance, a retry)
+ * stores nothing new. Resolves how many messages were newly queued.
+ */
+export async function queueItemAlert(props: { item: AlertItem; event: AlertEvent; eventKey: string; settings: AlertSettings; now: Date }): Promise<number> {
+  const { item, event, settings } = props;
+  const room = await roomByCode(item.room, { fields: ['code', 'name', 'district'] });
+  const roomName = room?.name ?? item.room;
+  const text = alertText({ event, code: item.code, kind: item.kind, roomName, publicUrl: settings.publicUrl });
+  const urgent = item.kind === 'emergency';
+  const common = { text, purpose: 'alert', urgent, notBefore: props.now, item: item._id, source: `alert:${event}` };
+  let queued = 0;
+  if (settings.appOn) {
+    const target = event === 'sla_supervisor' ? (room?.district ? { district: room.district } : null) : { room: item.room };
+    const users = target ? await wecomUserIdsOf(target) : [];
+    if (users.length) {
+      const { created } = await enqueueMessage({
+        ...common,
+        key: `alert:${props.eventKey}:app`,
+        // message/send takes several userids joined by "|": one message for the room's officers.
+        to: { channel: 'wecom-app', conversationId: users.join('|'), isGroup: false },
+      });
+      if (created) queued++;
+    }
+  }
+  if (event !== 'sla_supervisor' && (await roomRobotKey(item.room))) {
+    const { created } = await enqueueMessage({ ...common, key: `alert:${props.eventKey}:robot`, to: { channel: 'wecom-robot', conversationId: item.room, isGroup: true } });
+    if (created) queued++;
+  }
+  return queued;
+}
