@@ -1,6 +1,7 @@
 import { purgeExpiredSessions, purgeLoginFailures } from '../modules/auth';
 import { purgeIdleConversationStates } from '../modules/conversations/state.service';
 import { purgeDeliveredMessages } from '../modules/outbox/outbox.sender';
+import { purgeRateSlots } from '../modules/outbox';
 import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
 import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
 import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
@@ -37,6 +38,8 @@ export function housekeepingJob(): JobDefinition {
       const conversations = await purgeIdleConversationStates(now, CONVERSATION_MEMORY_DAYS);
       await purgeRateSeats(now);
       await purgeEmergencyWindows(now);
+      // Send counts of channel windows (48 h at most) are kept three days.
+      await purgeRateSlots(new Date(now.getTime() - 3 * 86_400_000));
       // Yesterday's and older keys of the client-address hash: their hashes become unlinkable.
       await purgeClientHashKeys(now);
       const outbox = await purgeDeliveredMessages(now, ctx.env.config.OUTBOX_RETENTION_DAYS);

@@ -341,6 +341,7 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/surveys\/:token/, 'x'.repeat(32)],
     [/^\/api\/chat\/conversations\/:id/, 'A'.repeat(22)],
     [/^\/api\/channels\/wecom\/groups\/:chatId/, 'wr-sec-hpl'],
+    [/^\/api\/channels\/wecom\/rooms\/:code/, 'HPL'],
   ];
   if (!p.includes(':')) return p;
   for (const [re, value] of by) if (re.test(p)) return p.replace(/:[A-Za-z_]+/, value);
@@ -363,6 +364,8 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
   const bodies: Record<string, object> = {
     'POST /api/channels/wecom/groups/sync': { owners: ['sec_hpl'] },
     'PUT /api/channels/wecom/groups/:chatId': { room: 'HPL' },
+    'PUT /api/channels/wecom/rooms/:code/robot': { key: null },
+    'POST /api/channels/wecom/rooms/:code/contact-link': {},
     'POST /api/appointments/:code/notes': { text: '越权备注' },
     'POST /api/rooms/:code/walk-ins': { service: 'hukou_item_change' },
     'PUT /api/rooms/:code/schedule': {

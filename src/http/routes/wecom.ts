@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { parseInput, roomCodeSchema } from '../validate';
 import { kfContactLinks } from '../../channels/wecom-kf/kf.models';
 import { roomsWithRobot, setRoomRobotKey } from '../../modules/alerts';
-import { recordAudit } from '../../modules/audit/audit.service';
+import { recordAudit } from '../../modules/audit';
 import { listRooms, roomExists } from '../../modules/rooms';
 import { smsSettings } from '../../modules/sms';
 import type { Config } from '../../config';
