@@ -7,13 +7,16 @@
  *  - bounded by OPENAI_TIMEOUT_MS, no retries: a slow or failing provider makes answer()
  *    resolve null, and the core uses its local answer;
  *  - the model may cite only the given sources; an answer citing nothing, or saying it cannot
- *    answer from them, is discarded (null).
+ *    answer from them, is discarded (null);
+ *  - the resident's phone numbers, ID numbers and names never leave: the question is redacted
+ *    (redact.ts) before it is sent.
  * OpenAI-compatible providers (DeepSeek, Qwen …) work through OPENAI_BASE_URL + OPENAI_MODEL.
  */
 import OpenAI from 'openai';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import { buildMessages, parseModelAnswer } from './prompt';
+import { redactForModel } from './redact';
 
 /** Grounded answers by a language model; the conversation core never asks it about emergencies. */
 export interface GroundedAnswerer {
@@ -42,7 +45,7 @@ export function createGroundedAnswerer(
       const timer = setTimeout(() => controller.abort(), config.OPENAI_TIMEOUT_MS);
       try {
         const completion = await client.chat.completions.create(
-          { model: config.OPENAI_MODEL, temperature: 0.2, max_tokens: 600, messages: buildMessages(question, sources) },
+          { model: config.OPENAI_MODEL, temperature: 0.2, max_tokens: 600, messages: buildMessages(redactForModel(question), sources) },
           { signal: controller.signal, timeout: config.OPENAI_TIMEOUT_MS },
         );
         const content = completion.choices[0]?.message?.content ?? '';

@@ -13,7 +13,7 @@ import { startTestDatabase, type TestDatabase } from '../helpers/db';
 /** The model path against a small OpenAI-compatible server started here; the real `openai` client talks to it. */
 let db: TestDatabase;
 let server: http.Server;
-let mode: 'answer' | 'slow' | 'decline' | 'error' = 'answer';
+let mode: 'answer' | 'slow' | 'decline' | 'error' | 'link' | 'number' | 'offsource' = 'answer';
 const requests: Array<{ model: string; messages: Array<{ role: string; content: string }> }> = [];
 
 beforeAll(async () => {
@@ -35,6 +35,9 @@ beforeAll(async () => {
       if (mode === 'slow') setTimeout(() => reply('太慢了\n引用：[1]'), 3000).unref();
       else if (mode === 'decline') reply('无法回答');
       else if (mode === 'error') res.writeHead(500).end('{}');
+      else if (mode === 'link') reply('身份证丢了，请带户口簿到警务室申请补领，详情见 https://example.cn/sfz [1]\n引用：[1]');
+      else if (mode === 'number') reply('身份证丢了，请带户口簿到警务室申请补领，可以先打13900001111问问。[1]\n引用：[1]');
+      else if (mode === 'offsource') reply('建议您先去银行冻结所有账户，再到商场找客服开具遗失声明，最后去报社登报。[1]\n引用：[1]');
       else reply('身份证丢了，请带户口簿到警务室申请补领，急用可以同时办临时身份证。[1]\n引用：[1]');
     });
   });
@@ -95,6 +98,37 @@ describe('grounded model answers', () => {
     expect((await handleInbound(msg('身份证丢了怎么办'), deps())).route).toMatch(/^(service|faq)_answer$/);
     mode = 'error';
     expect((await handleInbound(msg('身份证丢了怎么办'), deps())).route).toMatch(/^(service|faq)_answer$/);
+  });
+
+  it('masks phone numbers, ID numbers and names before anything leaves for the provider', async () => {
+    mode = 'answer';
+    requests.length = 0;
+    const r = await handleInbound(msg('我叫王建国，手机13812345678，身份证号110101199003071234丢了怎么办'), deps());
+    expect(r.route).toBe('service_answer:ai');
+    expect(requests).toHaveLength(1);
+    const sent = JSON.stringify(requests[0]);
+    for (const secret of ['王建国', '13812345678', '110101199003071234', '1381234', '5678']) expect(sent).not.toContain(secret);
+    expect(sent).toContain('[手机号]');
+    expect(sent).toContain('[身份证号]');
+    expect(sent).toContain('[姓名]');
+    expect(sent).toContain('丢了怎么办'); // the question itself still goes
+  });
+
+  it('posts a model answer into a group only when it rests on the cited entries, without links or foreign numbers', async () => {
+    const group = (text: string) => ({ ...msg(text), channel: 'wechat' as const, conversationId: `room-${Math.random()}@chatroom`, isGroup: true });
+    mode = 'answer';
+    const ok = await handleInbound(group('身份证丢了怎么办'), deps());
+    expect(ok.route).toBe('service_answer:ai');
+    for (const bad of ['link', 'number', 'offsource'] as const) {
+      mode = bad;
+      const r = await handleInbound(group('身份证丢了怎么办'), deps());
+      const posted = r.replies.map((x) => x.text).join('\n');
+      expect(r.route).toMatch(/^(service|faq)_answer$/);
+      expect(posted).not.toMatch(/example\.cn|13900001111|银行冻结/);
+    }
+    // In a private chat the same answer is the resident's own business and may stand.
+    mode = 'number';
+    expect((await handleInbound(msg('身份证丢了怎么办'), deps())).route).toBe('service_answer:ai');
   });
 
   it('is off without OPENAI_API_KEY', () => {

@@ -1,5 +1,6 @@
 import type { InboundMessage, OutboundReply } from './messages';
 import type { GroundedAnswerer } from '../../ai/grounded-answer';
+import { safeForGroup } from '../../ai/group-answer';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { decideEmergency, decideIntent } from './decide';
@@ -337,6 +338,14 @@ class Turn {
     try {
       const out = await ai!.answer({ question: text, sources });
       if (!out) return null;
+      // Into a group only what rests on the cited entries, without links or numbers but the room's own.
+      if (this.msg.isGroup) {
+        const citedTexts = out.citations.map((c) => sources.find((s) => s.id === c)?.text ?? '').filter(Boolean);
+        if (!safeForGroup(out.text, { citedTexts, roomPhone: this.room?.phone })) {
+          this.log.warn({ cited: out.citations.length }, 'model answer not fit for a group; using the local answer');
+          return null;
+        }
+      }
       const titles = out.citations.map((c) => sources.find((s) => s.id === c)?.title).filter(Boolean);
       const cite = titles.length ? `\n（依据：${titles.join('；')}）` : '';
       const options = service ? say.serviceAnswerReply(service, this.room).options : [{ label: '返回菜单', value: say.COMMANDS.menu }];
