@@ -168,9 +168,14 @@ it('books in 长辈模式 with one question per screen, through the contact deta
   await page.goto(`${rig.base}/book/`);
   await page.locator('#rooms button').first().waitFor();
   const screens: Array<{ steps: string[]; questions: number }> = [];
+  const sizes: string[] = [];
   const look = async () => {
     const s = await page.evaluate(onScreen);
     screens.push(s);
+    // Each screen also keeps the 长辈模式 sizes: text ≥ 20px, targets ≥ 60 × 60px.
+    const m = await page.evaluate(measure);
+    for (const t of m.smallText) if (t.size < 20) sizes.push(`${s.steps.join()}: text ${t.size}px "${t.text}"`);
+    for (const t of m.targets) if (t.w < 59.5 || t.h < 59.5) sizes.push(`${s.steps.join()}: target ${Math.round(t.w)}×${Math.round(t.h)} ${t.what}`);
     return s;
   };
   await look();
@@ -214,6 +219,7 @@ it('books in 长辈模式 with one question per screen, through the contact deta
   ]);
   expect(screens.map((s) => s.questions)).toEqual([1, 1, 1, 1, 1, 1, 1, 0]);
   expect(last.steps).toEqual(['8. 确认预约']);
+  expect(sizes).toEqual([]);
 }, 120_000);
 
 /** Runs in the page: font sizes of visible text, sizes of visible tap targets, the emergency line's size. */

@@ -115,6 +115,7 @@ it('takes a bureau from a fresh start to an officer at work, and every admin pag
   // 4. Saturday hours of HPL: 9–12 becomes 14–16; the booking page offers 14:00 on Saturdays, not 9:00.
   await admin.goto(`${rig.base}/admin/rooms/?room=HPL`);
   await admin.waitForSelector('#h-6-open');
+  expect(await admin.locator('#main').textContent()).not.toMatch(/null|undefined/);
   await expectAccessible(admin, '/admin/rooms/');
   await admin.fill('#h-6-open', '14:00');
   await admin.fill('#h-6-close', '16:00');

@@ -1,4 +1,5 @@
-// The admin console's and account page's frame, on the shared toolkit: sign-in, the forced password
+// The admin console's and account page's frame, on the shared toolkit: the top bar and nav (built here,
+// so each page's HTML is only its <head> and an empty <main id="main">), sign-in, the forced password
 // change, the nav bar (by role), sign-out. Each page calls startPage({ roles, start(ctx) }).
 import { $, el, createApi, boot, handleLoginForm, showError, signOut, SESSION_EXPIRED } from '/shared/toolkit.js';
 
@@ -74,9 +75,24 @@ async function begin(officer, token) {
   await pageOptions.start({ officer, api, main: main() });
 }
 
+/** The top bar and the nav, before <main>: one copy for every page (a page that has its own keeps it). */
+function frame() {
+  if ($('admin-nav')) return;
+  main().before(
+    el('header', { class: 'topbar' }, [
+      el('span', { class: 'brand', text: '网上警务室 · 管理' }),
+      el('span', { class: 'spacer' }),
+      el('span', { id: 'me', class: 'me hidden' }),
+      el('button', { id: 'logout', class: 'link hidden', type: 'button', text: '退出' }),
+    ]),
+    el('nav', { id: 'admin-nav', class: 'admin-nav hidden', 'aria-label': '管理菜单' }),
+  );
+}
+
 /** Boots a page: the sign-in form until signed in, then start({ officer, api, main }). */
 export function startPage(options) {
   pageOptions = options;
+  frame();
   $('logout').addEventListener('click', async () => {
     try {
       await signOut(api);

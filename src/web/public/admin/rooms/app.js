@@ -25,11 +25,12 @@ startPage({
     const listError = errorLine();
     const editor = el('div', { id: 'room-editor' }, el('p', { class: 'muted', text: '请从左侧选择一个警务室。' }));
     const addButton = isAdmin ? el('button', { type: 'button', id: 'add-room', text: '＋ 新增警务室', on: { click: () => openRoom(null) } }) : null;
-    main.append(
+    // (DOM append() would print a null as the text "null": only real nodes go in.)
+    main.append(...[
       el('h1', { text: '警务室' }),
       isAdmin ? null : el('p', { class: 'muted', text: '督导账号只读：可查看本辖区警务室的设置。' }),
       el('div', { class: 'split' }, [el('nav', { 'aria-label': '警务室列表' }, [addButton, listNode, listError]), editor]),
-    );
+    ].filter(Boolean));
 
     async function loadRooms() {
       try {
