@@ -3,11 +3,14 @@ import path from 'node:path';
 import type { oas31 } from 'zod-openapi';
 import { projectRoot } from '../lib/project-root';
 import { buildOpenApiDocument, type RouteDocs } from './openapi';
+import { adminDocs } from './routes/admin.doc';
 import { appointmentDocs } from './routes/appointments.doc';
+import { inboxDocs } from './routes/inbox.doc';
+import { noticeDocs } from './routes/notices.doc';
 import { publicDocs } from './routes/public.doc';
 
 /** Every router's description, in the order of the reference page. A router listed in routes.ts must be described here (test/foundation/openapi.test.ts). */
-const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs];
+const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs, inboxDocs, noticeDocs, adminDocs];
 
 let built: oas31.OpenAPIObject | undefined;
 

@@ -29,6 +29,8 @@ export interface RouteDoc {
   /** Path parameters (`:code` in the koa path). */
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers that carry input (e.g. a tip's X-Tip-Secret). */
+  headers?: z.ZodObject;
   /** A JSON body, unless `bodyType` says otherwise. */
   body?: z.ZodType;
   bodyType?: 'multipart/form-data' | 'text/xml';
@@ -111,10 +113,14 @@ function operation(key: string, doc: RouteDoc, tag: string): ZodOpenApiOperation
     .filter(Boolean)
     .join('\n\n');
   if (description) op.description = description;
-  if (doc.params || doc.query) op.requestParams = { ...(doc.params ? { path: doc.params } : {}), ...(doc.query ? { query: doc.query } : {}) };
+  if (doc.params || doc.query || doc.headers) {
+    op.requestParams = { ...(doc.params ? { path: doc.params } : {}), ...(doc.query ? { query: doc.query } : {}), ...(doc.headers ? { header: doc.headers } : {}) };
+  }
   if (doc.body) {
     const type = doc.bodyType ?? 'application/json';
-    op.requestBody = { required: true, content: { [type]: { schema: doc.body } } };
+    // A body the schema also accepts when absent (e.g. `{force?}` of the inbox commands) is optional.
+    const required = type !== 'application/json' || !doc.body.safeParse(undefined).success;
+    op.requestBody = { required, content: { [type]: { schema: doc.body } } };
   }
   // Officer endpoints: the session cookie; state-changing ones also the CSRF header. Public ones: none.
   op.security = !needsSession ? [] : method === 'GET' ? [{ session: [] }] : [{ session: [], csrf: [] }];

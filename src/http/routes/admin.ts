@@ -16,7 +16,8 @@ import { setupChecklist } from '../../modules/setup/checklist.service';
 /** Code-unit order, as the database sorts strings. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const RoomOfficersSchema = z.object({ officerIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '民警编号格式不正确')).max(200) });
+export const BotQrQuerySchema = z.object({ bot: z.string().min(1).max(80) });
+export const RoomOfficersSchema = z.object({ officerIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '民警编号格式不正确')).max(200) });
 
 /** The link a room's poster and customer-service QR point to: the web chat opened on that room. */
 export function roomChatLink(publicUrl: string, code: string): string {
@@ -84,7 +85,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
 
   // The bot's login QR code while it waits for a scan (the bot records the link; this draws it).
   router.get('/bot-qr.svg', requireOfficer(['admin']), async (ctx) => {
-    const { bot } = parseInput(z.object({ bot: z.string().min(1).max(80) }), ctx.query);
+    const { bot } = parseInput(BotQrQuerySchema, ctx.query);
     const now = new Date();
     const status = (await listBotStatuses()).find((b) => b.bot === bot);
     if (!status || effectiveState(status, now) !== 'waiting_for_scan' || !status.qrUrl) {

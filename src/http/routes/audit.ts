@@ -11,7 +11,7 @@ import { AUDIT_ACTION_LABELS, listAudit, recordAudit } from '../../modules/audit
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, '编号格式不正确');
 
-const AuditQuerySchema = z.object({
+export const AuditQuerySchema = z.object({
   room: roomCodeSchema.optional(),
   item: objectId.optional(),
   /** An item or tip code, e.g. J7K2M9QA. */
@@ -23,7 +23,7 @@ const AuditQuerySchema = z.object({
   before: z.coerce.date().optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
-const AuditExportSchema = AuditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(20000).default(5000) });
+export const AuditExportSchema = AuditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(20000).default(5000) });
 
 /** GET /api/audit — the 工作日志, for supervisors (their district) and admins. */
 export function auditRouter(zone = 'Asia/Shanghai'): Router<AppState> {

@@ -19,12 +19,12 @@ const ComposeSchema = z.object({
   title: humanText(60),
   body: humanText(1500),
 });
-const CreateSchema = ComposeSchema.extend({
+export const CreateSchema = ComposeSchema.extend({
   groups: z.array(z.string().trim().min(1).max(200)).min(1, '请至少选择一个群').max(200),
   sendAt: isoInstant.nullable().optional().transform((v) => v ?? null),
   urgent: z.boolean().optional().default(false),
 });
-const PreviewSchema = ComposeSchema.extend({ date: isoInstant.optional() });
+export const PreviewSchema = ComposeSchema.extend({ date: isoInstant.optional() });
 
 function presentBroadcast(b: Broadcast, view: { state: string; deliveries: unknown[] } | undefined) {
   return {

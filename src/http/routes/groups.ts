@@ -10,6 +10,9 @@ import { presentBindCode, presentBinding } from '../../modules/groups/group.pres
 import { recordAudit } from '../../modules/audit/audit.service';
 import { createBindCode, findGroupBinding, listGroupBindings, unbindGroup } from '../../modules/groups/group.service';
 
+export const BindCodeRequestSchema = z.object({ room: roomCodeSchema });
+export const GroupIdSchema = z.string().min(1).max(200);
+
 /** /api/groups: which WeChat groups are bound to which rooms, and one-time binding codes. */
 export function groupsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/groups' });
@@ -22,7 +25,7 @@ export function groupsRouter(deps: AppDeps): Router<AppState> {
   });
 
   router.post('/bind-codes', async (ctx) => {
-    const req = parseInput(z.object({ room: roomCodeSchema }), ctx.request.body);
+    const req = parseInput(BindCodeRequestSchema, ctx.request.body);
     const room = await findRoom(req.room);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
@@ -35,7 +38,7 @@ export function groupsRouter(deps: AppDeps): Router<AppState> {
 
   // Unbinding needs access to the room the group is bound to (checked on the loaded binding).
   router.delete('/:groupId', async (ctx) => {
-    const groupId = parseInput(z.string().min(1).max(200), ctx.params.groupId);
+    const groupId = parseInput(GroupIdSchema, ctx.params.groupId);
     const binding = await findGroupBinding(groupId);
     if (!binding) throw notFound('未找到该群的绑定（Group binding not found）', 'group_not_found');
     const officer = await assertRoomAccess(ctx, binding.room);

@@ -14,6 +14,9 @@ import { OfficerNotificationModel } from '../../modules/notices/notification.mod
 
 const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
 
+export const UpcomingQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) });
+export const RunsQuerySchema = z.object({ job: z.string().max(60).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) });
+
 /** /api/jobs — what the scheduler will do next and what each run sent, for the officer's rooms; the officer's own notices. */
 export function jobsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/jobs' });
@@ -22,7 +25,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
   const labels = new Map(jobs.map((j) => [j.name, j.label]));
 
   router.get('/upcoming', requireOfficer(), async (ctx) => {
-    const { limit } = parseInput(z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) }), ctx.query);
+    const { limit } = parseInput(UpcomingQuerySchema, ctx.query);
     const visible = visibleTo(await accessibleRoomCodes(currentOfficer(ctx.state)));
     const now = env.now();
     const out = [];
@@ -34,7 +37,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
   });
 
   router.get('/runs', requireOfficer(), async (ctx) => {
-    const q = parseInput(z.object({ job: z.string().max(60).optional(), limit: z.coerce.number().int().min(1).max(100).default(30) }), ctx.query);
+    const q = parseInput(RunsQuerySchema, ctx.query);
     const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
     const visible = visibleTo(codes);
     const filter: Record<string, unknown> = q.job ? { job: q.job } : {};

@@ -16,16 +16,18 @@ import { ITEM_KIND_KEYS } from '../../modules/reports/figures';
 import type { PresentedFigures } from '../../modules/reports/report.presenter';
 import { buildMonthlyReport, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from '../../modules/reports/report.service';
 
-const QuerySchema = z.object({
+export const ReportQuerySchema = z.object({
   month: z.string().regex(MONTH_RE, '月份格式应为 YYYY-MM').optional(),
   room: roomCodeSchema.optional(),
   officer: z.string().regex(/^[a-f0-9]{24}$/, '民警编号格式不正确').optional(),
   district: z.string().trim().min(1).max(32).optional(),
 });
-export type MonthlyReportQuery = z.infer<typeof QuerySchema>;
+export type MonthlyReportQuery = z.infer<typeof ReportQuerySchema>;
 
 const TABLES = ['rooms', 'officers', 'kinds', 'trend', 'daily', 'summary'] as const;
 const CHARTS = ['ranking', 'trend', 'daily'] as const;
+export const ReportTableSchema = z.enum(TABLES);
+export const ReportChartSchema = z.enum(CHARTS.map((c) => `${c}.svg`) as [string, ...string[]]);
 
 /**
  * Who may see what: officers their rooms and their own figures; supervisors every room and
@@ -203,7 +205,7 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
 
   async function load(ctx: AppContext) {
     const now = clock();
-    const query = parseInput(QuerySchema, ctx.query);
+    const query = parseInput(ReportQuerySchema, ctx.query);
     const req = await resolveRequest(ctx, query, settings, now);
     const key = JSON.stringify([req.officer.id, req.officer.role, req.month, req.focus, req.scope.district ?? null]);
     return cachedReport(key, () => buildMonthlyReport({ month: req.month, focus: req.focus, scope: req.scope, now, settings }), now.getTime());
@@ -235,7 +237,7 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
   });
 
   router.get('/monthly.csv', requireOfficer(), async (ctx) => {
-    const table = parseInput(z.enum(TABLES), ctx.query.table ?? 'rooms');
+    const table = parseInput(ReportTableSchema, ctx.query.table ?? 'rooms');
     const report = await load(ctx);
     const name = `monthly-${report.month}-${report.scope.room?.code ?? (report.scope.officer ? 'officer' : (report.scope.district?.code ?? 'all'))}-${table}.csv`;
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
@@ -245,7 +247,7 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
   });
 
   router.get('/chart/:name', requireOfficer(), async (ctx) => {
-    const name = parseInput(z.enum(CHARTS.map((c) => `${c}.svg`) as [string, ...string[]]), ctx.params.name).replace('.svg', '') as (typeof CHARTS)[number];
+    const name = parseInput(ReportChartSchema, ctx.params.name).replace('.svg', '') as (typeof CHARTS)[number];
     const report = await load(ctx);
     ctx.set('Content-Type', 'image/svg+xml; charset=utf-8');
     ctx.set('Cache-Control', 'private, max-age=30');

@@ -33,7 +33,7 @@ const RoomFields = {
   active: z.boolean(),
 };
 
-const RoomCreateSchema = z.object({
+export const RoomCreateSchema = z.object({
   code: roomCodeSchema,
   ...RoomFields,
   areas: RoomFields.areas.default([]),
@@ -41,7 +41,7 @@ const RoomCreateSchema = z.object({
   description: RoomFields.description.default(''),
   active: RoomFields.active.default(true),
 });
-const RoomUpdateSchema = z
+export const RoomUpdateSchema = z
   .object(RoomFields)
   .partial()
   .refine((v) => Object.keys(v).length > 0, '没有要修改的内容');

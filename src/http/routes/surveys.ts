@@ -17,7 +17,7 @@ const ratingSchema = z.union([
     .transform((v): RatingValue => (['satisfied', 'basic', 'unsatisfied'] as const)[Number(v) - 1]),
 ]);
 
-const AnswerSchema = z.object({
+export const AnswerSchema = z.object({
   rating: ratingSchema,
   comment: z
     .string()

@@ -15,11 +15,11 @@ import { GLOBAL_SCOPE, checkTemplateText, formatDate, requireDefinition, resetTe
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd').refine((d) => DateTime.fromISO(d).isValid, '日期无效');
 
-const PutSchema = z.object({
+export const TemplatePutSchema = z.object({
   room: roomCodeSchema.nullable().optional(),
   text: z.string().transform((s) => s.replace(/\r\n/g, '\n').trim()).pipe(z.string().min(1).max(2000)),
 });
-const PreviewSchema = z.object({
+export const TemplatePreviewSchema = z.object({
   room: roomCodeSchema,
   date: dateSchema.optional(),
   /** Preview unsaved text; omitted = the text in force. */
@@ -105,7 +105,7 @@ export function templatesRouter(deps: AppDeps): Router<AppState> {
 
   router.put('/:key', requireOfficer(), async (ctx) => {
     requireDefinition(ctx.params.key);
-    const input = parseInput(PutSchema, ctx.request.body);
+    const input = parseInput(TemplatePutSchema, ctx.request.body);
     const officer = currentOfficer(ctx.state);
     let scope = GLOBAL_SCOPE;
     if (input.room) scope = (await roomFromQuery(ctx, input.room))!.code;
@@ -126,7 +126,7 @@ export function templatesRouter(deps: AppDeps): Router<AppState> {
 
   router.post('/:key/preview', requireOfficer(), async (ctx) => {
     const definition = requireDefinition(ctx.params.key);
-    const input = parseInput(PreviewSchema, ctx.request.body);
+    const input = parseInput(TemplatePreviewSchema, ctx.request.body);
     const room = (await roomFromQuery(ctx, input.room))!;
     const date = input.date ?? DateTime.now().setZone(zone).toISODate()!;
     const text = input.text ?? (await resolveTemplate(definition.key, room.code)).text;

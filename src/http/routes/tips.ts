@@ -13,7 +13,7 @@ import { rateLimitByIp } from '../middleware/rate-limit';
 import { presentTipForTipster } from '../../modules/tips/tip.presenter';
 import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
 
-const SubmitTipSchema = z.object({
+export const SubmitTipSchema = z.object({
   room: roomCodeSchema,
   text: humanText(2000),
   anonymous: z.boolean(),
@@ -32,7 +32,7 @@ const SubmitTipSchema = z.object({
 });
 export type SubmitTipReq = z.infer<typeof SubmitTipSchema>;
 
-const TipMessageSchema = z.object({ text: humanText(2000) });
+export const TipMessageSchema = z.object({ text: humanText(2000) });
 
 /** One answer for "no such code" and "wrong secret". */
 const tipNotFound = () => notFound('查询编号或查询密码不正确（Unknown code or wrong secret）', 'tip_not_found');

@@ -52,6 +52,11 @@ function refuse(err: unknown): never {
   throw err;
 }
 
+export const GroupSyncSchema = z.object({ owners: z.array(z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, '企业微信账号格式不正确')).min(1).max(200) });
+export const ContactLinkSchema = z.object({ openKfId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '客服账号ID格式不正确').optional(), renew: z.boolean().optional() });
+export const RobotKeySchema = z.object({ key: z.string().trim().max(300).nullable() });
+export const GroupRoomSchema = z.object({ room: z.string().regex(/^[A-Za-z0-9]{2,16}$/, '警务室编号格式不正确').nullable() });
+
 /**
  * The WeCom callback (URL check and events) and the channels' state for admins:
  *   GET|POST /channels/wecom/callback
@@ -122,7 +127,7 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
   });
   router.post('/api/channels/wecom/rooms/:code/contact-link', requireOfficer(['admin']), async (ctx) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
-    const input = parseInput(z.object({ openKfId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '客服账号ID格式不正确').optional(), renew: z.boolean().optional() }), ctx.request.body ?? {});
+    const input = parseInput(ContactLinkSchema, ctx.request.body ?? {});
     if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const kf = wecom().kf;
     if (!kf) throw new DomainError('unavailable', 'channel_off', `微信客服未配置：缺少 ${wecom().roads.kf.missing.join('、')}（WeChat Customer Service is not configured）`);
@@ -133,7 +138,7 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
   });
   router.put('/api/channels/wecom/rooms/:code/robot', requireOfficer(['admin']), async (ctx) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
-    const input = parseInput(z.object({ key: z.string().trim().max(300).nullable() }), ctx.request.body);
+    const input = parseInput(RobotKeySchema, ctx.request.body);
     if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     // The admin may paste the whole webhook address; only its key is kept.
     const key = input.key ? (/[?&]key=([^&#\s]+)/.exec(input.key)?.[1] ?? input.key) : null;
@@ -149,13 +154,13 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
     ctx.body = { groups: (await listCustomerGroups()).map((g) => ({ chatId: g._id, owner: g.owner, name: g.name ?? null, room: g.room ?? null, syncedAt: g.syncedAt })) };
   });
   router.post('/api/channels/wecom/groups/sync', requireOfficer(['admin']), async (ctx) => {
-    const input = parseInput(z.object({ owners: z.array(z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, '企业微信账号格式不正确')).min(1).max(200) }), ctx.request.body);
+    const input = parseInput(GroupSyncSchema, ctx.request.body);
     const groups = wecom().groups;
     if (!groups) throw new DomainError('unavailable', 'channel_off', `客户群群发未配置：缺少 ${wecom().roads.groups.missing.join('、')}（WeCom customer contact is not configured）`);
     ctx.body = { synced: await groups.sync(input.owners) };
   });
   router.put('/api/channels/wecom/groups/:chatId', requireOfficer(['admin']), async (ctx) => {
-    const input = parseInput(z.object({ room: z.string().regex(/^[A-Za-z0-9]{2,16}$/, '警务室编号格式不正确').nullable() }), ctx.request.body);
+    const input = parseInput(GroupRoomSchema, ctx.request.body);
     const g = await bindCustomerGroup(ctx.params.chatId, input.room);
     ctx.body = { group: { chatId: g._id, owner: g.owner, name: g.name ?? null, room: g.room ?? null } };
   });
