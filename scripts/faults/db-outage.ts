@@ -47,6 +47,10 @@ interface Sample {
   ms: number;
   text?: string;
   code?: string | null;
+  /** An emergency's answer told the resident to call 110. */
+  said110?: boolean;
+  /** The Retry-After header of a 503, in seconds (null: missing). */
+  retryAfter?: number | null;
   error?: string;
 }
 
@@ -80,10 +84,18 @@ export interface OutageFigures {
   outageSuccesses: string[];
   /** Emergencies answered 200 (numbers shown) without an item code: not recorded, and not claimed to be. */
   answeredUnrecorded: number;
+  /** Emergencies, by phase and status: an emergency is never held back, so all should be 200 with 110 in the answer. */
+  emergencies: Record<Phase, Record<string, number>>;
+  /** Emergencies whose answer did not tell the resident to call 110 (first few). */
+  emergenciesWithout110: string[];
+  /** 503 answers without a usable Retry-After header. */
+  unavailableWithoutRetryAfter: number;
+  /** The service's error lines "could not record an emergency item" (one per emergency answered without a code). */
+  emergencyRecordFailures: number;
   /** Outbox message queued as the database stopped: delivered this long after its restart began (null: never). */
   outboxDeliveredAfterRestartMs: number | null;
   outboxMessageStatus: string | null;
-  /** Errors the service logged (pino level ≥ 50) that were not database-unavailable 503s, first few. */
+  /** Errors the service logged (pino level ≥ 50) that were not database-unavailable 503s or an emergency it could not record, first few. */
   serviceErrors: string[];
   instanceOutputTail: string;
 }
@@ -149,7 +161,18 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
           const text = kind === 'emergency' ? `${EMERGENCY[i % EMERGENCY.length]}（${w}-${i}）` : QUESTIONS[i % QUESTIONS.length];
           const r = await call(base, 'POST', '/api/chat/messages', { body: { room: 'HPL', text }, timeoutMs: requestTimeoutMs });
           const replyText = r.status === 200 ? (r.body.replies as Array<{ text: string }>).map((x) => x.text).join('\n') : '';
-          samples.push({ phase: p, kind, status: r.status, ms: r.ms, text, code: r.status === 200 ? itemCodeIn(replyText) : null, error: r.error });
+          const retryHeader = r.status === 503 ? r.headers?.get('retry-after') : null;
+          samples.push({
+            phase: p,
+            kind,
+            status: r.status,
+            ms: r.ms,
+            text,
+            code: r.status === 200 ? itemCodeIn(replyText) : null,
+            said110: /\b(110|119|120|122)\b/.test(replyText),
+            retryAfter: retryHeader && /^\d+$/.test(retryHeader) ? Number(retryHeader) : null,
+            error: r.error,
+          });
         }
         await sleep(5);
       }
@@ -213,13 +236,18 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
     });
 
     const outageSamples = samples.filter((s) => s.phase === 'outage' || s.phase === 'stopping');
-    const serviceErrors = instance
+    const errorLines = instance
       .output()
       .split('\n')
-      .filter((line) => line.includes('"level":50') || line.includes('"level":60'))
-      .filter((line) => !/"status":503|database_unavailable|MongoServerSelectionError|MongooseServerSelectionError|buffering timed out|ECONNREFUSED|MongoNetwork|PoolCleared|could not record an emergency/.test(line))
+      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    const emergencyRecordFailures = errorLines.filter((line) => line.includes('could not record an emergency')).length;
+    const serviceErrors = errorLines
+      .filter((line) => !/"status":503|database_unavailable|MongoServerSelectionError|MongooseServerSelectionError|buffering timed out|ECONNREFUSED|MongoNetwork|PoolCleared|socket has been ended by the other party|context canceled|could not record an emergency/.test(line))
       .slice(0, 5)
       .map((line) => line.slice(0, 600));
+    const emergencies = Object.fromEntries(
+      (['before', 'stopping', 'outage', 'after'] as const).map((phase) => [phase, phaseFigures(samples.filter((s) => s.kind === 'emergency' && s.phase === phase)).byStatus]),
+    ) as Record<Phase, Record<string, number>>;
 
     return {
       outageMs: restartedAt - stoppedAt,
@@ -240,6 +268,10 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
       lost: lost.map((s) => `${s.code} ${s.text}`),
       outageSuccesses: samples.filter((s) => s.phase === 'outage' && s.status === 200).map((s) => `${s.kind} ${Math.round(s.ms)}ms ${s.code ?? ''}`),
       answeredUnrecorded: samples.filter((s) => s.kind === 'emergency' && s.status === 200 && !s.code).length,
+      emergencies,
+      emergenciesWithout110: samples.filter((s) => s.kind === 'emergency' && !(s.status === 200 && s.said110)).slice(0, 5).map((s) => `${s.phase} ${s.status} ${Math.round(s.ms)}ms ${s.error ?? ''}`),
+      unavailableWithoutRetryAfter: samples.filter((s) => s.status === 503 && s.kind !== 'readyz' && !(s.retryAfter && s.retryAfter > 0)).length,
+      emergencyRecordFailures,
       outboxDeliveredAfterRestartMs: during ? during.at - restartedAt : null,
       outboxMessageStatus: outboxDoc?.status ?? null,
       serviceErrors,

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
-import { connectDatabase, disconnectDatabase } from './connection';
+import { connectDatabase, disconnectDatabase, watchConnection } from './connection';
 import { EmbeddedDatabase } from './embedded';
 
 export interface OpenDatabase {
@@ -22,12 +22,15 @@ export async function openDatabase(config: Pick<Config, 'MONGODB_URI' | 'DATA_DI
     uri = await embedded.start();
     logger.info({ kind: embedded.kind, dataDir: embedded.dataDir, uri }, 'embedded database started');
   }
-  await connectDatabase(uri, { dbName: embedded ? 'police_room' : undefined });
+  const options = { dbName: embedded ? 'police_room' : undefined };
+  await connectDatabase(uri, options);
   logger.info('database connected');
+  const watch = watchConnection(uri, options, (message, detail) => logger.warn(detail ?? {}, message));
   return {
     uri,
     embedded,
     async close() {
+      watch.stop();
       await disconnectDatabase();
       await embedded?.stop();
     },

@@ -95,3 +95,27 @@ it('works on a phone: list first, then the thread', async () => {
   await page.screenshot({ path: path.join(projectRoot(), 'test-artifacts', 'inbox-phone.png') });
   await page.close();
 }, 60_000);
+
+it('"领取下一条" rides out a busy database: a 503 with Retry-After is tried again and the officer gets the item', async () => {
+  const waiting = await createItem({ room: 'HPL', kind: 'question', text: '新生儿落户需要带什么？' });
+  const page = await rig.browser.newPage();
+  let refused = 0;
+  // The first answer is what the service gives while the database restarts.
+  await page.route('**/api/inbox/next', async (route) => {
+    if (refused++ === 0) {
+      await route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/json', 'retry-after': '1' },
+        body: JSON.stringify({ error: { code: 'database_unavailable', message: '数据库暂时不可用，请稍后再试（Database unavailable）' } }),
+      });
+    } else await route.continue();
+  });
+  await page.goto(`${rig.base}/inbox/`);
+  await page.waitForSelector('#app-view:not(.hidden)'); // still signed in (same browser profile)
+  await page.click('#next-btn');
+  await page.waitForFunction(() => /已领取 S/.test(document.body.innerText), undefined, { timeout: 10_000 });
+  expect(refused).toBe(2);
+  expect(await page.locator('body').innerText()).not.toContain('数据库暂时不可用');
+  expect(waiting.code).toMatch(/^S/);
+  await page.close();
+}, 60_000);

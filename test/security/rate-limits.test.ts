@@ -80,6 +80,10 @@ describe('web chat', () => {
     // The clock stands 1 s into the minute: 59 s until the window ends.
     expect(limited.headers['retry-after']).toBe('59');
     expect(limited.body.error.message).toContain('110');
+    // An emergency is never held back by the limit: the same limited conversation still gets the numbers.
+    const emergency = await say('救命 有人拿刀在楼下追人', cid);
+    expect(emergency.status).toBe(200);
+    expect(emergency.body.replies[0].text).toContain('110');
     // The next minute the same conversation is answered again.
     clock.advance(60_000);
     expect((await say('现在呢', cid)).status).toBe(200);

@@ -42,7 +42,8 @@ const DB_DOWN_NAMES = new Set([
   'MongoPoolClearedError',
 ]);
 
-function isDatabaseDown(err: unknown): boolean {
+/** The database did not answer (down, restarting, or busy past its timeout): a retryable 503. */
+export function isDatabaseDown(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   if (DB_DOWN_NAMES.has(err.name)) return true;
   // mongoose's "Operation `x.find()` buffering timed out after 3000ms"; Node's EPIPE when the

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../validate';
+import { isDatabaseDown } from '../middleware/errors';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
 import {
   createConversationCore,
@@ -40,16 +41,25 @@ export function chatRouter(deps: AppDeps, overrides: ConversationCoreOverrides =
   router.post('/messages', async (ctx) => {
     const req = parseInput(ChatMessageSchema, ctx.request.body);
     const now = core.now();
-    const client = await clientKey(ctx.ip || 'unknown', now);
-    await limit(ctx, perIp, client, now);
-    const room = await core.knowledge.room(req.room); // cached briefly: every message names its room
-    if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    const conv = await openWebConversation(room.code, req.conversationId, now);
-    await limit(ctx, perConversation, conv.cid, now);
-    const newConversation = conv.cid !== req.conversationId;
-    const result = await core.handle(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }));
-    ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
-    ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
+    // An emergency is never held back: not by a rate limit, not by a database that does not
+    // answer (then the resident still gets the numbers to call, without an item code).
+    const emergency = core.emergencyAnswer(req.text);
+    try {
+      const client = await clientKey(ctx.ip || 'unknown', now);
+      if (!emergency) await limit(ctx, perIp, client, now);
+      const room = await core.knowledge.room(req.room); // cached briefly: every message names its room
+      if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
+      const conv = await openWebConversation(room.code, req.conversationId, now);
+      if (!emergency) await limit(ctx, perConversation, conv.cid, now);
+      const newConversation = conv.cid !== req.conversationId;
+      const result = await core.handle(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }));
+      ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
+      ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
+    } catch (err) {
+      if (!emergency || !isDatabaseDown(err)) throw err;
+      ctx.state.log.error({ err, room: req.room }, 'could not record an emergency item: the database did not answer; the numbers were given');
+      ctx.body = { conversationId: req.conversationId ?? null, replies: [presentReply(emergency)] };
+    }
   });
 
   router.get('/conversations/:id/messages', async (ctx) => {

@@ -4,7 +4,9 @@ import type { Logger } from '../../logging/logger';
 import { surveySettings } from '../surveys';
 import { handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
 import { createKnowledge, type Knowledge } from './knowledge';
-import type { InboundMessage } from './messages';
+import type { InboundMessage, OutboundReply } from './messages';
+import { detectEmergencyWithNet } from '../../understanding';
+import { emergencyReply } from './replies';
 import type { ChatVerification } from './flows/types';
 
 /** What tests (and benchmarks) may swap; everything else comes from the config. */
@@ -25,6 +27,11 @@ export interface ConversationCore {
   /** Builds the understanding index (FAQ from the database) now, not on the first resident's message. */
   warmUp(): Promise<void>;
   now(): Date;
+  /**
+   * The emergency answer (the numbers to call) for a message that is one, without touching the
+   * database: what a channel still says when it cannot reach the database. null: not an emergency.
+   */
+  emergencyAnswer(text: string): OutboundReply | null;
 }
 
 /**
@@ -48,5 +55,9 @@ export function createConversationCore(config: Config, logger: Logger, overrides
       await deps.knowledge.understanding();
     },
     now: () => deps.now?.() ?? new Date(),
+    emergencyAnswer: (text) => {
+      const emergency = detectEmergencyWithNet(text.trim());
+      return emergency ? emergencyReply(emergency, null) : null;
+    },
   };
 }

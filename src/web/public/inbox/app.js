@@ -137,7 +137,7 @@ $('filters').addEventListener('submit', (e) => e.preventDefault());
 
 async function takeNext() {
   try {
-    const data = await api('POST', '/api/inbox/next');
+    const data = await api('POST', '/api/inbox/next', undefined, { retryBusy: true });
     if (!data.item) return toast(data.message || '队列中暂无可领取的事项');
     toast(`已领取 ${data.item.code}`);
     await loadList();

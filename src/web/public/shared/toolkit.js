@@ -65,7 +65,23 @@ export class ApiError extends Error {
 }
 
 export function createApi({ csrfToken = () => null, onUnauthorized = null } = {}) {
-  return async function api(method, path, body, { headers: extra = {} } = {}) {
+  /**
+   * `retryBusy`: a 503 (the database busy or restarting) is tried again, up to twice, after the
+   * server's Retry-After (at most 2 s). GET requests always; a change only when the caller says
+   * repeating it is harmless (taking the next item is: a second try takes one item, not two).
+   */
+  return async function api(method, path, body, { headers: extra = {}, retryBusy = method === 'GET' } = {}) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await once(method, path, body, extra);
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status !== 503 || !retryBusy || attempt > 2) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(2, Math.max(0.2, err.retryAfter ?? 1)) * 1000));
+      }
+    }
+  };
+
+  async function once(method, path, body, extra) {
     const headers = { Accept: 'application/json', ...extra };
     const options = { method, headers, credentials: 'same-origin' };
     if (method !== 'GET') {
@@ -86,9 +102,11 @@ export function createApi({ csrfToken = () => null, onUnauthorized = null } = {}
     const data = res.headers.get('content-type')?.includes('json') ? await res.json().catch(() => null) : null;
     if (res.ok) return data;
     const error = new ApiError(res.status, data);
+    const retryAfter = res.headers.get('retry-after');
+    if (retryAfter !== null && /^\d+$/.test(retryAfter)) error.retryAfter = Number(retryAfter);
     if (res.status === 401 && path !== LOGIN_PATH && onUnauthorized) onUnauthorized(error);
     throw error;
-  };
+  }
 }
 
 // ------------------------------------------------------------------ Beijing time
