@@ -120,18 +120,39 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
     const minText = elder ? 20 : 18;
     const minTap = elder ? 60 : 48;
     const problems: string[] = [];
+    const checked: string[] = [];
+    const check = async (name: string) => {
+      checked.push(name);
+      const m = await page.evaluate(measure);
+      for (const t of m.smallText) if (t.size < minText) problems.push(`${name}: text ${t.size}px "${t.text}"`);
+      for (const t of m.targets) if (t.w < minTap - 0.5 || t.h < minTap - 0.5) problems.push(`${name}: target ${Math.round(t.w)}×${Math.round(t.h)} ${t.what}`);
+      if (m.emergency === null) problems.push(`${name}: no emergency line`);
+      else {
+        if (m.emergency < m.body) problems.push(`${name}: emergency line ${m.emergency}px < body ${m.body}px`);
+        if (m.emergency <= m.smallest && m.smallest < m.body) problems.push(`${name}: emergency line is the smallest text`);
+      }
+    };
     for (const spec of RESIDENT_PAGES) {
       await open(page, spec);
       expect(await page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(elder);
-      const m = await page.evaluate(measure);
-      for (const t of m.smallText) if (t.size < minText) problems.push(`${spec.name}: text ${t.size}px "${t.text}"`);
-      for (const t of m.targets) if (t.w < minTap - 0.5 || t.h < minTap - 0.5) problems.push(`${spec.name}: target ${Math.round(t.w)}×${Math.round(t.h)} ${t.what}`);
-      if (m.emergency === null) problems.push(`${spec.name}: no emergency line`);
-      else {
-        if (m.emergency < m.body) problems.push(`${spec.name}: emergency line ${m.emergency}px < body ${m.body}px`);
-        if (m.emergency <= m.smallest && m.smallest < m.body) problems.push(`${spec.name}: emergency line is the smallest text`);
-      }
+      await check(spec.name);
     }
+    // The pages once they have answered: a tip's receipt and its thread, the status look-up's answer.
+    await open(page, RESIDENT_PAGES.find((p) => p.name === 'tips')!);
+    await page.fill('#text', '3号楼地下室每晚十点后有人聚众赌博，声音很大。');
+    await page.click('#submit-form button[type=submit]');
+    await page.locator('#r-code').filter({ hasText: /^J/ }).waitFor();
+    await check('tip receipt');
+    const tip = { code: (await page.locator('#r-code').textContent())!, secret: (await page.locator('#r-secret').textContent())! };
+    await page.click('#goto-check');
+    await page.locator('#tip:not(.hidden) #t-status').filter({ hasText: /\S/ }).waitFor();
+    await check('tip thread');
+    await open(page, RESIDENT_PAGES.find((p) => p.name === 'status look-up')!);
+    await page.fill('#code', tip.code);
+    await page.fill('#secret', tip.secret);
+    await page.click('#go');
+    await page.locator('#answer:not(.hidden) #a-state').filter({ hasText: /\S/ }).waitFor();
+    await check('status answer');
     // The booking flow: all steps so far on one page; in 长辈模式 one question per screen, with a way back.
     await open(page, RESIDENT_PAGES.find((p) => p.name === 'booking')!);
     await page.locator('#services button').first().click();
@@ -142,7 +163,14 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
       await page.locator('#step-day .back').click();
       expect(await page.locator('#book-view .step:visible h2').allTextContents()).toEqual(['2. 选择办理事项']);
     } else expect(shown).toEqual(['1. 选择警务室', '2. 选择办理事项', '3. 选择日期']);
+    // … and its last part: the contact form (the name screen in 长辈模式).
+    if (elder) await page.locator('#services button').first().click();
+    await page.locator('#days button').first().click();
+    await page.locator('#slots button').first().click();
+    await page.locator('#name').waitFor();
+    await check('booking contact details');
     await page.close();
+    expect(checked).toHaveLength(RESIDENT_PAGES.length + 4);
     expect(problems).toEqual([]);
   }, 120_000);
 });
