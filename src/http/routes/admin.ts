@@ -69,7 +69,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
     ctx.body = { members: await assignRoomOfficers(currentOfficer(ctx.state), code, input.officerIds) };
   });
 
-  // The channels page: WeChat bots, and the official channels as far as this service knows them.
+  // The channels page: WeChat bots (the official channels' state is GET /api/channels/status).
   router.get('/channels', requireOfficer(['admin', 'supervisor']), async (ctx) => {
     const now = new Date();
     const bots = (await listBotStatuses()).map((b) => ({ ...presentBotStatus(b, now), hasQr: effectiveState(b, now) === 'waiting_for_scan' && Boolean(b.qrUrl) }));
@@ -77,9 +77,6 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
     ctx.body = {
       bots,
       botLabels: BOT_STATE_LABELS,
-      // The WeCom customer-service and SMS adapters are not part of this service yet: shown as not configured.
-      wecom: { configured: false, label: '未配置' },
-      sms: { configured: false, label: '未配置' },
     };
   });
 

@@ -3,6 +3,7 @@ import type { AppContext, AppDeps, AppState } from '../types';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { CallbackError, openEvent, verifyUrl } from '../../channels/wecom/callback-crypto';
 import { createWecomRuntime, wecomStatus, type WecomRuntime } from '../../channels/wecom/runtime';
+import { WecomApiError } from '../../channels/wecom/client';
 import { noteRoad } from '../../channels/wecom/wecom.models';
 import { DomainError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { z } from 'zod';
@@ -131,7 +132,10 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
     if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const kf = wecom().kf;
     if (!kf) throw new DomainError('unavailable', 'channel_off', `微信客服未配置：缺少 ${wecom().roads.kf.missing.join('、')}（WeChat Customer Service is not configured）`);
-    const link = await kf.contactLink(code, { openKfId: input.openKfId ?? null, renew: input.renew });
+    const link = await kf.contactLink(code, { openKfId: input.openKfId ?? null, renew: input.renew }).catch((err: unknown) => {
+      if (err instanceof WecomApiError) throw new DomainError('unavailable', 'wecom_error', `企业微信未能生成客服链接（errcode ${err.errcode}：${err.errmsg}）`);
+      throw err;
+    });
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'channel.contact_link', room: code, detail: link.openKfId });
     ctx.body = { contactLink: { url: link.url, openKfId: link.openKfId, createdAt: link.createdAt } };
