@@ -103,6 +103,10 @@ export const ConfigSchema = z.object({
   CLAIM_LEASE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** Largest image a tipster or officer may attach, in KiB (jpeg/png/webp only). */
   ATTACHMENT_MAX_KB: z.coerce.number().int().min(16).max(51200).default(5120),
+  /** Tip line: images one tip may receive per day (Beijing day); more gets 429. */
+  TIP_ATTACHMENTS_PER_TIP_DAILY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Tip line: images one client address may upload per day, over all tips; more gets 429. */
+  TIP_ATTACHMENTS_PER_ADDRESS_DAILY: z.coerce.number().int().min(1).max(10000).default(40),
   /** How often each instance polls the events collection for live inbox updates (ms). */
   LIVE_POLL_MS: z.coerce.number().int().min(100).max(60000).default(1000),
   /** Conversations: minutes of inactivity after which a half-finished multi-turn flow is forgotten. */

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Koa from 'koa';
 import request from 'supertest';
+import sharp from 'sharp';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { ItemModel } from '../../src/modules/items/item.model';
@@ -23,13 +24,17 @@ const clock = {
 let zhang: Awaited<ReturnType<typeof signIn>>;
 let wang: Awaited<ReturnType<typeof signIn>>;
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(64, 2)]);
+// Real pictures (uploads are decoded and re-encoded); the JPEG carries a camera's EXIF with a GPS position.
+let PNG: Buffer;
+let JPEG: Buffer;
+const GPS_EXIF = { IFD0: { Make: 'TipsterPhone', Model: 'Model-X1' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '31/1 14/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '121/1 28/1 0/1' } };
 
 beforeAll(async () => {
+  PNG = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#cc3333' } }).png().toBuffer();
+  JPEG = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#3366cc' } }).jpeg().withExif(GPS_EXIF).toBuffer();
   db = await startTestDatabase();
   await seedAll({ demo: true });
-  app = buildClockedApp(clock, { DATA_DIR: dataDir, ATTACHMENT_MAX_KB: '16' });
+  app = buildClockedApp(clock, { DATA_DIR: dataDir, ATTACHMENT_MAX_KB: '16', TIP_ATTACHMENTS_PER_TIP_DAILY: '5', TIP_ATTACHMENTS_PER_ADDRESS_DAILY: '12' });
   zhang = await signIn(app, 'tt_zhang', { username: 'tt_zhang', name: '张伟', rooms: ['HPL'] });
   wang = await signIn(app, 'tt_wang', { username: 'tt_wang', name: '王强', rooms: ['LSC'] });
 });
@@ -171,7 +176,7 @@ describe('attachments', () => {
     const img = await zhang.agent.get(url).expect(200);
     expect(img.headers['content-type']).toBe('image/png');
     expect(img.headers['cache-control']).toContain('no-store');
-    expect(Buffer.compare(img.body as Buffer, PNG)).toBe(0);
+    expect(await sharp(img.body as Buffer).metadata()).toMatchObject({ format: 'png', width: 8, height: 6 });
     await wang.agent.get(url).expect(404);
     await http().get(url).expect(401);
     expect(await AuditModel.countDocuments({ action: 'attachment.view', item: item._id })).toBe(1);
@@ -179,5 +184,42 @@ describe('attachments', () => {
     const officerUpload = await zhang.agent.post(`/api/inbox/${item._id}/attachments`).set('X-CSRF-Token', zhang.csrf).attach('file', JPEG, 'photo.jpg').expect(201);
     expect(officerUpload.body.message).toMatchObject({ kind: 'note', attachments: [{ mime: 'image/jpeg' }] });
     await wang.agent.post(`/api/inbox/${item._id}/attachments`).set('X-CSRF-Token', wang.csrf).attach('file', JPEG, 'photo.jpg').expect(404);
+  });
+
+  it('strips EXIF (GPS position, device) from a tip photo and keeps the picture', async () => {
+    expect((await sharp(JPEG).metadata()).exif?.includes(Buffer.from([0x25, 0x88]))).toBe(true); // the GPS block is there to strip
+    const tip = await fileTip();
+    const item = (await ItemModel.findOne({ code: tip.code }).lean())!;
+    await http().post(`/api/tips/${tip.code}/attachments`).set('X-Tip-Secret', tip.secret).attach('file', JPEG, 'IMG_0001.jpg').expect(201);
+    const detail = await zhang.agent.get(`/api/inbox/${item._id}`).expect(200);
+    const url = detail.body.item.thread.find((m: { attachments: unknown[] }) => m.attachments.length).attachments[0].url as string;
+    const img = (await zhang.agent.get(url).expect(200)).body as Buffer;
+    const meta = await sharp(img).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 40, height: 30 });
+    expect(meta.exif).toBeUndefined();
+    expect(img.includes('TipsterPhone')).toBe(false);
+    expect(img.includes('Exif')).toBe(false);
+    // the picture itself is kept: the same colour
+    const { data } = await sharp(img).raw().toBuffer({ resolveWithObject: true });
+    expect(Math.abs(data[2] - 0xcc)).toBeLessThan(12);
+  });
+
+  it('caps the images a day per tip and per address with a clear 429', async () => {
+    // This address has used 5 of its 12 today (the tests above); a new tip may take 5.
+    const a = await fileTip();
+    for (let i = 0; i < 5; i++) await http().post(`/api/tips/${a.code}/attachments`).set('X-Tip-Secret', a.secret).attach('file', PNG, 'p.png').expect(201);
+    const perTip = await http().post(`/api/tips/${a.code}/attachments`).set('X-Tip-Secret', a.secret).attach('file', PNG, 'p.png').expect(429);
+    expect(perTip.body.error).toMatchObject({ code: 'tip_attachment_quota' });
+    expect(perTip.body.error.message).toMatch(/^这条线索今天上传的图片已达上限/);
+    const b = await fileTip();
+    await http().post(`/api/tips/${b.code}/attachments`).set('X-Tip-Secret', b.secret).attach('file', PNG, 'p.png').expect(201);
+    const perAddress = await http().post(`/api/tips/${b.code}/attachments`).set('X-Tip-Secret', b.secret).attach('file', PNG, 'p.png').expect(429);
+    expect(perAddress.body.error).toMatchObject({ code: 'address_attachment_quota' });
+    expect(perAddress.body.error.message).toMatch(/^今天从您这里上传的图片已达上限/);
+    expect(Number(perAddress.headers['retry-after'])).toBeGreaterThan(0);
+    // nothing already stored is lost
+    const itemA = (await ItemModel.findOne({ code: a.code }).lean())!;
+    const thread = (await zhang.agent.get(`/api/inbox/${itemA._id}`).expect(200)).body.item.thread as Array<{ attachments: unknown[] }>;
+    expect(thread.filter((m) => m.attachments.length)).toHaveLength(5);
   });
 });

@@ -2,13 +2,14 @@ import { roomByCode } from '../../modules/rooms';
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
-import { notFound } from '../../lib/errors';
+import { notFound, tooManyRequests } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import type { AppContext, AppState } from '../types';
 import { recordAudit } from '../../modules/audit/audit.service';
 import { imageUpload, uploadedFile } from '../middleware/upload';
 import { storeAttachment } from '../../modules/attachments/attachment.service';
-import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { createDailyLimiter, createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { clientKey } from '../../modules/rate-limits/client-key';
 import { rateLimitByIp } from '../middleware/rate-limit';
 import { presentTipForTipster } from '../../modules/tips/tip.presenter';
 import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
@@ -48,6 +49,9 @@ export function tipsRouter(config: Config, options: { now?: () => Date } = {}): 
   const submitLimiter = createRateLimiter({ name: 'tip-submit', points: config.TIP_RATE_SUBMIT_PER_HOUR, windowMs: 3600_000 });
   const lookupLimiter = createRateLimiter({ name: 'tip-lookup', points: config.TIP_RATE_LOOKUP_PER_10MIN, windowMs: 600_000 });
   const maxBytes = config.ATTACHMENT_MAX_KB * 1024;
+  // Daily image quotas (a day in APP_TIMEZONE), shared by all instances: per tip and per client address.
+  const perTipImages = createDailyLimiter({ name: 'tip-images', points: config.TIP_ATTACHMENTS_PER_TIP_DAILY, zone: config.APP_TIMEZONE });
+  const perAddressImages = createDailyLimiter({ name: 'tip-images-addr', points: config.TIP_ATTACHMENTS_PER_ADDRESS_DAILY, zone: config.APP_TIMEZONE });
   const clock = options.now ?? (() => new Date());
 
   async function loadTip(ctx: AppContext) {
@@ -89,7 +93,20 @@ export function tipsRouter(config: Config, options: { now?: () => Date } = {}): 
 
   router.post('/:code/attachments', rateLimitByIp(lookupLimiter, clock), async (ctx, next) => {
     // Check the code and secret before reading the upload.
-    ctx.state.tip = await loadTip(ctx);
+    const tip = await loadTip(ctx);
+    // Then the day's quotas, before the bytes are read: the address's, then the tip's.
+    const at = clock();
+    const byAddress = await perAddressImages.consume(await clientKey(ctx.ip || 'unknown', at), at);
+    if (!byAddress.allowed) {
+      ctx.set('Retry-After', String(Math.ceil(byAddress.retryAfterMs / 1000)));
+      throw tooManyRequests(`今天从您这里上传的图片已达上限（${config.TIP_ATTACHMENTS_PER_ADDRESS_DAILY} 张），请明天再传（Daily image limit for this address reached）`, 'address_attachment_quota', Math.ceil(byAddress.retryAfterMs / 1000));
+    }
+    const byTip = await perTipImages.consume(String(tip._id), at);
+    if (!byTip.allowed) {
+      ctx.set('Retry-After', String(Math.ceil(byTip.retryAfterMs / 1000)));
+      throw tooManyRequests(`这条线索今天上传的图片已达上限（${config.TIP_ATTACHMENTS_PER_TIP_DAILY} 张），请明天再传（Daily image limit for this tip reached）`, 'tip_attachment_quota', Math.ceil(byTip.retryAfterMs / 1000));
+    }
+    ctx.state.tip = tip;
     await next();
   }, imageUpload(maxBytes), async (ctx) => {
     const item = ctx.state.tip as Awaited<ReturnType<typeof loadTip>>;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
 import type { Item } from '../items/item.model';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
@@ -13,6 +14,22 @@ export function sniffImageType(buf: Buffer): AttachmentType | null {
   if (buf.length >= 8 && buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
   if (buf.length >= 12 && buf.toString('latin1', 0, 4) === 'RIFF' && buf.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
   return null;
+}
+
+/**
+ * The picture re-encoded without its metadata: EXIF (GPS position, device, time), XMP, IPTC and ICC
+ * blocks are dropped (sharp keeps none unless asked); the orientation is applied to the pixels first,
+ * so the picture looks as it did. A file that does not decode as the image it claims to be is refused.
+ */
+export async function withoutMetadata(buffer: Buffer, mime: AttachmentType): Promise<Buffer> {
+  try {
+    const image = sharp(buffer, { failOn: 'error' }).rotate();
+    if (mime === 'image/jpeg') return await image.jpeg({ quality: 90, mozjpeg: true }).toBuffer();
+    if (mime === 'image/png') return await image.png().toBuffer();
+    return await image.webp({ quality: 90 }).toBuffer();
+  } catch {
+    throw badRequest('图片已损坏，无法读取（The image could not be read）', undefined, 'unreadable_image');
+  }
 }
 
 export interface StoreAttachmentProps {
@@ -42,17 +59,18 @@ export async function storeAttachment(props: StoreAttachmentProps): Promise<Atta
   }
   const mime = sniffImageType(props.buffer);
   if (!mime) throw unsupportedType('只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）', 'unsupported_attachment');
+  const clean = await withoutMetadata(props.buffer, mime);
   const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[mime]}`;
   const dir = attachmentsDir(props.dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(path.join(dir, storedName), props.buffer, { mode: 0o600, flag: 'wx' });
+  await writeFile(path.join(dir, storedName), clean, { mode: 0o600, flag: 'wx' });
   const created = await AttachmentModel.create({
     item: props.item._id,
     room: props.item.room,
     storedName,
     mime,
-    size: props.buffer.length,
-    sha256: createHash('sha256').update(props.buffer).digest('hex'),
+    size: clean.length,
+    sha256: createHash('sha256').update(clean).digest('hex'),
     source: props.source,
     uploadedBy: props.uploadedBy,
     officer: props.officerId ?? null,
