@@ -10,6 +10,11 @@ import type { RateLimiter } from '../../modules/rate-limits/rate-limit';
  * the window), so tests pin the clock inside one window instead of hoping a burst does not
  * straddle its edge.
  */
+/** One hit of `limiter` for a client address (counted under the day's keyed hash, never the address). */
+export async function consumeForAddress(limiter: RateLimiter, ip: string, at: Date): Promise<{ allowed: boolean; retryAfterMs: number }> {
+  return limiter.consume(await clientKey(ip || 'unknown', at), at);
+}
+
 export function rateLimitByIp(limiter: RateLimiter, now: () => Date = () => new Date()): Middleware<AppState> {
   return async function rateLimitByIpMiddleware(ctx, next) {
     const at = now();

@@ -9,8 +9,7 @@ import { recordAudit } from '../../modules/audit/audit.service';
 import { imageUpload, uploadedFile } from '../middleware/upload';
 import { storeAttachment } from '../../modules/attachments/attachment.service';
 import { createDailyLimiter, createRateLimiter } from '../../modules/rate-limits/rate-limit';
-import { clientKey } from '../../modules/rate-limits/client-key';
-import { rateLimitByIp } from '../middleware/rate-limit';
+import { consumeForAddress, rateLimitByIp } from '../middleware/rate-limit';
 import { presentTipForTipster } from '../../modules/tips/tip.presenter';
 import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
 
@@ -96,7 +95,7 @@ export function tipsRouter(config: Config, options: { now?: () => Date } = {}): 
     const tip = await loadTip(ctx);
     // Then the day's quotas, before the bytes are read: the address's, then the tip's.
     const at = clock();
-    const byAddress = await perAddressImages.consume(await clientKey(ctx.ip || 'unknown', at), at);
+    const byAddress = await consumeForAddress(perAddressImages, ctx.ip, at);
     if (!byAddress.allowed) {
       ctx.set('Retry-After', String(Math.ceil(byAddress.retryAfterMs / 1000)));
       throw tooManyRequests(`今天从您这里上传的图片已达上限（${config.TIP_ATTACHMENTS_PER_ADDRESS_DAILY} 张），请明天再传（Daily image limit for this address reached）`, 'address_attachment_quota', Math.ceil(byAddress.retryAfterMs / 1000));
