@@ -1,4 +1,8 @@
 import http from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AttachmentModel } from '../../src/modules/attachments/attachment.model';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -27,6 +31,7 @@ let clock = new Date(Date.now() + 3600_000);
 const now = () => clock;
 const tick = (ms: number) => (clock = new Date(clock.getTime() + ms));
 const KF = 'wkHPLdesk01';
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kf-e2e-data-'));
 // The database stamps updatedAt with the real time, an hour behind the test clock: a message
 // another instance is sending must not look abandoned because of that offset.
 const STALE_SENDING_MS = 3 * 3600_000;
@@ -42,7 +47,7 @@ const running: Instance[] = [];
 
 async function startInstance(extra: { beforeHandle?: (msgid: string) => void } = {}): Promise<Instance> {
   // OUTBOX_POLL_MS is long on purpose: a reply goes out because the channel pushes it at once, not because a poll came by.
-  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000' });
+  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000', DATA_DIR: dataDir });
   const logger = testLogger();
   const runtime = createWecomRuntime({ config, logger, now, core: { ai: null }, kf: { staleMs: 1_000, beforeHandle: extra.beforeHandle, outbox: { baseBackoffMs: 20, staleSendingMs: STALE_SENDING_MS } }, clientOptions: { backoffMs: 5 } });
   const app = createApp({ config, logger, now, wecom: runtime });
@@ -294,4 +299,27 @@ test('automatic text never takes the last two sends of a window: they stay for t
   await agent.post(`/api/inbox/${item._id}/reply`).set('x-csrf-token', csrf).send({ text: '民警回复' }).expect(201);
   await a.runtime.kf!.sender.tick();
   expect(fake.textsTo('wmChatty')).toContain('民警回复');
+});
+
+test("a resident's image joins their item: downloaded with media/get and stored as the item's attachment", async () => {
+  const a = await startInstance();
+  const welcomed = fake.welcomes.length;
+  fake.enterSession(KF, 'wmPhoto', 'HPL');
+  await fake.notify(a.url, KF);
+  await waitFor('welcome', () => fake.welcomes.length === welcomed + 1);
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body of the broken window')]);
+  fake.media.set('MEDIA_broken_window', { data: png, type: 'image/png' });
+  tick(1000);
+  fake.residentSays(KF, 'wmPhoto', { msgtype: 'image', image: { media_id: 'MEDIA_broken_window' } });
+  await fake.notify(a.url, KF);
+  const reply = await waitFor('image receipt', () => fake.textsTo('wmPhoto').find((t) => t.includes('已收到您的图片')));
+  const code = /编号 (\S+?)）/.exec(reply ?? '')![1]!;
+  const item = (await ItemModel.findOne({ code }).lean())!;
+  expect(item).toMatchObject({ room: 'HPL', origin: { channel: 'wecom-kf' } });
+  const withImage = (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0)!;
+  expect(withImage).toMatchObject({ author: 'resident', text: '[图片]' });
+  const stored = (await AttachmentModel.findById(withImage.attachments![0]).lean())!;
+  expect(stored).toMatchObject({ mime: 'image/png', size: png.length, source: 'wechat', uploadedBy: 'resident', room: 'HPL' });
+  expect(readFileSync(path.join(dataDir, 'attachments', stored.storedName)).equals(png)).toBe(true);
+  expect(fake.callsTo('media/get').map((c) => c.query.media_id)).toEqual(['MEDIA_broken_window']);
 });

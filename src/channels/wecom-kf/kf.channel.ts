@@ -5,6 +5,8 @@ import type { Logger } from '../../logging/logger';
 import { addResidentMessage } from '../../modules/inbox/replies.service';
 import { ItemModel, type Item } from '../../modules/items/item.model';
 import { appendMessage } from '../../modules/items/thread';
+import { createItem } from '../../modules/items/item.service';
+import { storeAttachment } from '../../modules/attachments/attachment.service';
 import type { OutboxMessage } from '../../modules/outbox/outbox.model';
 import { createOutboxSender, OutboxHeld, type OutboxSender, type OutboxSenderOptions } from '../../modules/outbox/outbox.sender';
 import { enqueueMessage, releaseHeld } from '../../modules/outbox/outbox.service';
@@ -217,13 +219,55 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
 
   async function handleNonText(m: Record<string, unknown>, conv: string, msgid: string): Promise<string> {
     const kind = String(m.msgtype ?? '');
+    log.info({ kind, conv: conv.slice(0, 8) }, 'non-text customer-service message');
+    if (kind === 'image') {
+      const attached = await attachImage(m, conv).catch((err) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'customer-service image not stored');
+        return null;
+      });
+      if (attached) {
+        await enqueueReplies(msgid, conv, [{ text: `已收到您的图片，已附在您的事项（编号 ${attached}）中，民警会一并查看。紧急情况请直接拨打110。` }], false);
+        return `image:${attached}`;
+      }
+    }
     const reply: OutboundReply =
       kind === 'image' || kind === 'voice'
         ? { text: `已收到您的${kind === 'image' ? '图片' : '语音'}。请再用文字简单说明一下情况，方便民警处理；紧急情况请直接拨打110。` }
         : { text: '暂时只能处理文字消息，请用文字描述您的问题。紧急情况请直接拨打110。' };
-    log.info({ kind, conv: conv.slice(0, 8) }, 'non-text customer-service message');
     await enqueueReplies(msgid, conv, [reply], false);
     return `non-text:${kind}`;
+  }
+
+  /**
+   * The resident's image joins their open item (downloaded with media/get and stored like any
+   * attachment); without an open item but with a room, it starts one for the room's officers.
+   * Resolves the item code, or null when there is no room yet (the resident is asked to write).
+   */
+  async function attachImage(m: Record<string, unknown>, conv: string): Promise<string | null> {
+    const mediaId = String((m.image as { media_id?: unknown } | undefined)?.media_id ?? '');
+    if (!mediaId) return null;
+    const user = String(m.external_userid ?? '');
+    const key = stateKey('wecom-kf', conv, user);
+    const memory = await loadMemory(key, now(), config.CONVERSATION_IDLE_MINUTES);
+    let item = memory.openItem ? await ItemModel.findById(memory.openItem.id).lean<Item>() : null;
+    if (item && (item.status === 'resolved' || item.status === 'closed')) item = null;
+    if (!item && !memory.room) return null;
+    const { data } = await client.media(secret, mediaId, 'resident image');
+    const at = now();
+    if (!item) {
+      item = await createItem({
+        room: memory.room!,
+        kind: 'question',
+        text: '[居民通过微信客服发来一张图片]',
+        origin: { channel: 'wecom-kf', conversationId: conv, senderId: user },
+        slaMinutes: config.SLA_MINUTES,
+        now: at,
+      });
+      await saveMemory({ key, channel: 'wecom-kf', conversationId: conv, senderId: user }, { openItem: { id: item._id, code: item.code } }, at);
+    }
+    const attachment = await storeAttachment({ dataDir: config.DATA_DIR, maxBytes: config.ATTACHMENT_MAX_KB * 1024, item, buffer: data, source: 'wechat', uploadedBy: 'resident', now: at });
+    await appendMessage({ item: item._id, author: 'resident', kind: 'message', text: '[图片]', attachments: [String(attachment._id)], at });
+    return item.code;
   }
 
   async function handleEvent(m: Record<string, unknown>): Promise<string> {
