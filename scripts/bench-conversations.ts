@@ -22,7 +22,7 @@ import { createLogger } from '../src/logging/logger';
 import { handleInbound } from '../src/modules/conversations/conversation.service';
 import { createKnowledge } from '../src/modules/conversations/knowledge';
 import { seedAll } from '../src/modules/seed/seed.service';
-import { SERVICE_CATALOG } from '../src/modules/services/catalog';
+import { SERVICE_CATALOG } from '../src/lib/service-catalog';
 import { connectDatabase, disconnectDatabase } from '../src/storage/connection';
 import { EmbeddedDatabase } from '../src/storage/embedded';
 import { createUnderstanding, FAQ_SEED, type FaqEntry } from '../src/understanding';

@@ -8,7 +8,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createUnderstanding, FAQ_SEED, type FaqEntry } from '../src/understanding';
-import { SERVICE_KEYS } from '../src/modules/services/catalog';
+import { SERVICE_KEYS } from '../src/lib/service-catalog';
 import { crossValidateBySource, crossValidateKFold, emergencyNetFolds, formatFolds, formatNetFolds } from '../src/understanding/evaluate';
 import { shippedEmergencyThreshold } from '../src/understanding/weights';
 import { loadTrainingData, trainModels } from '../src/understanding/training';

@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { decide } from '../src/modules/conversations';
-import { SERVICE_CATALOG } from '../src/modules/services/catalog';
+import { SERVICE_CATALOG } from '../src/lib/service-catalog';
 import { createUnderstanding, FAQ_SEED } from '../src/understanding';
 
 async function main(): Promise<void> {

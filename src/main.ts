@@ -6,8 +6,8 @@ import { createWecomRuntime, type WecomRuntime } from './channels/wecom/runtime'
 import { allJobs, createScheduler } from './jobs';
 import { createLogger, type Logger } from './logging/logger';
 import { ensureReportIndexes } from './modules/reports';
-import { ensureAdmin, seedIfEmpty } from './modules/seed/seed.service';
-import { ensureItemCodes } from './modules/items/item.service';
+import { ensureAdmin, seedIfEmpty } from './modules/seed';
+import { ensureItemCodes } from './modules/items';
 import { createSmsProvider, createSmsSender, smsSettings } from './modules/sms';
 import { NoDatabaseError } from './storage/embedded';
 import { openDatabase, type OpenDatabase } from './storage/database';

@@ -2,8 +2,8 @@ import type { Wechaty as WechatyInterface } from 'wechaty';
 import type { Config } from '../../src/config';
 import type { Logger } from '../../src/logging/logger';
 import type { ConversationCore } from '../../src/modules/conversations';
-import type { RateLimiter } from '../../src/modules/rate-limits/rate-limit';
-import type { OutboxSender } from '../../src/modules/outbox/outbox.sender';
+import type { RateLimiter } from '../../src/modules/rate-limits';
+import type { OutboxSender } from '../../src/modules/outbox';
 
 /** What the listeners share: one object built by createPoliceRoomBot. */
 export interface BotContext {

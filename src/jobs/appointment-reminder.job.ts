@@ -1,9 +1,9 @@
 import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
-import { AppointmentModel } from '../modules/appointments/appointment.model';
 import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments';
-import { formatDate, renderFor, roomValues } from '../modules/templates/template.service';
-import { WEEKDAY_LABELS } from '../modules/talk-day/talk-day.rules';
+import { AppointmentModel } from '../modules/appointments/appointment.model';
+import { formatDate, renderFor, roomValues } from '../modules/templates';
+import { WEEKDAY_LABELS } from '../modules/talk-day';
 import { queueSms, smsSettings } from '../modules/sms';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from '../modules/notices';

@@ -1,11 +1,9 @@
 import { DateTime } from 'luxon';
 import { AppointmentModel } from '../modules/appointments/appointment.model';
-import { ITEM_KIND_LABELS, ItemModel, type Item, type ItemKind } from '../modules/items/item.model';
-import { renderFor } from '../modules/templates/template.service';
-import { notifyOfficer } from '../modules/notices';
-import { activeOfficers, type OfficerTarget } from '../modules/notices';
+import { ITEM_KIND_LABELS, type ItemKind, itemsWaitingFor } from '../modules/items';
+import { renderFor } from '../modules/templates';
+import { activeOfficers, type JobDefinition, type JobEnv, type JobRunContext, notifyOfficer, type OfficerTarget } from '../modules/notices';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition, JobEnv, JobRunContext } from '../modules/notices';
 
 /**
  * Every morning, each officer gets a digest of what waits for them: new items of their rooms,
@@ -42,13 +40,7 @@ export function dailyDigestJob(): JobDefinition {
 async function digestFor(ctx: JobRunContext, officer: OfficerTarget): Promise<void> {
   const zone = ctx.env.zone;
   const day = DateTime.fromJSDate(ctx.slotAt, { zone }).startOf('day');
-  const waiting = await ItemModel.find({
-    room: { $in: officer.rooms },
-    $or: [{ status: 'new' }, { status: { $in: ['claimed', 'waiting'] }, assignee: officer.id }],
-  })
-    .sort({ priority: -1, dueAt: 1 })
-    .limit(200)
-    .lean<Item[]>();
+  const waiting = await itemsWaitingFor(officer, 200);
   const appointments = await AppointmentModel.countDocuments({
     room: { $in: officer.rooms },
     status: 'booked',

@@ -1,10 +1,7 @@
 import { purgeExpiredSessions, purgeLoginFailures } from '../modules/auth';
-import { purgeIdleConversationStates } from '../modules/conversations/state.service';
-import { purgeDeliveredMessages } from '../modules/outbox/outbox.sender';
-import { purgeRateSlots } from '../modules/outbox';
-import { purgeEmergencyWindows } from '../modules/conversations/emergency-window';
-import { purgeClientHashKeys } from '../modules/rate-limits/client-key';
-import { purgeRateSeats } from '../modules/rate-limits/rate-limit';
+import { purgeEmergencyWindows, purgeIdleConversationStates } from '../modules/conversations';
+import { purgeDeliveredMessages, purgeRateSlots } from '../modules/outbox';
+import { purgeClientHashKeys, purgeRateSeats } from '../modules/rate-limits';
 import { purgeVerification } from '../modules/verification';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition } from '../modules/notices';

@@ -1,8 +1,6 @@
-import { MobileVisitModel, type MobileVisit } from '../modules/mobile-visits/mobile-visit.model';
-import { noticeAt } from '../modules/mobile-visits/mobile-visit.plan';
-import { findVisit, visitNoticeText, visitRecipients } from '../modules/mobile-visits/mobile-visit.service';
-import { groupAddress } from '../modules/notices';
-import type { JobDefinition, JobEnv, JobSlot } from '../modules/notices';
+import { findVisit, type MobileVisit, noticeAt, visitNoticeText, visitRecipients } from '../modules/mobile-visits';
+import { MobileVisitModel } from '../modules/mobile-visits/mobile-visit.model';
+import { groupAddress, type JobDefinition, type JobEnv, type JobSlot } from '../modules/notices';
 
 /** 流动警务室: the day before each stop, a notice to the groups near it. One run per visit: `mobilevisit:<id>`. */
 export const MOBILE_VISIT_JOB = 'mobile-visit';

@@ -1,5 +1,5 @@
 import { eveningReminderJob, hourReminderJob } from './appointment-reminder.job';
-import { broadcastJob } from '../modules/broadcasts/broadcast.job';
+import { broadcastJob } from '../modules/broadcasts';
 import { dailyDigestJob } from './daily-digest.job';
 import { housekeepingJob } from './housekeeping.job';
 import { mobileVisitJob } from './mobile-visit.job';

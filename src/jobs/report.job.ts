@@ -1,7 +1,6 @@
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 import type { JobDefinition, JobEnv } from '../modules/notices';
-import { refreshLiveCaches, type ReportSettings } from '../modules/reports/report.service';
-import { runRollups } from '../modules/reports/rollup.service';
+import { refreshLiveCaches, type ReportSettings, runRollups } from '../modules/reports';
 
 /**
  * The assessment's two scheduled jobs (registered in src/jobs/registry.ts):

@@ -3,11 +3,9 @@ import os from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
+import { claimAndRun, createJobEnv, type JobDefinition, type JobEnv, resumeExpiredRuns } from '../modules/notices';
 import { SchedulerStateModel } from '../modules/notices/job-run.model';
 import { insertUnique } from '../storage/unique-insert';
-import { createJobEnv } from '../modules/notices';
-import { claimAndRun, resumeExpiredRuns } from '../modules/notices';
-import type { JobDefinition, JobEnv } from '../modules/notices';
 
 /**
  * The scheduler of one instance. Every minute (node-cron, in APP_TIMEZONE) it ticks: for each

@@ -1,14 +1,12 @@
 import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
-import { ITEM_KIND_LABELS, ItemModel, type Item, type ItemKind, type ItemStatus } from '../modules/items/item.model';
-import { EscalationModel, escalationKey } from '../modules/notices/escalation.model';
-import { renderFor } from '../modules/templates/template.service';
+import { type Item, ITEM_KIND_LABELS, type ItemKind, itemsDueBy, type ItemStatus } from '../modules/items';
+import { districtSupervisors, escalationKey, type JobDefinition, type JobEnv, type JobRunContext, notifyOfficer, type OfficerTarget, roomOfficers } from '../modules/notices';
+import { EscalationModel } from '../modules/notices/escalation.model';
+import { renderFor } from '../modules/templates';
 import { insertUnique } from '../storage/unique-insert';
-import { notifyOfficer } from '../modules/notices';
 import { alertSettings, queueItemAlert } from '../modules/alerts';
-import { districtSupervisors, roomOfficers, type OfficerTarget } from '../modules/notices';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
-import type { JobDefinition, JobEnv, JobRunContext } from '../modules/notices';
 
 /**
  * SLA escalation, every 5 minutes: an item past its due time and still waiting for officers
@@ -30,7 +28,7 @@ interface Pending {
  * officers at least `supervisorAfterMs` ago but not yet to supervisors (level 2).
  */
 async function pendingEscalations(at: Date, supervisorAfterMs: number): Promise<Pending[]> {
-  const items = await ItemModel.find({ status: { $in: OPEN_FOR_OFFICERS }, dueAt: { $lte: at } }).sort({ dueAt: 1 }).limit(500).lean<Item[]>();
+  const items = await itemsDueBy(OPEN_FOR_OFFICERS, at, 500);
   if (items.length === 0) return [];
   const markers = await EscalationModel.find({ item: { $in: items.map((i) => i._id) } }).lean();
   const done = new Map(markers.map((m) => [m.key, m]));

@@ -1,11 +1,8 @@
 import { roomByCode } from '../modules/rooms';
 import { DateTime } from 'luxon';
+import { enabledOccurrences, occurrenceFor, type TalkDayOccurrence, type TalkDayPhase, type TalkDaySettings, talkDayText, toInput } from '../modules/talk-day';
 import { TalkDaySettingsModel } from '../modules/talk-day/talk-day.model';
-import { enabledOccurrences, occurrenceFor, talkDayText, toInput, type TalkDayPhase } from '../modules/talk-day/talk-day.service';
-import type { TalkDayOccurrence } from '../modules/talk-day/talk-day.plan';
-import type { TalkDaySettings } from '../modules/talk-day/talk-day.model';
-import { boundGroupsOfRooms, groupAddress } from '../modules/notices';
-import type { JobDefinition, JobEnv, JobSlot } from '../modules/notices';
+import { boundGroupsOfRooms, groupAddress, type JobDefinition, type JobEnv, type JobSlot } from '../modules/notices';
 
 /**
  * 每月18日 警民恳谈日 / 警务室开放日: for every room that holds one, an announcement to each of the

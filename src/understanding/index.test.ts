@@ -1,5 +1,5 @@
 import { createUnderstanding, FAQ_SEED, INTENTS, type FaqEntry } from './index';
-import { SERVICE_KEYS } from '../modules/services/catalog';
+import { SERVICE_KEYS } from '../lib/service-catalog';
 
 const u = createUnderstanding({ faq: FAQ_SEED });
 

@@ -13,7 +13,7 @@ import { scoreServices, SERVICE_MIN_SCORE } from './service';
 import { NO_SERVICE, trainModels, type Models, type TrainingExample } from './training';
 import { shippedEmergencyThreshold, shippedModels } from './weights';
 import { INTENTS, type Analysis, type EmergencyInfo, type FaqEntry, type Hit, type Intent } from './types';
-import type { ServiceKey } from '../modules/services/catalog';
+import type { ServiceKey } from '../lib/service-catalog';
 
 export { INTENTS, isIntent } from './types';
 export type { Analysis, AppointmentAction, EmergencyInfo, EmergencyKind, FaqEntry, Hit, Intent } from './types';

@@ -4,7 +4,7 @@
  * linearly with the number of entries.
  */
 import MiniSearch from 'minisearch';
-import { SERVICE_CATALOG, type ServiceKey } from '../modules/services/catalog';
+import { SERVICE_CATALOG, type ServiceKey } from '../lib/service-catalog';
 import type { FaqEntry, Hit } from './types';
 import { normalize, segmentForSearch } from './segment';
 import { SERVICE_SYNONYMS } from './service';

@@ -2,7 +2,7 @@
  * Maps resident text to one of the 21 service keys with weighted patterns.
  * Patterns are written from the domain (names, materials, everyday phrasings), not from any test set.
  */
-import type { ServiceKey } from '../modules/services/catalog';
+import type { ServiceKey } from '../lib/service-catalog';
 
 interface ServiceRule {
   service: ServiceKey;

@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SERVICE_KEYS, type ServiceKey } from '../modules/services/catalog';
+import { SERVICE_KEYS, type ServiceKey } from '../lib/service-catalog';
 import { trainEmergencyNet } from './emergency-net';
 import { features, TextClassifier } from './model';
 import { normalize } from './segment';

@@ -1,4 +1,4 @@
-import type { ServiceKey } from '../modules/services/catalog';
+import type { ServiceKey } from '../lib/service-catalog';
 
 /** The intents the resident-facing bot distinguishes. Order is stable (used by reports and evaluation). */
 export const INTENTS = [

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import type { InboundMessage } from '../../src/modules/conversations';
 import { handleInbound, type ConversationDeps } from '../../src/modules/conversations/conversation.service';
 import { createKnowledge } from '../../src/modules/conversations/knowledge';
-import { SERVICE_CATALOG } from '../../src/modules/services/catalog';
+import { SERVICE_CATALOG } from '../../src/lib/service-catalog';
 import { surveySettings } from '../../src/modules/surveys';
 import { FAQ_SEED } from '../../src/understanding';
 import { testLogger } from '../helpers/app';

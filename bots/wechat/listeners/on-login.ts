@@ -1,5 +1,5 @@
 import type { ContactSelf as ContactSelfInterface } from 'wechaty';
-import { recordBotState } from '../../../src/modules/bot-status/bot-status.service';
+import { recordBotState } from '../../../src/modules/bot-status';
 import type { BotContext } from '../context';
 
 export function onLogin(ctx: BotContext) {

@@ -4,8 +4,8 @@ import { groupAddress, lastOptions, pickOption, renderForWechat } from '../../..
 import { loadOptions, optionsKey, saveOptions } from '../../../src/channels/wechat/options-store';
 import type { InboundMessage } from '../../../src/modules/conversations';
 import { detectEmergencyWithNet } from '../../../src/understanding';
-import { handleBindCommand, isOfficerWechatId, parseBindCommand } from '../../../src/modules/groups/group.service';
-import { enqueueMessage } from '../../../src/modules/outbox/outbox.service';
+import { handleBindCommand, isOfficerWechatId, parseBindCommand } from '../../../src/modules/groups';
+import { enqueueMessage } from '../../../src/modules/outbox';
 import type { BotContext } from '../context';
 
 /**

@@ -1,6 +1,6 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { ScanStatus } from 'wechaty';
-import { recordBotState } from '../../../src/modules/bot-status/bot-status.service';
+import { recordBotState } from '../../../src/modules/bot-status';
 import type { BotContext } from '../context';
 
 /** Prints the login QR code in the terminal and records "waiting for scan" (with the QR link) for the officers' pages. */

@@ -1,18 +1,12 @@
 import { hostname } from 'node:os';
+import { channelLimits, claimRateSlot, createOutboxSender, enqueueMessage, isEnqueued, isValuable, OutboxHeld, type OutboxMessage, type OutboxSender, type OutboxSenderOptions, releaseHeld } from '../../modules/outbox';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
-import { addResidentMessage } from '../../modules/inbox/replies.service';
-import { ItemModel, type Item } from '../../modules/items/item.model';
-import { appendMessage } from '../../modules/items/thread';
-import { createItem } from '../../modules/items/item.service';
-import { storeAttachment } from '../../modules/attachments/attachment.service';
-import type { OutboxMessage } from '../../modules/outbox/outbox.model';
-import { createOutboxSender, OutboxHeld, type OutboxSender, type OutboxSenderOptions } from '../../modules/outbox/outbox.sender';
-import { enqueueMessage, releaseHeld } from '../../modules/outbox/outbox.service';
-import { OutboxModel } from '../../modules/outbox/outbox.model';
+import { addResidentMessage } from '../../modules/inbox';
+import { appendMessage, createItem, type Item, itemById } from '../../modules/items';
+import { storeAttachment } from '../../modules/attachments';
 import { insertUnique } from '../../storage/unique-insert';
-import { channelLimits, claimRateSlot, isValuable } from '../../modules/outbox';
 import { detectEmergencyWithNet } from '../../understanding';
 import { greetingReply, loadMemory, saveMemory, stateKey, type ConversationCore, type InboundMessage, type OutboundReply } from '../../modules/conversations';
 import { WecomApiError, type WecomClient, type WecomResponse } from '../wecom/client';
@@ -163,7 +157,7 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
       if (!claim.won) continue;
       await WecomKfMessageModel.updateOne({ _id: m._id }, { $set: { attempt, receivedAt: now() } });
       // The core already ran if its first reply is in the outbox: only the "handled" mark was lost.
-      const answered = await OutboxModel.exists({ key: `wecom-kf:${m._id}:0` });
+      const answered = await isEnqueued(`wecom-kf:${m._id}:0`);
       if (answered) {
         await markHandled(m._id, 'recovered');
       } else {
@@ -212,7 +206,7 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
   async function itemHeldByOfficer(conv: string, user: string): Promise<Item | null> {
     const memory = await loadMemory(stateKey('wecom-kf', conv, user), now(), config.CONVERSATION_IDLE_MINUTES);
     if (!memory.openItem) return null;
-    const item = await ItemModel.findById(memory.openItem.id).lean<Item>();
+    const item = await itemById(memory.openItem.id);
     if (!item || !item.assignee) return null;
     return item.status === 'claimed' || item.status === 'waiting' ? item : null;
   }
@@ -249,7 +243,7 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     const user = String(m.external_userid ?? '');
     const key = stateKey('wecom-kf', conv, user);
     const memory = await loadMemory(key, now(), config.CONVERSATION_IDLE_MINUTES);
-    let item = memory.openItem ? await ItemModel.findById(memory.openItem.id).lean<Item>() : null;
+    let item = memory.openItem ? await itemById(memory.openItem.id) : null;
     if (item && (item.status === 'resolved' || item.status === 'closed')) item = null;
     if (!item && !memory.room) return null;
     const { data } = await client.media(secret, mediaId, 'resident image');

@@ -1,12 +1,11 @@
 import { hostname } from 'node:os';
+import { awaitingMessages, createOutboxSender, OutboxGiveUp, type OutboxMessage, type OutboxSender, type SendOutcome, updateAwaiting } from '../../modules/outbox';
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
 import { maskPersonalData } from '../../lib/mask';
 import type { Logger } from '../../logging/logger';
 import { firstReminder, recordCustomerGroups, takeMonthlyPost } from '../../modules/customer-groups';
-import { OutboxModel, type OutboxMessage } from '../../modules/outbox/outbox.model';
-import { createOutboxSender, OutboxGiveUp, type OutboxSender, type SendOutcome } from '../../modules/outbox/outbox.sender';
 import type { WecomClient, WecomResponse } from './client';
 import type { WecomSecret } from './settings';
 
@@ -61,7 +60,7 @@ export function createGroupTaskChannel(options: { config: Config; logger: Logger
   }
 
   async function poll(): Promise<number> {
-    const waiting = await OutboxModel.find({ channel: 'wecom-group', status: 'awaiting' }).limit(200).lean<OutboxMessage[]>();
+    const waiting = await awaitingMessages('wecom-group', 200);
     let changed = 0;
     for (const m of waiting) {
       if (!m.externalId || !m.account) continue;
@@ -70,10 +69,10 @@ export function createGroupTaskChannel(options: { config: Config; logger: Logger
       const status = Number(mine?.status ?? 0);
       if (status === 1) {
         const sentAt = mine?.send_time ? new Date(mine.send_time * 1000) : now();
-        await OutboxModel.updateOne({ _id: m._id, status: 'awaiting' }, { $set: { status: 'sent', sentAt, lastError: null } });
+        await updateAwaiting(m._id, { status: 'sent', sentAt, lastError: null });
         changed++;
       } else if (status === 2 || status === 3) {
-        await OutboxModel.updateOne({ _id: m._id, status: 'awaiting' }, { $set: { status: 'failed', lastError: GROUP_TEXT.failed[status] } });
+        await updateAwaiting(m._id, { status: 'failed', lastError: GROUP_TEXT.failed[status] });
         changed++;
       } else {
         const waitedMs = now().getTime() - (m.handedOverAt ?? m.updatedAt).getTime();
@@ -81,10 +80,10 @@ export function createGroupTaskChannel(options: { config: Config; logger: Logger
           await client
             .call(secret, { api: 'externalcontact/remind_groupmsg_send', body: { msgid: m.externalId }, purpose: 'remind group task' })
             .catch((err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'reminder failed'));
-          await OutboxModel.updateOne({ _id: m._id, status: 'awaiting' }, { $set: { lastError: GROUP_TEXT.reminded } });
+          await updateAwaiting(m._id, { lastError: GROUP_TEXT.reminded });
           changed++;
         } else if (!m.lastError) {
-          await OutboxModel.updateOne({ _id: m._id, status: 'awaiting' }, { $set: { lastError: GROUP_TEXT.awaiting } });
+          await updateAwaiting(m._id, { lastError: GROUP_TEXT.awaiting });
         }
       }
     }

@@ -1,8 +1,7 @@
 import type { Middleware } from 'koa';
 import { tooManyRequests } from '../../lib/errors';
 import type { AppState } from '../types';
-import { clientKey } from '../../modules/rate-limits/client-key';
-import type { RateLimiter } from '../../modules/rate-limits/rate-limit';
+import { clientKey, type RateLimiter } from '../../modules/rate-limits';
 
 /**
  * Refuses with 429 (and Retry-After) once the client IP has used up the limiter's window (keyed by

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
-import { recordAudit } from '../../modules/audit/audit.service';
+import { recordAudit } from '../../modules/audit';
 import { changeOwnPassword, endOfficerSessions, endOwnSession, listOwnSessions } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
 import { ChangePasswordSchema } from './auth.schema';

@@ -6,12 +6,11 @@ import { conflict, notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { effectiveState, listBotStatuses } from '../../modules/bot-status/bot-status.service';
-import { presentBotStatus, BOT_STATE_LABELS } from '../../modules/bot-status/bot-status.presenter';
-import { GroupBindingModel } from '../../modules/groups/group.model';
+import { BOT_STATE_LABELS, effectiveState, listBotStatuses, presentBotStatus } from '../../modules/bot-status';
+import { groupBindingsOfRooms } from '../../modules/groups';
 import { assignRoomOfficers, roomMembers } from '../../modules/officers';
 import { presentRoom, roomExists, roomsByCodes } from '../../modules/rooms';
-import { setupChecklist } from '../../modules/setup/checklist.service';
+import { setupChecklist } from '../../modules/setup';
 
 /** Code-unit order, as the database sorts strings. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -47,7 +46,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
   router.get('/rooms', requireOfficer(['admin', 'supervisor']), async (ctx) => {
     const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
     const rooms = (await roomsByCodes(codes)).sort((a, b) => byText(a.district, b.district) || byText(a.code, b.code));
-    const groups = await GroupBindingModel.find(codes === 'all' ? {} : { room: { $in: codes } }, { room: 1 }).lean();
+    const groups = await groupBindingsOfRooms(codes);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       rooms: await Promise.all(

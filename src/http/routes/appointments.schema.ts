@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { humanText, roomCodeSchema } from '../validate';
-import { SERVICE_KEYS } from '../../modules/services/catalog';
-import { normalizeMobile } from '../../modules/appointments/phone';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
+import { normalizeMobile } from '../../modules/appointments';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');

@@ -5,11 +5,9 @@ import { badRequest, notFound, tooManyRequests } from '../../lib/errors';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { recordAudit } from '../../modules/audit/audit.service';
-import { findService } from '../../modules/services/service.service';
-import { appointmentIcs } from '../../modules/appointments/appointment.ics';
-import { appointmentPolicy, type AppointmentPolicy } from '../../modules/appointments/appointment.policy';
-import { presentForOfficer, presentForResident } from '../../modules/appointments/appointment.presenter';
+import { recordAudit } from '../../modules/audit';
+import { findService } from '../../modules/services';
+import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, bookAppointment, cancelAppointment, cancelForClosedDay, checkInAppointment, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -26,19 +24,10 @@ import {
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
-import { clientKey } from '../../modules/rate-limits/client-key';
-import { createDailyLimiter, createRateLimiter, type RateLimiter } from '../../modules/rate-limits/rate-limit';
+import { clientKey, createDailyLimiter, createRateLimiter, type RateLimiter } from '../../modules/rate-limits';
 import { queueSms, smsSettings } from '../../modules/sms';
 import type { VerificationCodes } from '../../modules/verification';
-import { findByCode, findForResident } from '../../modules/appointments/appointment.records';
-import { listSlots } from '../../modules/appointments/availability';
-import { bookAppointment, cancelAppointment, rescheduleAppointment } from '../../modules/appointments/booking.service';
-import { cancelForClosedDay } from '../../modules/appointments';
-import { addAppointmentNote, checkInAppointment, completeAppointment, markNoShow, registerWalkIn, roomDay } from '../../modules/appointments/officer-day.service';
-import type { Appointment } from '../../modules/appointments/appointment.model';
 import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
-import { deleteCalendarEntry, listCalendar, loadScheduleSpec, putCalendarEntry, saveSchedule } from '../../modules/appointments/schedule.service';
-import { isoLocal } from '../../modules/appointments/slots';
 
 export interface AppointmentRouteOptions {
   now?: () => Date;

@@ -4,10 +4,10 @@ import { notFound } from '../../lib/errors';
 import type { AppState } from '../types';
 import { Types } from 'mongoose';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { recordAudit } from '../../modules/audit/audit.service';
-import { ItemModel } from '../../modules/items/item.model';
-import { AttachmentModel, type Attachment } from '../../modules/attachments/attachment.model';
-import { readAttachment } from '../../modules/attachments/attachment.service';
+import { recordAudit } from '../../modules/audit';
+import { itemById } from '../../modules/items';
+import { type Attachment, readAttachment } from '../../modules/attachments';
+import { AttachmentModel } from '../../modules/attachments/attachment.model';
 
 /** GET /api/attachments/:id — only for officers who may see the item's room; every view is audited. */
 export function attachmentsRouter(config: Config): Router<AppState> {
@@ -18,7 +18,7 @@ export function attachmentsRouter(config: Config): Router<AppState> {
     if (!Types.ObjectId.isValid(id)) throw notFound('未找到该图片（Attachment not found）');
     const attachment = await AttachmentModel.findById(id).lean<Attachment>();
     if (!attachment) throw notFound('未找到该图片（Attachment not found）');
-    const item = await ItemModel.findById(attachment.item, { code: 1, room: 1, kind: 1 }).lean();
+    const item = await itemById(attachment.item, { fields: ['code', 'room', 'kind'] });
     if (!item) throw notFound('未找到该图片（Attachment not found）');
     // The item's room, not the attachment's copy of it: a transferred item follows its room.
     await assertRoomAccess(ctx, item.room, { hideAs404: true });

@@ -5,9 +5,8 @@ import type { AppState } from '../types';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { DateTime } from 'luxon';
-import { toCsv } from '../../modules/reports/csv';
-import { presentAuditEntry } from '../../modules/audit/audit.presenter';
-import { AUDIT_ACTION_LABELS, listAudit, recordAudit } from '../../modules/audit/audit.service';
+import { toCsv } from '../../modules/reports';
+import { AUDIT_ACTION_LABELS, listAudit, presentAuditEntry, recordAudit } from '../../modules/audit';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/i, '编号格式不正确');
 

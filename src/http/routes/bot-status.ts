@@ -1,8 +1,7 @@
 import Router from '@koa/router';
 import type { AppState } from '../types';
 import { requireOfficer } from '../middleware/auth';
-import { BOT_STATE_LABELS, presentBotStatus } from '../../modules/bot-status/bot-status.presenter';
-import { listBotStatuses } from '../../modules/bot-status/bot-status.service';
+import { BOT_STATE_LABELS, listBotStatuses, presentBotStatus } from '../../modules/bot-status';
 
 /** GET /api/bot/status: the WeChat bots' state for the admins' pages. */
 export function botStatusRouter(): Router<AppState> {

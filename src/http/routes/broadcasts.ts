@@ -6,10 +6,9 @@ import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { createJobEnv } from '../../modules/notices';
 import { accessibleRoomCodes, roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { GroupBindingModel } from '../../modules/groups/group.model';
+import { groupBindingsOfRooms } from '../../modules/groups';
 import { findRoom } from '../../modules/rooms';
-import { BROADCAST_KIND_LABELS, BROADCAST_KINDS, type Broadcast } from '../../modules/broadcasts/broadcast.model';
-import { broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from '../../modules/broadcasts/broadcast.service';
+import { type Broadcast, BROADCAST_KIND_LABELS, BROADCAST_KINDS, broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from '../../modules/broadcasts';
 
 const isoInstant = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601（含时区）' }).transform((v) => new Date(v));
 
@@ -71,7 +70,7 @@ export function broadcastsRouter(deps: AppDeps): Router<AppState> {
   /** The bound groups this officer may send to. */
   router.get('/groups', requireOfficer(), async (ctx) => {
     const officer = currentOfficer(ctx.state);
-    const bindings = await GroupBindingModel.find(await roomFilter(officer)).sort({ room: 1, topic: 1 }).lean();
+    const bindings = await groupBindingsOfRooms(await accessibleRoomCodes(officer), { byTopic: true });
     ctx.body = { groups: bindings.map((g) => ({ groupId: g.groupId, room: g.room, topic: g.topic || null })) };
   });
 

@@ -4,8 +4,7 @@ import type { AppDeps, AppState } from '../types';
 import { parseInput } from '../validate';
 import { findWebConversation, presentFeedMessage, readFeed } from '../../modules/conversations';
 import { ConversationIdSchema, FeedCursorSchema } from './chat.schema';
-import { LiveHub } from '../../modules/live/live.hub';
-import { conversationKey } from '../../modules/live/live.service';
+import { conversationKey, LiveHub } from '../../modules/live';
 
 /**
  * The resident web chat's live feed (server-sent events).

@@ -13,8 +13,7 @@ import {
   readFeed,
   type ConversationCoreOverrides,
 } from '../../modules/conversations';
-import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
-import { clientKey } from '../../modules/rate-limits/client-key';
+import { clientKey, createRateLimiter } from '../../modules/rate-limits';
 import { toInbound } from '../../channels/webchat/webchat.adapter';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { humanText } from '../validate';
-import { SERVICE_KEYS } from '../../modules/services/catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
 export const FaqIdSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, 'FAQ 编号只能包含字母、数字、_ 和 -');
 

@@ -2,11 +2,10 @@ import Router from '@koa/router';
 import { parseInput } from '../validate';
 import type { AppContext, AppState } from '../types';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
-import { recordAudit } from '../../modules/audit/audit.service';
-import { previewUnderstanding } from '../../modules/conversations/preview';
-import { presentFaq } from '../../modules/faq/faq.presenter';
+import { recordAudit } from '../../modules/audit';
+import { previewUnderstanding } from '../../modules/conversations';
+import { createFaq, deleteFaq, getFaq, listFaq, loadActiveFaq, presentFaq, seedFaqIfEmpty, updateFaq } from '../../modules/faq';
 import { FaqCreateSchema, FaqIdSchema, FaqListQuerySchema, FaqTrySchema, FaqUpdateSchema } from './faq.schema';
-import { createFaq, deleteFaq, getFaq, listFaq, loadActiveFaq, seedFaqIfEmpty, updateFaq } from '../../modules/faq/faq.service';
 
 const actorOf = (ctx: AppContext) => {
   const me = currentOfficer(ctx.state);

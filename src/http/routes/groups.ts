@@ -6,9 +6,8 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { roomFilter } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';
-import { presentBindCode, presentBinding } from '../../modules/groups/group.presenter';
-import { recordAudit } from '../../modules/audit/audit.service';
-import { createBindCode, findGroupBinding, listGroupBindings, unbindGroup } from '../../modules/groups/group.service';
+import { createBindCode, findGroupBinding, listGroupBindings, presentBindCode, presentBinding, unbindGroup } from '../../modules/groups';
+import { recordAudit } from '../../modules/audit';
 
 export const BindCodeRequestSchema = z.object({ room: roomCodeSchema });
 export const GroupIdSchema = z.string().min(1).max(200);

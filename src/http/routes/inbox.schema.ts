@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { humanText, roomCodeSchema } from '../validate';
-import { ITEM_KINDS, ITEM_STATUSES } from '../../modules/items/item.model';
+import { ITEM_KINDS, ITEM_STATUSES } from '../../modules/items';
 
 const flag = z
   .enum(['true', 'false', '1', '0'])

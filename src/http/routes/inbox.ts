@@ -1,3 +1,4 @@
+import { type Actor, addNote, cannedReplyById, claimItem, createCannedReply, deleteCannedReply, type InboxSettings, listCannedReplies, listInbox, loadItem, loadThread, nextItem, officerNames, presentCannedReply, presentItemDetail, presentItemSummary, presentThreadMessage, releaseItem, reopenItem, type ReplyNoticeSender, replyToItem, resolveItem, setLabels, transferItem, transferTargets } from '../../modules/inbox';
 import { roomByCode } from '../../modules/rooms';
 import { PassThrough } from 'node:stream';
 import Router from '@koa/router';
@@ -9,16 +10,12 @@ import type { AppContext, AppState } from '../types';
 import type { Logger } from '../../logging/logger';
 import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { recordAudit } from '../../modules/audit/audit.service';
-import { AttachmentModel, type Attachment } from '../../modules/attachments/attachment.model';
-import { storeAttachment } from '../../modules/attachments/attachment.service';
+import { recordAudit } from '../../modules/audit';
+import { type Attachment, storeAttachment } from '../../modules/attachments';
+import { AttachmentModel } from '../../modules/attachments/attachment.model';
 import { imageUpload, uploadedFile } from '../middleware/upload';
-import { type Item } from '../../modules/items/item.model';
-import { appendMessage } from '../../modules/items/thread';
-import { LiveHub } from '../../modules/live/live.hub';
-import { publishLiveEvent } from '../../modules/live/live.service';
-import { CannedReplyModel } from '../../modules/inbox/canned-reply.model';
-import { presentCannedReply, presentItemDetail, presentItemSummary, presentThreadMessage } from '../../modules/inbox/inbox.presenter';
+import { appendMessage, type Item } from '../../modules/items';
+import { LiveHub, publishLiveEvent } from '../../modules/live';
 import {
   CannedCreateSchema,
   CannedListSchema,
@@ -29,11 +26,7 @@ import {
   ReplySchema,
   TransferSchema,
 } from './inbox.schema';
-import { claimItem, nextItem, releaseItem, reopenItem, resolveItem, setLabels, transferItem } from '../../modules/inbox/claims.service';
-import { listInbox, loadItem, loadThread, officerNames, transferTargets } from '../../modules/inbox/inbox.queries';
-import { addNote, replyToItem } from '../../modules/inbox/replies.service';
 import { queueSms, smsSettings } from '../../modules/sms';
-import type { Actor, InboxSettings, ReplyNoticeSender } from '../../modules/inbox/inbox.types';
 
 export interface InboxRouterDeps {
   config: Config;
@@ -147,32 +140,31 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
   router.get('/canned', async (ctx) => {
     const query = parseInput(CannedListSchema, ctx.query);
     const officer = currentOfficer(ctx.state);
-    let filter: Record<string, unknown>;
+    let rooms: string[] | 'all';
     if (query.room) {
       await assertRoomAccess(ctx, query.room);
-      filter = { room: query.room };
+      rooms = [query.room];
     } else {
-      const rooms = await accessibleRoomCodes(officer);
-      filter = rooms === 'all' ? {} : { room: { $in: rooms } };
+      rooms = await accessibleRoomCodes(officer);
     }
-    const replies = await CannedReplyModel.find(filter).sort({ room: 1, title: 1 }).limit(500).lean();
+    const replies = await listCannedReplies(rooms);
     ctx.body = { cannedReplies: replies.map(presentCannedReply) };
   });
 
   router.post('/canned', async (ctx) => {
     const input = parseInput(CannedCreateSchema, ctx.request.body);
     const officer = await assertRoomAccess(ctx, input.room);
-    const created = await CannedReplyModel.create({ ...input, createdBy: officer.id });
+    const created = await createCannedReply({ ...input, createdBy: officer.id });
     ctx.status = 201;
-    ctx.body = { cannedReply: presentCannedReply(created.toObject()) };
+    ctx.body = { cannedReply: presentCannedReply(created) };
   });
 
   router.delete('/canned/:cid', async (ctx) => {
     const id = String(ctx.params.cid);
-    const reply = Types.ObjectId.isValid(id) ? await CannedReplyModel.findById(id).lean() : null;
+    const reply = Types.ObjectId.isValid(id) ? await cannedReplyById(id) : null;
     if (!reply) throw notFound('未找到该常用回复（Canned reply not found）');
     await assertRoomAccess(ctx, reply.room);
-    await CannedReplyModel.deleteOne({ _id: reply._id });
+    await deleteCannedReply(reply._id);
     ctx.body = { ok: true };
   });
 

@@ -1,15 +1,15 @@
 import Router from '@koa/router';
+import { deliveryStates } from '../../modules/outbox';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import type { AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
 import { parseInput } from '../validate';
-import { createJobEnv } from '../../modules/notices';
+import { createJobEnv, type JobRun } from '../../modules/notices';
 import { allJobs } from '../../jobs/registry';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
-import { OutboxModel } from '../../modules/outbox/outbox.model';
-import { JobDeliveryModel, JobRunModel, type JobRun } from '../../modules/notices/job-run.model';
+import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
 import { OfficerNotificationModel } from '../../modules/notices/notification.model';
 
 const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
@@ -47,7 +47,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
       ? await JobDeliveryModel.find({ $or: runs.map((r) => ({ job: r.job, runKey: r.runKey })) }).lean()
       : [];
     const shown = deliveries.filter((d) => visible(d.room ? [d.room] : []));
-    const messages = shown.length ? await OutboxModel.find({ key: { $in: shown.map((d) => d.key) } }, { key: 1, status: 1, sentAt: 1, nextAttemptAt: 1, lastError: 1 }).lean() : [];
+    const messages = await deliveryStates(shown.map((d) => d.key));
     const byKey = new Map(messages.map((m) => [m.key, m]));
     ctx.body = {
       runs: runs.map((r) => ({

@@ -8,9 +8,7 @@ import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
 import { findRoom } from '../../modules/rooms';
-import type { MobileVisit } from '../../modules/mobile-visits/mobile-visit.model';
-import { noticeAt } from '../../modules/mobile-visits/mobile-visit.plan';
-import { cancelVisit, createVisit, findVisit, listVisits } from '../../modules/mobile-visits/mobile-visit.service';
+import { cancelVisit, createVisit, findVisit, listVisits, type MobileVisit, noticeAt } from '../../modules/mobile-visits';
 
 const isoInstant = z.string().datetime({ offset: true, message: '时间格式应为 ISO 8601（含时区）' }).transform((v) => new Date(v));
 

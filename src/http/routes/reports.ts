@@ -7,14 +7,9 @@ import type { AppContext, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
 import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items/item.model';
+import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items';
 import { officerById, officersVisibleTo } from '../../modules/officers';
-import { currentMonth, MONTH_RE } from '../../modules/reports/calendar';
-import { dailyChart, rankingChart, trendChart } from '../../modules/reports/charts';
-import { toCsv, type Cell } from '../../modules/reports/csv';
-import { ITEM_KIND_KEYS } from '../../modules/reports/figures';
-import type { PresentedFigures } from '../../modules/reports/report.presenter';
-import { buildMonthlyReport, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from '../../modules/reports/report.service';
+import { buildMonthlyReport, type Cell, currentMonth, dailyChart, ITEM_KIND_KEYS, MONTH_RE, type MonthlyReport, type PresentedFigures, rankingChart, type ReportFocus, type ReportScope, type ReportSettings, toCsv, trendChart } from '../../modules/reports';
 
 export const ReportQuerySchema = z.object({
   month: z.string().regex(MONTH_RE, '月份格式应为 YYYY-MM').optional(),

@@ -6,7 +6,7 @@ import { forgetReads } from '../../lib/read-cache';
 import { HHMM } from '../../lib/hhmm';
 import type { AppState } from '../types';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
-import { recordAudit } from '../../modules/audit/audit.service';
+import { recordAudit } from '../../modules/audit';
 import { officersOfRoom } from '../../modules/officers';
 import { createRoom, presentRoom, ROOM_READ_PREFIX, ROOM_TYPES, updateRoom } from '../../modules/rooms';
 

@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { notFound } from '../../lib/errors';
 import { parseInput } from '../validate';
 import type { AppState } from '../types';
-import { presentService } from '../../modules/services/service.presenter';
-import { findService, listServices } from '../../modules/services/service.service';
+import { findService, listServices, presentService } from '../../modules/services';
 
 export const ServiceKeySchema = z.string().regex(/^[a-z_]{1,64}$/, '服务编号格式不正确');
 

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { badRequest, notFound } from '../../lib/errors';
-import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { createRateLimiter } from '../../modules/rate-limits';
 import { rateLimitByIp } from '../middleware/rate-limit';
 import { lookUpStatus } from '../../modules/status';
 import { parseInput } from '../validate';

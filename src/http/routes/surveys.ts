@@ -4,10 +4,10 @@ import type { Config } from '../../config';
 import { conflict, notFound } from '../../lib/errors';
 import type { AppState } from '../types';
 import { parseInput } from '../validate';
-import { openTip } from '../../modules/tips/tip.service';
-import { RATING_LABELS, SurveyModel, RatingModel, type RatingValue, type Survey } from '../../modules/surveys/survey.model';
-import { answerSurvey, findSurveyByToken, surveyForResolvedItem, surveySettings } from '../../modules/surveys';
-import { createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { openTip } from '../../modules/tips';
+import { answerSurvey, findSurveyByToken, RATING_LABELS, type RatingValue, type Survey, surveyForResolvedItem, surveySettings } from '../../modules/surveys';
+import { SurveyModel, RatingModel } from '../../modules/surveys/survey.model';
+import { createRateLimiter } from '../../modules/rate-limits';
 import { rateLimitByIp } from '../middleware/rate-limit';
 
 const ratingSchema = z.union([

@@ -6,10 +6,8 @@ import { badRequest, notFound } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';
-import { loadSettings, occurrenceFor, saveSettings } from '../../modules/talk-day/talk-day.service';
-import { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day/talk-day.rules';
-import { presentOccurrence, presentSettings } from '../../modules/talk-day/talk-day.presenter';
-import { recordAudit } from '../../modules/audit/audit.service';
+import { loadSettings, monthsFrom, occurrenceFor, presentOccurrence, presentSettings, saveSettings, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day';
+import { recordAudit } from '../../modules/audit';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
 const optionalText = (max: number) => z.union([humanText(max), z.literal(''), z.null()]).optional().transform((v) => v || null);

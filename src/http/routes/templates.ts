@@ -6,12 +6,8 @@ import { notFound } from '../../lib/errors';
 import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom, type Room } from '../../modules/rooms';
-import { loadSettings, occurrenceFor } from '../../modules/talk-day/talk-day.service';
-import { timeRange } from '../../modules/talk-day/talk-day.plan';
-import { WEEKDAY_LABELS } from '../../modules/talk-day/talk-day.rules';
-import { TEMPLATE_DEFINITIONS } from '../../modules/templates/template.defaults';
-import { renderTemplate, type TemplateValues } from '../../modules/templates/template.render';
-import { GLOBAL_SCOPE, checkTemplateText, formatDate, requireDefinition, resetTemplate, resolveTemplate, roomValues, saveTemplate, type ResolvedTemplate } from '../../modules/templates/template.service';
+import { loadSettings, occurrenceFor, timeRange, WEEKDAY_LABELS } from '../../modules/talk-day';
+import { checkTemplateText, formatDate, GLOBAL_SCOPE, renderTemplate, requireDefinition, resetTemplate, type ResolvedTemplate, resolveTemplate, roomValues, saveTemplate, TEMPLATE_DEFINITIONS, type TemplateValues } from '../../modules/templates';
 
 const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 yyyy-MM-dd').refine((d) => DateTime.fromISO(d).isValid, '日期无效');
 

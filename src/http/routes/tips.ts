@@ -5,13 +5,12 @@ import type { Config } from '../../config';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
 import type { AppContext, AppState } from '../types';
-import { recordAudit } from '../../modules/audit/audit.service';
+import { recordAudit } from '../../modules/audit';
 import { imageUpload, uploadedFile } from '../middleware/upload';
-import { storeAttachment } from '../../modules/attachments/attachment.service';
-import { createDailyLimiter, createRateLimiter } from '../../modules/rate-limits/rate-limit';
+import { storeAttachment } from '../../modules/attachments';
+import { createDailyLimiter, createRateLimiter } from '../../modules/rate-limits';
 import { consumeForAddress, rateLimitByIp } from '../middleware/rate-limit';
-import { presentTipForTipster } from '../../modules/tips/tip.presenter';
-import { addTipsterMessage, openTip, submitTip, tipsterThread, TIP_RECEIPT_MESSAGE } from '../../modules/tips/tip.service';
+import { addTipsterMessage, openTip, presentTipForTipster, submitTip, TIP_RECEIPT_MESSAGE, tipsterThread } from '../../modules/tips';
 
 export const SubmitTipSchema = z.object({
   room: roomCodeSchema,

@@ -1,6 +1,6 @@
 import { CHANNEL_NAMES } from '../../lib/channel-names';
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
-import { SERVICE_KEYS } from '../services/catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
 /**
  * Appointments and the documents that make them safe under concurrency.

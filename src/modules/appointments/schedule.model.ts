@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { SERVICE_KEYS } from '../services/catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 

@@ -190,3 +190,8 @@ export async function putCalendarEntry(input: CalendarInput) {
   invalidateScheduleCache();
   return CalendarEntryModel.findOne({ scope: input.scope, date: input.date }).lean();
 }
+
+/** How many rooms have a stored booking schedule. */
+export async function countRoomSchedules(): Promise<number> {
+  return RoomScheduleModel.countDocuments({});
+}

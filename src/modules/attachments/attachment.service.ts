@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
-import type { Item } from '../items/item.model';
+import type { Item } from '../items';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
 
 const EXTENSIONS: Record<AttachmentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };

@@ -110,3 +110,8 @@ export async function listAudit(q: AuditQuery): Promise<AuditEntry[]> {
   if (Object.keys(at).length) filter.at = at;
   return AuditModel.find(filter).sort({ at: -1, _id: -1 }).limit(q.limit).lean<AuditEntry[]>();
 }
+
+/** How many audit entries record one of these actions. */
+export async function countAuditEntries(actions: readonly string[]): Promise<number> {
+  return AuditModel.countDocuments({ action: { $in: [...actions] } });
+}

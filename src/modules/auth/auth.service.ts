@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import { badRequest, tooManyRequests, unauthorized } from '../../lib/errors';
-import { publishSessionEnded } from '../live/live.service';
+import { publishSessionEnded } from '../live';
 import { activeOfficerById, activeOfficerWithPassword, hashPassword, needsRehash, setOfficerPassword, verifyPassword } from '../officers';
 import type { SessionOfficer } from './auth.types';
 import { LoginFailureModel, SessionModel } from './session.model';

@@ -1,14 +1,12 @@
 import { Types } from 'mongoose';
+import { deliveryStates } from '../outbox';
 import { badRequest } from '../../lib/errors';
 import { broadcastSlot, BROADCAST_JOB, broadcastJob } from './broadcast.job';
-import { boundGroupsByIds } from '../notices';
-import { claimAndRun, outboxKey } from '../notices';
-import type { JobEnv } from '../notices';
+import { boundGroupsByIds, claimAndRun, type JobEnv, outboxKey } from '../notices';
 import { insertUnique } from '../../storage/unique-insert';
 import { JobRunModel } from '../notices/job-run.model';
-import { OutboxModel } from '../outbox/outbox.model';
 import { type Room } from '../rooms';
-import { formatDate, renderFor, roomValues } from '../templates/template.service';
+import { formatDate, renderFor, roomValues } from '../templates';
 import { BroadcastModel, type Broadcast, type BroadcastKind } from './broadcast.model';
 
 export interface ComposeProps {
@@ -132,7 +130,7 @@ export async function broadcastDelivery(list: Broadcast[], env: Pick<JobEnv, 'ca
   const runKeys = list.map((b) => broadcastSlot(b).runKey);
   const runs = await JobRunModel.find({ job: BROADCAST_JOB, runKey: { $in: runKeys } }, { runKey: 1, status: 1 }).lean();
   const keys = list.flatMap((b) => b.targets.map((t) => outboxKey(BROADCAST_JOB, broadcastSlot(b).runKey, t.conversationId)));
-  const messages = keys.length ? await OutboxModel.find({ key: { $in: keys } }, { key: 1, status: 1, nextAttemptAt: 1, sentAt: 1, lastError: 1 }).lean() : [];
+  const messages = await deliveryStates(keys);
   const byKey = new Map(messages.map((m) => [m.key, m]));
   const out = new Map<string, { state: BroadcastState; deliveries: DeliveryView[] }>();
   for (const b of list) {

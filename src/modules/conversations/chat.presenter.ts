@@ -1,5 +1,5 @@
 import type { OutboundReply } from './messages';
-import type { OutboxMessage } from '../outbox/outbox.model';
+import type { OutboxMessage } from '../outbox';
 
 export function presentReply(r: OutboundReply) {
   return r.options?.length ? { text: r.text, options: r.options.map((o) => ({ label: o.label, value: o.value })) } : { text: r.text };

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { markSent, type OutboxMessage, webMessagesAfter } from '../outbox';
 import { LRUCache } from 'lru-cache';
 import { Types } from 'mongoose';
 import { notFound } from '../../lib/errors';
-import { OutboxModel, type OutboxMessage } from '../outbox/outbox.model';
 import { WebConversationModel, type WebConversation } from './web-conversation.model';
 import { insertUnique } from '../../storage/unique-insert';
 
@@ -66,17 +66,21 @@ export interface FeedPage {
  * after a cursor. Delivering them to the browser is what "sent" means for the web channel.
  */
 export async function readFeed(cid: string, after: string | undefined, now: Date, limit = 50): Promise<FeedPage> {
-  const filter: Record<string, unknown> = { channel: 'web', conversationId: cid };
+  let position: { at: Date; id: Types.ObjectId } | null = null;
   if (after) {
     const [ms, id] = after.split('_');
-    const at = new Date(Number(ms));
-    filter.$or = [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: new Types.ObjectId(id) } }];
+    position = { at: new Date(Number(ms)), id: new Types.ObjectId(id) };
   }
-  const messages = await OutboxModel.find(filter).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<OutboxMessage[]>();
-  const undelivered = messages.filter((m) => m.status !== 'sent').map((m) => m._id);
-  if (undelivered.length) {
-    await OutboxModel.updateMany({ _id: { $in: undelivered } }, { $set: { status: 'sent', sentAt: now } });
-  }
+  const messages = await webMessagesAfter(cid, position, limit);
+  await markSent(
+    messages.filter((m) => m.status !== 'sent').map((m) => m._id),
+    now,
+  );
   const last = messages[messages.length - 1];
   return { messages, cursor: last ? `${last.createdAt.getTime()}_${last._id.toHexString()}` : (after ?? null) };
+}
+
+/** How many web conversations were ever opened. */
+export async function countWebConversations(): Promise<number> {
+  return WebConversationModel.countDocuments({});
 }

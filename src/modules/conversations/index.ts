@@ -13,3 +13,7 @@ export { presentFeedMessage, presentReply } from './chat.presenter';
 // For channels that keep per-resident state of their own (WeCom customer service: the room from a contact link's scene).
 export { greetingReply } from './replies';
 export { loadMemory, saveMemory, stateKey } from './state.service';
+export { countWebConversations } from './chat.service';
+export { purgeEmergencyWindows } from './emergency-window';
+export { previewUnderstanding } from './preview';
+export { purgeIdleConversationStates } from './state.service';

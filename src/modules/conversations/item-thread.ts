@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
-import { addResidentMessage } from '../inbox/replies.service';
-import { ItemModel, type Item } from '../items/item.model';
+import { addResidentMessage } from '../inbox';
+import { type Item, itemById } from '../items';
 
 /**
  * A resident's further message on a conversation whose item is still open (or was resolved
@@ -9,7 +9,7 @@ import { ItemModel, type Item } from '../items/item.model';
  * item back (to its officer, or to `new`) and reopens a `resolved` one.
  */
 export async function findJoinableItem(itemId: Types.ObjectId, now: Date, reopenHours: number): Promise<Item | null> {
-  const item = await ItemModel.findById(itemId).lean<Item>();
+  const item = await itemById(itemId);
   if (!item) return null;
   if (item.status === 'new' || item.status === 'claimed' || item.status === 'waiting') return item;
   if (item.status === 'resolved' && item.resolvedAt && now.getTime() - item.resolvedAt.getTime() <= reopenHours * 3_600_000) return item;
@@ -17,7 +17,7 @@ export async function findJoinableItem(itemId: Types.ObjectId, now: Date, reopen
 }
 
 export async function loadItem(itemId: Types.ObjectId): Promise<Item | null> {
-  return ItemModel.findById(itemId).lean<Item>();
+  return itemById(itemId);
 }
 
 export async function appendResidentMessage(item: Item, text: string, now: Date, leaseMinutes?: number): Promise<{ reopened: boolean }> {

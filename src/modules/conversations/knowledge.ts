@@ -1,10 +1,10 @@
 import { createUnderstanding, type Understanding } from '../../understanding';
 import type { FaqEntry } from '../../understanding/types';
-import { faqVersion, loadActiveFaq, seedFaqIfEmpty } from '../faq/faq.service';
+import { faqVersion, loadActiveFaq, seedFaqIfEmpty } from '../faq';
 import { officersOfRoom } from '../officers';
 import { type Room, type RoomOfficerView, findRoom, listRooms } from '../rooms';
-import { SERVICE_CATALOG, type ServiceKey } from '../services/catalog';
-import { listServices } from '../services/service.service';
+import { SERVICE_CATALOG, type ServiceKey } from '../../lib/service-catalog';
+import { listServices } from '../services';
 
 /** What the bot says about a service (from the stored, editable catalog). */
 export interface ServiceInfo {

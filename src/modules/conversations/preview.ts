@@ -1,6 +1,6 @@
 import { createUnderstanding } from '../../understanding';
 import type { FaqEntry } from '../../understanding/types';
-import { SERVICE_CATALOG } from '../services/catalog';
+import { SERVICE_CATALOG } from '../../lib/service-catalog';
 import { FAQ_ANSWER_MIN_SCORE } from './conversation.service';
 import { decide } from './decide';
 import { emergencyReply } from './replies';

@@ -4,7 +4,7 @@
  */
 import type { OutboundReply, ReplyOption } from './messages';
 import type { EmergencyInfo } from '../../understanding/types';
-import { describeMode } from '../services/service.model';
+import { describeMode } from '../services';
 import { type Room, type RoomOfficerView } from '../rooms';
 import type { FaqEntry } from '../../understanding/types';
 import type { ServiceInfo } from './knowledge';

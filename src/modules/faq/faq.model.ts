@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
-import { SERVICE_KEYS } from '../services/catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
 /**
  * The editable Chinese FAQ knowledge base the bot retrieves answers from (seeded from

@@ -3,7 +3,7 @@ import { conflict, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
 import { FAQ_SEED } from '../../understanding/faq-seed';
 import type { FaqEntry } from '../../understanding/types';
-import { isServiceKey, type ServiceKey } from '../services/catalog';
+import { isServiceKey, type ServiceKey } from '../../lib/service-catalog';
 import { FaqModel, type Faq } from './faq.model';
 
 /** A new entry, as the admin page sends it (validated at the edge). */

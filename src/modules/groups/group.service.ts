@@ -24,6 +24,22 @@ export async function listGroupBindings(filter: Record<string, unknown> = {}): P
   return GroupBindingModel.find(filter).sort({ room: 1, boundAt: 1 }).lean<GroupBinding[]>();
 }
 
+/** Bindings of groups to these rooms ('all': every room); by room and topic when asked, else as stored. */
+export async function groupBindingsOfRooms(rooms: readonly string[] | 'all', options: { byTopic?: boolean } = {}): Promise<GroupBinding[]> {
+  const query = GroupBindingModel.find(rooms === 'all' ? {} : { room: { $in: [...rooms] } });
+  if (options.byTopic) query.sort({ room: 1, topic: 1 });
+  return query.lean<GroupBinding[]>();
+}
+
+/** Bindings of these WeChat groups. */
+export async function groupBindingsByIds(groupIds: readonly string[]): Promise<GroupBinding[]> {
+  return GroupBindingModel.find({ groupId: { $in: [...groupIds] } }).lean<GroupBinding[]>();
+}
+
+export async function countGroupBindings(): Promise<number> {
+  return GroupBindingModel.countDocuments({});
+}
+
 /** Removes a group's binding (the bot stops answering there until it is bound again). */
 export async function unbindGroup(groupId: string): Promise<boolean> {
   const res = await GroupBindingModel.deleteOne({ groupId });

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { DomainError, badRequest, conflict, notFound } from '../../lib/errors';
 import { canAccessRoom } from '../auth';
-import { ItemModel, type Item } from '../items/item.model';
+import { type Item, itemById, openRows } from '../items';
 import { activeOfficerById } from '../officers';
 import { emitItemResolved } from './inbox.events';
 import { queueOrder } from './inbox.queries';
@@ -9,7 +9,6 @@ import type { Actor, InboxSettings } from './inbox.types';
 import type { ClaimAction } from './item-claim.model';
 import { ACTION_TEXT, afterChange, alreadyClaimed, heldByOther, isHolder, isPrivileged, itemClosed, leaseFrom, leaseIsLive, notHolder, officerActor } from './item-changes';
 import { transitionItem, type ItemPatch } from './item-transition';
-import { openRows } from './queue.service';
 
 /**
  * Claims: who works on an item. Claim (exclusive: of many concurrent claimants one wins),
@@ -190,7 +189,7 @@ export async function transferItem(props: TransferProps): Promise<Item> {
   if (!Types.ObjectId.isValid(props.targetOfficerId)) throw badRequest('接收民警编号不正确（Invalid officer id）');
   const target = await activeOfficerById(props.targetOfficerId);
   if (!target) throw notFound('未找到接收民警（Officer not found）', 'officer_not_found');
-  const current = await ItemModel.findById(props.itemId, { room: 1 }).lean();
+  const current = await itemById(props.itemId, { fields: ['room'] });
   if (!current) throw notFound('未找到该事项（Item not found）', 'item_not_found');
   const targetView = { role: target.role, rooms: target.rooms, district: target.district ?? null };
   if (!(await canAccessRoom(targetView, current.room))) {

@@ -1,4 +1,4 @@
-import type { Item } from '../items/item.model';
+import type { Item } from '../items';
 import type { Logger } from '../../logging/logger';
 
 /**

@@ -1,6 +1,5 @@
-import { ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type Item, type ItemKind, type ItemMessage, type ItemStatus } from '../items/item.model';
-import { presentAttachment } from '../attachments/attachment.service';
-import type { Attachment } from '../attachments/attachment.model';
+import { type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemMessage, type ItemStatus } from '../items';
+import { type Attachment, presentAttachment } from '../attachments';
 import type { CannedReply } from './canned-reply.model';
 import { type ListedItem } from './inbox.queries';
 import { leaseIsLive } from './item-changes';

@@ -1,8 +1,7 @@
 import { Types } from 'mongoose';
 import { notFound } from '../../lib/errors';
-import { ItemModel, type Item, type ItemKind, type ItemStatus } from '../items/item.model';
+import { type Item, itemById, type ItemKind, itemsByActivity, type ItemStatus, openRows, type QueueRow } from '../items';
 import { officersByIds, officersOfRoomAndSupervisors } from '../officers';
-import { openRows, type QueueRow } from './queue.service';
 
 /** Queries: the queue as an officer sees it, one item, and the officers around it. */
 
@@ -42,25 +41,21 @@ export async function listInbox(props: { rooms: string[] | 'all'; officerId: str
     rows.sort(queueOrder);
     return { items: rows.slice(0, filter.limit), hasMore: rows.length > filter.limit };
   }
-  const query: Record<string, unknown> = {};
-  if (rooms !== 'all') query.room = rooms.length === 1 ? rooms[0] : { $in: rooms };
-  if (status !== 'all') query.status = status;
-  if (filter.kind) query.kind = filter.kind;
-  if (filter.mine) query.assignee = new Types.ObjectId(props.officerId);
-  const items = await ItemModel.find(query).sort({ lastActivityAt: -1, _id: -1 }).limit(filter.limit + 1).lean<Item[]>();
+  const items = await itemsByActivity(
+    { rooms, status: status === 'all' ? undefined : status, kind: filter.kind, assignee: filter.mine ? new Types.ObjectId(props.officerId) : undefined },
+    filter.limit + 1,
+  );
   return { items: items.slice(0, filter.limit), hasMore: items.length > filter.limit };
 }
 
 export async function loadItem(id: string, options: { withContact?: boolean } = {}): Promise<Item> {
   if (!Types.ObjectId.isValid(id)) throw notFound('未找到该事项（Item not found）', 'item_not_found');
-  const query = ItemModel.findById(id);
-  if (options.withContact) query.select('+contact');
-  const item = await query.lean<Item>();
+  const item = await itemById(id, { withContact: options.withContact });
   if (!item) throw notFound('未找到该事项（Item not found）', 'item_not_found');
   return item;
 }
 
-export { loadThread } from '../items/thread';
+export { loadThread } from '../items';
 
 /** Officers' display names by id, for presenters. */
 export async function officerNames(ids: Array<Types.ObjectId | string | null | undefined>): Promise<Map<string, { name: string; badge: string | null }>> {

@@ -30,5 +30,3 @@ export interface ReplyNoticeSender {
 }
 
 export const DEFAULT_LEASE_MINUTES = 30;
-
-export const OPEN_STATUSES = ['new', 'claimed', 'waiting'] as const;

@@ -1,8 +1,7 @@
 import { conflict, forbidden } from '../../lib/errors';
-import { recordAudit, type AuditActor } from '../audit/audit.service';
-import { appendMessage } from '../items/thread';
-import { ITEM_STATUS_LABELS, type Item, type ItemStatus } from '../items/item.model';
-import { publishLiveEvent } from '../live/live.service';
+import { type AuditActor, recordAudit } from '../audit';
+import { appendMessage, type Item, ITEM_STATUS_LABELS, type ItemStatus } from '../items';
+import { publishLiveEvent } from '../live';
 import type { ClaimAction } from './item-claim.model';
 import type { TransitionResult } from './item-transition';
 import type { Actor, InboxSettings } from './inbox.types';

@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
 import { conflict, notFound } from '../../lib/errors';
-import { ItemModel, type Item } from '../items/item.model';
+import { applyToQueue, type Item, itemWithSecrets, replaceItem } from '../items';
 import { insertUnique } from '../../storage/unique-insert';
 import { ItemClaimModel, type ClaimAction, type ItemClaim } from './item-claim.model';
-import { applyToQueue } from './queue.service';
 
 /** Fields a transition may set on an item. */
 export type ItemPatch = Partial<
@@ -45,7 +44,7 @@ export async function transitionItem(props: TransitionProps): Promise<Transition
   const attempts = props.attempts ?? 4;
   for (let attempt = 1; ; attempt++) {
     // The whole document (sensitive fields included): the winner writes it back whole.
-    const full = await ItemModel.findById(props.itemId).select('+contact +secretHash').lean<Item>();
+    const full = await itemWithSecrets(props.itemId);
     if (!full) throw notFound('未找到该事项（Item not found）', 'item_not_found');
     const item = withoutSecrets(full);
     const patch = props.decide(item);
@@ -62,7 +61,7 @@ export async function transitionItem(props: TransitionProps): Promise<Transition
       // The epoch insert made this caller the item's only writer. It writes the whole document
       // back by _id: on FerretDB 1.24 a replace by _id takes ~1 ms while an update with $set
       // costs time proportional to the collection (hundreds of ms at 100,000 items).
-      await ItemModel.collection.replaceOne({ _id: item._id }, { ...full, ...patch, claimEpoch: epoch, updatedAt: props.now });
+      await replaceItem({ ...full, ...patch, claimEpoch: epoch, updatedAt: props.now });
       const after: Item = { ...item, ...patch, claimEpoch: epoch, updatedAt: props.now };
       await applyToQueue(after);
       return { before: item, after, epoch };
@@ -84,9 +83,9 @@ function withoutSecrets(item: Item): Item {
 async function completeAbandoned(item: Item, epoch: number): Promise<void> {
   const winner = await ItemClaimModel.findOne({ item: item._id, epoch }).lean<ItemClaim>();
   if (!winner || Date.now() - winner.at.getTime() < STUCK_AFTER_MS) return;
-  const fresh = await ItemModel.findById(item._id).select('+contact +secretHash').lean<Item>();
+  const fresh = await itemWithSecrets(item._id);
   if (!fresh || (fresh.claimEpoch ?? 0) >= epoch) return;
   const repaired = { ...fresh, ...(winner.patch as ItemPatch), claimEpoch: epoch };
-  await ItemModel.collection.replaceOne({ _id: item._id }, repaired);
+  await replaceItem(repaired);
   await applyToQueue(withoutSecrets(repaired));
 }

@@ -2,13 +2,11 @@ import type { ChannelName } from '../../lib/channel-names';
 import { Types } from 'mongoose';
 import { badRequest, DomainError, notFound } from '../../lib/errors';
 import { containsPersonalData } from '../../lib/mask';
-import { recordAudit } from '../audit/audit.service';
-import { appendMessage } from '../items/thread';
-import { ITEM_STATUS_LABELS, ItemModel, type Item, type ItemMessage, type ItemStatus } from '../items/item.model';
-import { publishLiveEvent } from '../live/live.service';
-import { enqueueMessage } from '../outbox/outbox.service';
+import { recordAudit } from '../audit';
+import { appendMessage, type Item, ITEM_STATUS_LABELS, itemById, type ItemMessage, type ItemStatus } from '../items';
+import { publishLiveEvent } from '../live';
+import { enqueueMessage, type OutboxMessage } from '../outbox';
 import { normalizeMobile } from '../appointments';
-import type { OutboxMessage } from '../outbox/outbox.model';
 import { DEFAULT_LEASE_MINUTES, type Actor, type InboxSettings } from './inbox.types';
 import { alreadyClaimed, heldByOther, isPrivileged, itemClosed, officerActor } from './item-changes';
 import { transitionItem, type ItemPatch } from './item-transition';
@@ -40,7 +38,7 @@ export function replyTarget(item: Pick<Item, 'origin' | 'kind'>): 'private' | 'g
  */
 export async function replyToItem(props: { actor: Actor; itemId: Types.ObjectId | string; text: string; force?: boolean; settings: InboxSettings }): Promise<ReplyResult> {
   const { actor, settings } = props;
-  const loaded = await ItemModel.findById(props.itemId).lean<Item>();
+  const loaded = await itemById(props.itemId);
   if (!loaded) throw notFound('未找到该事项（Item not found）', 'item_not_found');
   const target = replyTarget(loaded);
   if (target === 'group' && containsPersonalData(props.text)) {
@@ -106,7 +104,7 @@ async function textReplyNotice(item: Item, messageId: string, settings: InboxSet
   const notice = settings.replyNotice;
   if (!notice || item.anonymous) return;
   if (item.origin && item.origin.channel !== 'web') return;
-  const withContact = await ItemModel.findById(item._id).select('+contact').lean<Item>();
+  const withContact = await itemById(item._id, { withContact: true });
   if (!withContact || withContact.anonymous) return;
   const phone = normalizeMobile(withContact.contact?.phone ?? '');
   if (!phone) return;
@@ -172,7 +170,7 @@ export async function addResidentMessage(props: ResidentMessageProps): Promise<{
       // when it would change nothing but the activity time, that is not worth failing the
       // resident's message for. A status change (reopen, back from waiting) still must happen.
       if (!(err instanceof DomainError) || err.code !== 'item_busy') throw err;
-      const item = await ItemModel.findById(props.itemId).lean<Item>();
+      const item = await itemById(props.itemId);
       if (!item || 'status' in decide(item)) throw err;
       return { before: item, after: item, epoch: item.claimEpoch ?? 0 };
     },

@@ -1,6 +1,6 @@
 import { CHANNEL_NAMES } from '../../lib/channel-names';
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
-import { SERVICE_KEYS } from '../services/catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
 /**
  * An item is a piece of work for the room's officers: an escalated question, a tip, a
@@ -25,6 +25,8 @@ export const ITEM_KIND_LABELS: Record<ItemKind, string> = {
 
 export const ITEM_STATUSES = ['new', 'claimed', 'waiting', 'resolved', 'closed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
+/** Statuses of an item still in the officers' queue. */
+export const OPEN_STATUSES = ['new', 'claimed', 'waiting'] as const;
 
 export const ITEM_STATUS_LABELS: Record<ItemStatus, string> = {
   new: '待处理',

@@ -3,12 +3,12 @@ import { generateCode } from '../../lib/codes';
 import { maskPersonalData } from '../../lib/mask';
 import { Types } from 'mongoose';
 import { insertUnique, isDuplicateKeyError } from '../../storage/unique-insert';
-import { addToQueue } from '../inbox/queue.service';
-import { publishLiveEvent } from '../live/live.service';
-import type { ServiceKey } from '../services/catalog';
+import { publishLiveEvent } from '../live';
+import type { ServiceKey } from '../../lib/service-catalog';
 import { DEFAULT_PRIORITY, ItemModel, type Item, type ItemKind } from './item.model';
 import { appendMessage } from './thread';
 import { ItemCodeModel } from './item-code.model';
+import { addToQueue } from './queue.service';
 
 /** Default minutes before an item of each kind is overdue; config SLA_MINUTES overrides. */
 export const DEFAULT_SLA_MINUTES: Record<ItemKind, number> = {

@@ -1,4 +1,4 @@
 /** Live events: what changed, for every instance's live pages and catch-up passes. */
-export { onLocalEvent, publishLiveEvent, publishChatSignal, publishSessionEnded, conversationKey } from './live.service';
-export { createdItemsSince } from './live.service';
+export { conversationKey, createdItemIdsSince, createdItemsSince, onLocalEvent, publishChatSignal, publishLiveEvent, publishSessionEnded } from './live.service';
+export { LiveHub } from './live.hub';
 export type { LiveEvent, LiveEventType } from './live-event.model';

@@ -34,6 +34,12 @@ export async function publishLiveEvent(props: PublishProps): Promise<void> {
   for (const listener of localListeners) listener(event);
 }
 
+/** Ids of the items whose `item.created` events were recorded after `since` (oldest first, repeats possible). */
+export async function createdItemIdsSince(since: Date): Promise<string[]> {
+  const created = await LiveEventModel.find({ type: 'item.created', at: { $gt: since } }, { item: 1 }).lean();
+  return created.map((e) => String(e.item));
+}
+
 /** How live events name a web conversation: a hash, since the id itself is the key to its messages. */
 export function conversationKey(conversationId: string): string {
   return createHash('sha256').update(`web-chat:${conversationId}`).digest('base64url').slice(0, 22);

@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
 import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../notices';
-import { formatDate, renderFor, roomValues } from '../templates/template.service';
-import { WEEKDAY_LABELS } from '../talk-day/talk-day.rules';
+import { formatDate, renderFor, roomValues } from '../templates';
+import { WEEKDAY_LABELS } from '../talk-day';
 import { MobileVisitModel, type MobileVisit } from './mobile-visit.model';
 
 export interface CreateVisitProps {

@@ -20,3 +20,5 @@ export {
   type OfficerTarget,
 } from './recipients';
 export type { Delivery, JobDefinition, JobEnv, JobRunContext, JobSlot } from './notice.types';
+export { escalationKey } from './escalation.model';
+export type { JobRun } from './job-run.model';

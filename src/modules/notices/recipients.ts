@@ -1,5 +1,5 @@
 import type { ReplyAddress } from '../../lib/messages';
-import { GroupBindingModel, type GroupBinding } from '../groups/group.model';
+import { groupBindingsByIds, groupBindingsOfRooms, type GroupBinding } from '../groups';
 import { activeOfficersWithRole } from '../officers';
 import { customerGroupsOfRooms } from '../customer-groups';
 
@@ -24,7 +24,7 @@ function toGroup(b: Pick<GroupBinding, 'groupId' | 'room' | 'account' | 'topic'>
 export async function boundGroupsOfRooms(rooms: readonly string[]): Promise<BoundGroup[]> {
   if (rooms.length === 0) return [];
   // A binding exists while the group is bound (unbinding deletes it).
-  const [docs, customer] = await Promise.all([GroupBindingModel.find({ room: { $in: [...rooms] } }).lean<GroupBinding[]>(), customerGroupsOfRooms(rooms)]);
+  const [docs, customer] = await Promise.all([groupBindingsOfRooms(rooms), customerGroupsOfRooms(rooms)]);
   const wecom: BoundGroup[] = customer.map((g) => ({ conversationId: g._id, room: g.room!, account: g.owner, topic: `${g.name ?? `客户群 ${g._id.slice(-6)}`}（企业微信）`, channel: 'wecom-group' }));
   return dedupe([...docs.map(toGroup), ...wecom]);
 }
@@ -32,7 +32,7 @@ export async function boundGroupsOfRooms(rooms: readonly string[]): Promise<Boun
 /** Active bindings of these group ids (a group bound to no room is not a target). */
 export async function boundGroupsByIds(ids: readonly string[]): Promise<BoundGroup[]> {
   if (ids.length === 0) return [];
-  const docs = await GroupBindingModel.find({ groupId: { $in: [...ids] } }).lean<GroupBinding[]>();
+  const docs = await groupBindingsByIds(ids);
   return dedupe(docs.map(toGroup));
 }
 

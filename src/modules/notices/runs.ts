@@ -1,4 +1,4 @@
-import { enqueueMessage } from '../outbox/outbox.service';
+import { enqueueMessage } from '../outbox';
 import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, type JobRun } from './job-run.model';
 import { insertUnique } from '../../storage/unique-insert';
 import { quietHoursRelease } from '../../lib/quiet-hours';

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { badRequest, conflict, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
-import { recordAudit } from '../audit/audit.service';
+import { recordAudit } from '../audit';
 import { roomsByCodes } from '../rooms';
 import { accessibleRoomCodes } from './access';
 import { OFFICER_ROLE_LABELS, OfficerModel, type OfficerRole } from './officer.model';

@@ -1,8 +1,10 @@
 /**
  * The outbox: every message to a resident, a group or an officer is stored here first and
- * delivered by its channel's sender under that channel's limits (limits.ts).
+ * delivered by its channel's sender under that channel's limits (limits.ts). Other modules
+ * never query its models: they read through outbox.queries.ts.
  */
-export { enqueueMessage, releaseHeld, type EnqueueProps, type OutboxChannel } from './outbox.service';
-export { createOutboxSender, OutboxGiveUp, OutboxHeld, OutboxHold, type OutboxSender, type OutboxSenderOptions, type SendOutcome } from './outbox.sender';
+export { enqueueMessage, redactMessage, releaseHeld, type EnqueueProps, type OutboxChannel } from './outbox.service';
+export { createOutboxSender, OutboxGiveUp, OutboxHeld, OutboxHold, purgeDeliveredMessages, sendsSince, type OutboxSender, type OutboxSenderOptions, type SendOutcome } from './outbox.sender';
 export { type OutboxMessage } from './outbox.model';
 export { channelLimits, claimRateSlot, isValuable, purgeRateSlots, type ChannelLimits } from './limits';
+export { awaitingMessages, deliveryStates, isEnqueued, markSent, updateAwaiting, webMessagesAfter } from './outbox.queries';

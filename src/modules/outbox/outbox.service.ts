@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { ChannelName, ReplyAddress, ReplyOption } from '../../lib/messages';
 import { insertUnique } from '../../storage/unique-insert';
-import { publishChatSignal } from '../live/live.service';
+import { publishChatSignal } from '../live';
 import { OutboxModel, OutboxOpenModel, openRowOf, type OutboxMessage } from './outbox.model';
 
 /** What the outbox delivers on: the conversation channels, and text messages to a mobile number. */

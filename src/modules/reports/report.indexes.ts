@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
-import { ItemModel } from '../items/item.model';
+import { createItemTimeIndexes } from '../items';
 
 /**
  * Indexes the raw-record scans of the rollups use on MongoDB (ranges on the event times).
@@ -12,7 +12,7 @@ export async function ensureReportIndexes(): Promise<'created' | 'skipped'> {
   if (!db) throw new Error('not connected');
   const info = (await db.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown; ferretdbFeatures?: unknown };
   if (info.ferretdbVersion || info.ferretdbFeatures) return 'skipped';
-  for (const field of ['firstResponseAt', 'resolvedAt', 'closedAt', 'dueAt']) await ItemModel.collection.createIndex({ [field]: 1 }, { name: `reports_${field}` });
+  await createItemTimeIndexes(['firstResponseAt', 'resolvedAt', 'closedAt', 'dueAt'], 'reports_');
   for (const field of ['createdAt', 'completedAt', 'noShowAt', 'cancelledAt']) await AppointmentModel.collection.createIndex({ [field]: 1 }, { name: `reports_${field}` });
   await AppointmentEventModel.collection.createIndex({ createdAt: 1 }, { name: 'reports_createdAt' });
   return 'created';

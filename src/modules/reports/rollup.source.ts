@@ -1,7 +1,7 @@
 import { roomsByCodes } from '../rooms';
 import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
-import { ItemModel } from '../items/item.model';
-import { ItemClaimModel } from '../inbox/item-claim.model';
+import { itemsForRollup } from '../items';
+import { transitionLog } from '../inbox';
 import { RatingModel, SurveyModel } from '../surveys/survey.model';
 import { compileBusinessClock, type BusinessClock, type OpeningPeriod } from './business-hours';
 import { RollupAccumulator, type ItemEvent, type RatingValue } from './figures';
@@ -58,7 +58,6 @@ export async function accumulateRange(props: AccumulateProps): Promise<RollupAcc
   // Items' facts come from their transition log (ItemClaim: inserted once, when the change
   // happened). The items to read: those created, due or closed in the range, and those with a
   // transition in it; each with its whole log (who held it when is read from the log).
-  const claimFilter = props.fullScan ? {} : { at: range };
   const histories = new Map<string, ItemEvent[]>();
   const addEvent = (c: { item: unknown; epoch: number; at: Date; officer?: unknown; patch?: unknown }) => {
     const key = String(c.item);
@@ -66,18 +65,18 @@ export async function accumulateRange(props: AccumulateProps): Promise<RollupAcc
     list.push({ epoch: c.epoch, at: c.at, officer: idOrNull(c.officer), patch: (c.patch ?? {}) as ItemEvent['patch'] });
     histories.set(key, list);
   };
-  for await (const c of ItemClaimModel.find(claimFilter, { item: 1, epoch: 1, at: 1, officer: 1, patch: 1 }).lean().cursor({ batchSize: 2000 })) addEvent(c);
+  for await (const c of transitionLog(props.fullScan ? {} : { at: range })) addEvent(c);
   const touched = [...histories.keys()];
   const itemFilter = props.fullScan
     ? { ...roomFilter }
     : { ...roomFilter, $or: [...['createdAt', 'closedAt', 'dueAt', 'firstResponseAt', 'resolvedAt'].map((f) => ({ [f]: range })), ...(touched.length ? [{ _id: { $in: touched } }] : [])] };
-  const items = await ItemModel.find(itemFilter, { room: 1, kind: 1, assignee: 1, createdAt: 1, dueAt: 1, firstResponseAt: 1, resolvedAt: 1, closedAt: 1, claimEpoch: 1 }).lean();
+  const items = await itemsForRollup(itemFilter);
   if (!props.fullScan) {
     // The rest of the logs of these items (transitions outside the range tell who held them when).
     const missing = items.filter((i) => (i.claimEpoch ?? 0) > 0).map((i) => i._id);
     histories.clear();
     for (let k = 0; k < missing.length; k += 500) {
-      for await (const c of ItemClaimModel.find({ item: { $in: missing.slice(k, k + 500) } }, { item: 1, epoch: 1, at: 1, officer: 1, patch: 1 }).lean().cursor({ batchSize: 2000 })) addEvent(c);
+      for await (const c of transitionLog({ items: missing.slice(k, k + 500) })) addEvent(c);
     }
   }
   for (const list of histories.values()) list.sort((a, b) => a.epoch - b.epoch);

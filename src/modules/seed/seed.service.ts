@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logging/logger';
-import { insertUnique } from '../../storage/unique-insert';
-import { seedHolidayCalendar } from '../appointments/schedule.service';
-import { seedFaqIfEmpty } from '../faq/faq.service';
+import { seedHolidayCalendar } from '../appointments';
+import { seedFaqIfEmpty } from '../faq';
 import { hashPassword, insertOfficer, officerWithPasswordByUsername, setOfficerPassword } from '../officers';
 import { createRoom, noRoomsYet } from '../rooms';
-import { SERVICE_CATALOG } from '../services/catalog';
-import { ServiceModel } from '../services/service.model';
+import { seedCatalog } from '../services';
 import { DEMO_DISTRICT, DEMO_OFFICERS, DEMO_ROOMS } from './demo-district';
 
 export interface SeedReport {
@@ -21,15 +19,6 @@ export interface SeedReport {
  * Inserts what is missing and never overwrites: running it twice, or from two instances at
  * once, leaves the same data, and edits made by admins survive.
  */
-export async function seedCatalog(): Promise<number> {
-  let inserted = 0;
-  for (const entry of SERVICE_CATALOG) {
-    const { won } = await insertUnique(ServiceModel, { ...entry, materials: [...entry.materials], bookable: true });
-    if (won) inserted++;
-  }
-  return inserted;
-}
-
 export async function seedDemoDistrict(): Promise<Pick<SeedReport, 'rooms' | 'officers'>> {
   let rooms = 0;
   let officers = 0;

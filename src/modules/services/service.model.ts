@@ -1,7 +1,7 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { SERVICE_KEYS } from './catalog';
+import { SERVICE_KEYS } from '../../lib/service-catalog';
 
-/** The stored, editable catalog of the 21 delegated services (seeded from catalog.ts). */
+/** The stored, editable catalog of the 21 delegated services (seeded from src/lib/service-catalog.ts). */
 const serviceSchema = new Schema(
   {
     key: { type: String, required: true, enum: SERVICE_KEYS },

@@ -1,9 +1,8 @@
-import { RoomScheduleModel } from '../appointments/schedule.model';
-import { AuditModel } from '../audit/audit.model';
-import { effectiveState } from '../bot-status/bot-status.service';
-import { listBotStatuses } from '../bot-status/bot-status.service';
-import { WebConversationModel } from '../conversations/web-conversation.model';
-import { GroupBindingModel } from '../groups/group.model';
+import { countRoomSchedules } from '../appointments';
+import { countAuditEntries } from '../audit';
+import { effectiveState, listBotStatuses } from '../bot-status';
+import { countWebConversations } from '../conversations';
+import { countGroupBindings } from '../groups';
 import { countOfficersWithPassword } from '../officers';
 
 export interface ChecklistStep {
@@ -23,11 +22,11 @@ export interface ChecklistStep {
 export async function setupChecklist(me: { mustChangePassword: boolean }, now = new Date()): Promise<ChecklistStep[]> {
   const [officers, roomEdits, schedules, bots, groups, conversations] = await Promise.all([
     countOfficersWithPassword(),
-    AuditModel.countDocuments({ action: { $in: ['room.create', 'room.update', 'room.schedule', 'room.officers'] } }),
-    RoomScheduleModel.countDocuments({}),
+    countAuditEntries(['room.create', 'room.update', 'room.schedule', 'room.officers']),
+    countRoomSchedules(),
     listBotStatuses(),
-    GroupBindingModel.countDocuments({}),
-    WebConversationModel.countDocuments({}),
+    countGroupBindings(),
+    countWebConversations(),
   ]);
   const botOnline = bots.some((b) => effectiveState(b, now) === 'logged_in');
   return [

@@ -1,9 +1,8 @@
 import type { Logger } from '../../logging/logger';
 import { quietHoursRelease } from '../../lib/quiet-hours';
-import { createOutboxSender, OutboxGiveUp, OutboxHold, type OutboxSender } from '../outbox/outbox.sender';
-import { redactMessage } from '../outbox/outbox.service';
+import { createOutboxSender, OutboxGiveUp, OutboxHold, type OutboxSender, redactMessage } from '../outbox';
 import { smsText } from './sms.texts';
-import { createDailyLimiter } from '../rate-limits/rate-limit';
+import { createDailyLimiter } from '../rate-limits';
 import type { SmsSettings } from './sms.settings';
 import { SmsRejected, type SmsProvider, type SmsPurpose } from './sms.types';
 

@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { quietHoursRelease } from '../../lib/quiet-hours';
-import { enqueueMessage } from '../outbox/outbox.service';
+import { enqueueMessage } from '../outbox';
 import type { SmsSettings } from './sms.settings';
 import { smsText } from './sms.texts';
 import type { SmsPurpose } from './sms.types';

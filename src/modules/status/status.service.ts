@@ -1,10 +1,9 @@
 import { DateTime } from 'luxon';
 import { codeKind, normalizeCode } from '../../lib/codes';
 import { appointmentStatusFacts } from '../appointments';
-import { recordAudit } from '../audit/audit.service';
-import { ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type Item, type ItemKind, type ItemStatus } from '../items/item.model';
-import { findItemByCode } from '../items/item.service';
-import { openTip } from '../tips/tip.service';
+import { recordAudit } from '../audit';
+import { findItemByCode, type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../items';
+import { openTip } from '../tips';
 
 /**
  * "Where does my matter stand?" for residents without an account: one answer in plain Chinese

@@ -12,3 +12,4 @@ export {
   type RequestSurveyResult,
 } from './survey.service';
 export { RATING_LABELS, RATING_VALUES, type RatingValue } from './survey.model';
+export type { Survey } from './survey.model';

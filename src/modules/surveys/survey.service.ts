@@ -6,11 +6,10 @@ import type { Logger } from '../../logging/logger';
 import { maskPersonalData } from '../../lib/mask';
 import { findByKey } from '../../storage/find-by-key';
 import { insertUnique } from '../../storage/unique-insert';
-import { onAppointmentCompleted, type AppointmentCompletedEvent } from '../appointments/appointment.events';
-import { onItemResolved } from '../inbox/inbox.events';
-import type { Item } from '../items/item.model';
-import { createItem } from '../items/item.service';
-import { enqueueMessage } from '../outbox/outbox.service';
+import { type AppointmentCompletedEvent, onAppointmentCompleted } from '../appointments';
+import { onItemResolved } from '../inbox';
+import { createItem, type Item } from '../items';
+import { enqueueMessage } from '../outbox';
 import {
   RatingCommentModel,
   RatingModel,

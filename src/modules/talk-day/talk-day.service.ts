@@ -1,7 +1,7 @@
 import { roomByCode, type Room } from '../rooms';
 import { DateTime } from 'luxon';
-import { loadCalendar } from '../appointments/schedule.service';
-import { formatDate, renderFor, roomValues } from '../templates/template.service';
+import { loadCalendar } from '../appointments';
+import { formatDate, renderFor, roomValues } from '../templates';
 import { TalkDaySettingsModel, type TalkDaySettings } from './talk-day.model';
 import { planOccurrence, timeRange, type TalkDayOccurrence, type TalkDaySettingsInput } from './talk-day.plan';
 import { WEEKDAY_LABELS, type DayEntry, type TalkDayRule } from './talk-day.rules';

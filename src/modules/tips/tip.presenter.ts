@@ -1,4 +1,4 @@
-import { ITEM_STATUS_LABELS, type Item, type ItemMessage, type ItemStatus } from '../items/item.model';
+import { type Item, ITEM_STATUS_LABELS, type ItemMessage, type ItemStatus } from '../items';
 
 /** What the tipster sees: status and the dialogue. Never officer names, notes, labels or assignee. */
 export function presentTipForTipster(item: Item, roomName: string | null, thread: ItemMessage[]) {

@@ -2,12 +2,9 @@ import { roomByCode } from '../rooms';
 import type { ChannelName } from '../../lib/channel-names';
 import { badRequest } from '../../lib/errors';
 import { normalizeCode } from '../../lib/codes';
-import { recordAudit } from '../audit/audit.service';
-import { type Item, type ItemMessage } from '../items/item.model';
-import { loadThread } from '../items/thread';
-import { createItem, findItemByCode } from '../items/item.service';
-import { addResidentMessage } from '../inbox/replies.service';
-import { applyToQueue } from '../inbox/queue.service';
+import { recordAudit } from '../audit';
+import { applyToQueue, createItem, findItemByCode, type Item, type ItemMessage, loadThread } from '../items';
+import { addResidentMessage } from '../inbox';
 import { generateTipSecret, hashTipSecret, verifyTipSecret } from './tip.secret';
 
 export interface TipOrigin {

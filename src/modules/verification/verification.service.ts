@@ -3,8 +3,7 @@ import { promisify } from 'node:util';
 import { badRequest, tooManyRequests } from '../../lib/errors';
 import type { Logger } from '../../logging/logger';
 import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
-import { clientKey } from '../rate-limits/client-key';
-import { createDailyLimiter, createRateLimiter } from '../rate-limits/rate-limit';
+import { clientKey, createDailyLimiter, createRateLimiter } from '../rate-limits';
 import { queueSms, type SmsSettings } from '../sms';
 import { VerificationCodeModel, VerificationGrantModel, VerificationTryModel, VerificationUseModel } from './verification.model';
 

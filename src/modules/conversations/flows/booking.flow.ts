@@ -1,5 +1,5 @@
 import { parseDayWords } from '../../appointments';
-import { findService } from '../../services/service.service';
+import { findService } from '../../services';
 import { askCode, doReschedule, onCancelConfirm, onCode, onPhone } from './booking.manage';
 import { ABANDON, splitContact, type Data } from './booking.parse';
 import { onConfirm, onSmsCode } from './booking.confirm';

@@ -13,7 +13,7 @@ import {
   type AppointmentPolicy,
   type SlotView,
 } from '../../appointments';
-import { findService, listServices } from '../../services/service.service';
+import { findService, listServices } from '../../services';
 import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
 import type { FlowContext, FlowResult, FlowState } from './types';
 

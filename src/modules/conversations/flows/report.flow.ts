@@ -1,6 +1,4 @@
-import { ITEM_KIND_LABELS } from '../../items/item.model';
-import { DEFAULT_SLA_MINUTES } from '../../items/item.service';
-import { createItem } from '../../items/item.service';
+import { createItem, DEFAULT_SLA_MINUTES, ITEM_KIND_LABELS } from '../../items';
 import { expectedWithin } from '../replies';
 import { CANCEL_WORDS, SKIP_WORDS, detailsOf, originOf, slaMinutes } from './common';
 import type { Flow, FlowContext, FlowResult } from './types';

@@ -1,9 +1,8 @@
 import { DateTime } from 'luxon';
 import { codeKind, findCodeInText } from '../../../lib/codes';
-import { appointmentStatusText } from '../../appointments/appointment.status';
-import { ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type Item, type ItemKind, type ItemStatus } from '../../items/item.model';
-import { findItemByCode } from '../../items/item.service';
-import { openTip } from '../../tips/tip.service';
+import { appointmentStatusText } from '../../appointments';
+import { findItemByCode, type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../../items';
+import { openTip } from '../../tips';
 import { CANCEL_WORDS, NEW_QUESTION, THANKS_WORDS } from './common';
 import type { Flow, FlowContext, FlowResult } from './types';
 

@@ -1,4 +1,4 @@
-import { submitTip } from '../../tips/tip.service';
+import { submitTip } from '../../tips';
 import { Types } from 'mongoose';
 import { appendResidentMessage, loadItem } from '../item-thread';
 import { CANCEL_WORDS, detailsOf, NEW_QUESTION, originOf, THANKS_WORDS } from './common';

@@ -1,5 +1,5 @@
 import { Schema, model, Types } from 'mongoose';
-import { ITEM_KINDS, ITEM_STATUSES } from '../items/item.model';
+import { ITEM_KINDS, ITEM_STATUSES } from './item.model';
 
 /**
  * The open queue: one row per open item (new, claimed, waiting) with the fields the list and

@@ -1,8 +1,7 @@
 import { isDuplicateKeyError } from '../../storage/unique-insert';
-import { ItemModel, type Item } from '../items/item.model';
-import { LiveEventModel } from '../live/live-event.model';
+import { createdItemIdsSince } from '../live';
+import { ItemModel, OPEN_STATUSES, type Item } from './item.model';
 import { QueueRowModel } from './queue.model';
-import { OPEN_STATUSES } from './inbox.types';
 
 const OPEN = new Set<string>(OPEN_STATUSES);
 export const isOpen = (status: string) => OPEN.has(status);
@@ -122,8 +121,7 @@ let fullInFlight: Promise<void> | null = null;
 async function incrementalSync(): Promise<void> {
   const started = Date.now();
   const since = new Date((lastIncremental || started) - CLOCK_SKEW_MS);
-  const created = await LiveEventModel.find({ type: 'item.created', at: { $gt: since } }, { item: 1 }).lean();
-  const ids = [...new Set(created.map((e) => String(e.item)))];
+  const ids = [...new Set(await createdItemIdsSince(since))];
   if (ids.length) {
     const known = new Set((await QueueRowModel.find({}, { _id: 1 }).lean()).map((r) => String(r._id)));
     for (const id of ids) {
