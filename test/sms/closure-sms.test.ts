@@ -10,6 +10,7 @@ import { createOfficer, login } from '../helpers/auth';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-sms';
 import { mobile, setSchedule, ZONE } from '../appointments/helpers';
+import { createAppointment } from '../jobs/helpers';
 
 jest.setTimeout(120_000);
 
@@ -86,4 +87,25 @@ it('a closed day cancels its bookings and texts each resident once; other days a
   }
   expect(gateway.to(mobile(44))).toHaveLength(0);
   expect(await OutboxModel.countDocuments({ channel: 'sms', purpose: 'cancel' })).toBe(3);
+});
+
+it('with SMS off, a resident who booked in a chat is told in that chat, once; a booking made at the counter page is not messaged', async () => {
+  const app = createApp({ config: testConfig({ SMS_PROVIDER: '', QUIET_HOURS: '00:00-00:00' }), logger: testLogger() });
+  const officer = await createOfficer({ username: 'cl_chat', rooms: ['HPL'], district: 'XH' });
+  const { agent, csrf } = await login(app, officer.username, officer.password);
+  let day = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 5 });
+  while (day.weekday === 7) day = day.plus({ days: 1 });
+  const code = await createAppointment({ room: 'HPL', start: day.set({ hour: 10 }).toJSDate(), conversationId: 'wx-closure-resident' });
+  const counter = await createAppointment({ room: 'HPL', start: day.set({ hour: 11 }).toJSDate(), conversationId: null });
+  const close = () => agent.post('/api/holidays').set('X-CSRF-Token', csrf).send({ room: 'HPL', date: day.toISODate(), kind: 'closure', name: '临时停止办公' });
+  const res = await close();
+  expect(res.status).toBe(201);
+  expect(res.body.cancelledAppointments.sort()).toEqual([code, counter].sort());
+  expect(await close().then((r) => r.body.cancelledAppointments)).toEqual([]);
+  const told = await OutboxModel.find({ conversationId: 'wx-closure-resident' }).lean();
+  expect(told).toHaveLength(1);
+  expect(told[0]).toMatchObject({ channel: 'wechat', isGroup: false });
+  expect(told[0].text).toContain(code);
+  expect(told[0].text).toContain('已取消');
+  expect(await OutboxModel.countDocuments({ text: { $regex: counter } })).toBe(0);
 });

@@ -26,6 +26,7 @@ import { DateTime } from 'luxon';
 import type { Config } from '../../config';
 import { clientKey, createDailyLimiter, createRateLimiter, type RateLimiter } from '../../modules/rate-limits';
 import { queueSms, smsSettings } from '../../modules/sms';
+import { enqueueMessage } from '../../modules/outbox';
 import type { VerificationCodes } from '../../modules/verification';
 import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
 
@@ -94,9 +95,22 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   }
 
   /** The cancellation text of a booking the room's closed day cancelled (one per booking: keyed by its code). */
-  async function textCancellation(appt: Appointment, at: Date): Promise<void> {
-    if (!appt.phone) return;
+  /**
+   * Tells a resident that the room closed their booking's day: in the chat they booked from
+   * (WeChat, the web chat), and by SMS when SMS is on and they left a number. Each once, by key.
+   */
+  async function notifyCancellation(appt: Appointment, at: Date): Promise<void> {
     const room = await roomOf(appt.room);
+    if (appt.origin) {
+      const when = DateTime.fromJSDate(appt.start, { zone: policy.zone }).toFormat('M月d日 HH:mm');
+      await enqueueMessage({
+        key: `closed-day-cancel:${appt.code}`,
+        to: { channel: appt.origin.channel, conversationId: appt.origin.conversationId, isGroup: appt.origin.isGroup ?? false, account: appt.origin.account ?? undefined },
+        text: `很抱歉，${room?.name ?? appt.room}因临时停止办公，您预约的「${appt.serviceName}」（${when}，预约号 ${appt.code}）已取消。请重新预约其他时段，给您带来不便敬请谅解。`,
+        purpose: 'notice',
+      });
+    }
+    if (!appt.phone) return;
     await queueSms(sms, {
       key: `cancel:${appt.code}`,
       phone: appt.phone,
@@ -321,10 +335,10 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const entry = await putCalendarEntry({ ...body, scope });
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.put', room: scope === '*' ? null : scope, detail: `${body.date} ${body.kind}` });
-    // A closed day (or hours) with bookings: they are cancelled and each resident is texted once.
+    // A closed day (or hours) with bookings: they are cancelled and each resident is told once (chat and SMS).
     const at = now();
     const cancelled = body.kind === 'workday' ? [] : await cancelForClosedDay({ scope, date: body.date, officer: { id: me.id }, policy, now: at });
-    for (const appt of cancelled) await textCancellation(appt, at);
+    for (const appt of cancelled) await notifyCancellation(appt, at);
     if (cancelled.length > 0) {
       await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'appointment.cancel_closed_day', room: scope === '*' ? null : scope, detail: `${body.date}：${cancelled.map((a) => a.code).join('、')}` });
     }
