@@ -52,6 +52,15 @@ describe('failed sign-ins', () => {
     expect(officer.status).toBe(200);
   });
 
+  it('keeps no address: a failed sign-in is recorded under a keyed hash of the address, never the address itself', async () => {
+    await createOfficer({ username: 'ip_kept', password: 'Right-pass-2025' });
+    expect((await from('203.0.113.77').login('ip_kept', 'Wrong-pass-2025')).status).toBe(401);
+    const rows = await LoginFailureModel.find({ username: 'ip_kept' }).lean();
+    expect(rows).toHaveLength(1);
+    expect(JSON.stringify(rows)).not.toContain('203.0.113.77');
+    expect(rows[0].ip).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
   it('slows down with growing delays (30 s, 1 min, 2 min …) instead of a 15-minute lock', async () => {
     await createOfficer({ username: 'slow_guesser', password: 'Right-pass-2025' });
     const t0 = Date.UTC(2026, 10, 29, 1, 0, 0);

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Types } from 'mongoose';
 import { badRequest, tooManyRequests, unauthorized } from '../../lib/errors';
 import { publishSessionEnded } from '../live';
+import { clientKey } from '../rate-limits';
 import { activeOfficerById, activeOfficerWithPassword, hashPassword, needsRehash, setOfficerPassword, verifyPassword } from '../officers';
 import type { SessionOfficer } from './auth.types';
 import { LoginFailureModel, SessionModel } from './session.model';
@@ -77,7 +78,8 @@ export async function login(props: {
 }): Promise<LoginResult> {
   const now = props.now ?? new Date();
   const policy = props.policy ?? DEFAULT_SESSION_POLICY;
-  const ip = props.ip ?? '';
+  // The address is kept only as the day's keyed hash (src/modules/rate-limits/client-key.ts).
+  const ip = props.ip ? await clientKey(props.ip, now) : '';
   const since = new Date(now.getTime() - FAILURE_WINDOW_MS);
   const attempt = await LoginFailureModel.create({ username: props.username, ip, at: now });
   // Every other row in the window, concurrent attempts included (not only earlier ones by clock):
