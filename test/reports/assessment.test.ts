@@ -269,3 +269,29 @@ describe('the scheduled jobs', () => {
     expect((await live.slotsBetween(at('2024-06-21T00:00:00'), at('2024-06-21T01:00:00'), env)).length).toBe(6); // every 10 minutes
   });
 });
+
+describe('the live figures cache', () => {
+  it("is never filled with one room's figures: a supervisor who reads after a room's officer sees the whole district", async () => {
+    // Nothing rolled up: the month is computed live and cached per district.
+    for (const m of [ReportDayModel, ReportMonthModel, ReportLiveModel, ReportDayMarkModel, ReportTrendModel]) await (m as unknown as { deleteMany(f: object): Promise<unknown> }).deleteMany({});
+    const cold = async () => {
+      await ReportLiveModel.deleteMany({});
+      clearReportMemo();
+      return (await (await login(app, 'chen_xh')).agent.get('/api/reports/monthly?month=2024-05')).body as MonthlyReport;
+    };
+    const expected = await cold();
+    await ReportLiveModel.deleteMany({});
+    clearReportMemo();
+    // A room's officer reads first (their report covers HPL only) …
+    const roomView = await (await login(app, 'zw_hpl')).agent.get('/api/reports/monthly?month=2024-05');
+    expect(roomView.status).toBe(200);
+    clearReportMemo();
+    // … then the supervisor, from the cache that read left behind.
+    const after = (await (await login(app, 'chen_xh')).agent.get('/api/reports/monthly?month=2024-05')).body as MonthlyReport;
+    const byCode = (report: MonthlyReport) => report.rooms.map((r) => `${r.code} ${r.items.received} ${r.items.resolved}`).sort();
+    expect(byCode(after)).toEqual(byCode(expected));
+    expect(after.totals).toEqual(expected.totals);
+    // The room's own view differs from the district's, so the check above could tell them apart.
+    expect((roomView.body as MonthlyReport).totals).not.toEqual(expected.totals);
+  });
+});

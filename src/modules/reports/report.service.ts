@@ -65,7 +65,11 @@ export async function liveDays(props: {
     if (cached && (!open || props.now.getTime() - cached.computedAt.getTime() <= props.settings.liveMaxAgeMs) && cached.computedAt <= props.now) return cached;
   }
   const to = open ? props.now : dayStart(addDays(props.toDay!, 1), props.settings.zone);
-  const acc = await accumulateRange({ from, to, zone: props.settings.zone, rooms: props.allRooms, onlyRooms: props.rooms.map((r) => r.code) });
+  // The cache entry is the district's: always computed for all its rooms, whoever asks (a room's
+  // officer reads a subset; filling the district's entry with it would undercount the supervisor's
+  // report). Callers keep the rooms they may see.
+  const districtRooms = props.allRooms.filter((r) => r.district === props.district).map((r) => r.code);
+  const acc = await accumulateRange({ from, to, zone: props.settings.zone, rooms: props.allRooms, onlyRooms: districtRooms });
   const doc: ReportLiveDoc = {
     _id: key,
     district: props.district,
