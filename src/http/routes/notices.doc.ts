@@ -164,7 +164,7 @@ export const noticeDocs: RouteDocs = {
     },
     'POST /api/channels/wecom/rooms/:code/contact-link': {
       summary: '生成该室的微信客服链接（Create the room’s WeChat customer-service contact link）',
-      description: '微信客服未配置时 503 channel_off。',
+      description: '微信客服未配置时 409 channel_off（先在环境变量中配置）。',
       access: ['admin'],
       params: roomCode,
       body: ContactLinkSchema,

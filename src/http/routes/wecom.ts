@@ -131,7 +131,7 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
     const input = parseInput(ContactLinkSchema, ctx.request.body ?? {});
     if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const kf = wecom().kf;
-    if (!kf) throw new DomainError('unavailable', 'channel_off', `微信客服未配置：缺少 ${wecom().roads.kf.missing.join('、')}（WeChat Customer Service is not configured）`);
+    if (!kf) throw new DomainError('conflict', 'channel_off', `微信客服未配置：缺少 ${wecom().roads.kf.missing.join('、')}（WeChat Customer Service is not configured）`);
     const link = await kf.contactLink(code, { openKfId: input.openKfId ?? null, renew: input.renew }).catch((err: unknown) => {
       if (err instanceof WecomApiError) throw new DomainError('unavailable', 'wecom_error', `企业微信未能生成客服链接（errcode ${err.errcode}：${err.errmsg}）`);
       throw err;
@@ -160,7 +160,7 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
   router.post('/api/channels/wecom/groups/sync', requireOfficer(['admin']), async (ctx) => {
     const input = parseInput(GroupSyncSchema, ctx.request.body);
     const groups = wecom().groups;
-    if (!groups) throw new DomainError('unavailable', 'channel_off', `客户群群发未配置：缺少 ${wecom().roads.groups.missing.join('、')}（WeCom customer contact is not configured）`);
+    if (!groups) throw new DomainError('conflict', 'channel_off', `客户群群发未配置：缺少 ${wecom().roads.groups.missing.join('、')}（WeCom customer contact is not configured）`);
     ctx.body = { synced: await groups.sync(input.owners) };
   });
   router.put('/api/channels/wecom/groups/:chatId', requireOfficer(['admin']), async (ctx) => {
