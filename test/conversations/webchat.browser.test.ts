@@ -66,9 +66,11 @@ it('keeps a message typed while offline and sends it when the connection returns
   await page.locator('#net-status', { hasText: '联网后会自动发送' }).waitFor();
   const kept = await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL']);
   expect(kept.map((p: { text: string }) => p.text)).toEqual(['居住证怎么办理']);
+  const answersBefore = await page.locator('.msg-bot .bubble').count();
   await page.context().setOffline(false);
-  // Back online: the page sends it on the 'online' event, or at its next retry (every 5 s) at the latest.
-  await page.locator('.msg-bot .bubble', { hasText: '居住证' }).first().waitFor({ timeout: 30_000 });
+  // Back online: the page sends it on the 'online' event, or at its next retry (every 5 s) at the
+  // latest, and the room's answer to it arrives (what it says depends on the conversation so far).
+  await page.waitForFunction((n) => document.querySelectorAll('.msg-bot .bubble').length > n, answersBefore, { timeout: 30_000 });
   expect(await page.locator('.msg-pending').count()).toBe(0);
   expect(await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL'])).toEqual([]);
 });
