@@ -36,8 +36,11 @@ export interface OutageOptions {
   log?: (line: string) => void;
 }
 
-/** before; stopping: SIGTERM sent, the server still finishing its connections; outage: its process has exited; after: restarted. */
-type Phase = 'before' | 'stopping' | 'outage' | 'after';
+/**
+ * before; stopping: SIGTERM sent, the server still finishing its connections; outage: its process has exited;
+ * restarting: its new process is starting (requests may be served by it); after: it answers again.
+ */
+type Phase = 'before' | 'stopping' | 'outage' | 'restarting' | 'after';
 type Kind = 'emergency' | 'question' | 'readyz';
 
 interface Sample {
@@ -177,7 +180,18 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
         await sleep(5);
       }
     };
-    const load = Promise.all(Array.from({ length: options.concurrency }, (_, w) => worker(w)));
+    // A load balancer's health probe, every 250 ms whatever the clients are waiting on (they can
+    // all sit on requests begun while the server was shutting down, so the outage would otherwise
+    // see only a handful of fresh requests).
+    const probe = async () => {
+      while (!stopLoad) {
+        const p = phase;
+        const r = await call(base, 'GET', '/readyz', { timeoutMs: requestTimeoutMs });
+        samples.push({ phase: p, kind: 'readyz', status: r.status, ms: r.ms, error: r.error });
+        await sleep(250);
+      }
+    };
+    const load = Promise.all([...Array.from({ length: options.concurrency }, (_, w) => worker(w)), probe()]);
 
     await sleep(warmupMs);
     // A message queued just before the stop, with the sender paused until the database is
@@ -195,6 +209,7 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
     log(`database process exited ${stoppedAt - stopping} ms after SIGTERM`);
     await sleep(options.outageMs);
     const restartedAt = Date.now();
+    phase = 'restarting';
     await db.embedded.start();
     phase = 'after';
     log(`database back after ${restartedAt - stoppedAt} ms`);
@@ -246,7 +261,7 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
       .slice(0, 5)
       .map((line) => line.slice(0, 600));
     const emergencies = Object.fromEntries(
-      (['before', 'stopping', 'outage', 'after'] as const).map((phase) => [phase, phaseFigures(samples.filter((s) => s.kind === 'emergency' && s.phase === phase)).byStatus]),
+      (['before', 'stopping', 'outage', 'restarting', 'after'] as const).map((phase) => [phase, phaseFigures(samples.filter((s) => s.kind === 'emergency' && s.phase === phase)).byStatus]),
     ) as Record<Phase, Record<string, number>>;
 
     return {
@@ -258,6 +273,7 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
         before: phaseFigures(samples.filter((s) => s.phase === 'before')),
         stopping: phaseFigures(samples.filter((s) => s.phase === 'stopping')),
         outage: phaseFigures(samples.filter((s) => s.phase === 'outage')),
+        restarting: phaseFigures(samples.filter((s) => s.phase === 'restarting')),
         after: phaseFigures(samples.filter((s) => s.phase === 'after')),
       },
       hanging: samples.filter((s) => s.status === 0).length,
