@@ -12,7 +12,7 @@ import path from 'node:path';
 export const targets = [
   { name: 'emergency', mutate: ['src/understanding/emergency.ts'], tests: ['src/understanding/emergency.test.ts', 'test/understanding/nlu-heldout-18.test.ts'] },
   { name: 'unique-insert', mutate: ['src/storage/unique-insert.ts'], tests: ['test/foundation/unique-insert.test.ts'] },
-  { name: 'access', mutate: ['src/modules/auth/access.ts'], tests: ['test/security/access-matrix.test.ts'] },
+  { name: 'access', mutate: ['src/modules/officers/access.ts'], tests: ['test/security/access-matrix.test.ts'] },
   { name: 'outbox', mutate: ['src/modules/outbox/outbox.sender.ts'], tests: ['test/conversations/outbox-sender.test.ts'] },
   { name: 'job-runs', mutate: ['src/modules/notices/runs.ts'], tests: ['test/jobs/scheduler-recovery.test.ts'] },
   { name: 'rollups', mutate: ['src/modules/reports/rollup.service.ts'], tests: ['test/reports/assessment.test.ts', 'test/reports/rollup-events.test.ts'] },
