@@ -6,10 +6,10 @@ import { TalkDaySettingsModel } from '../../src/modules/talk-day/talk-day.model'
 import { BroadcastModel } from '../../src/modules/broadcasts/broadcast.model';
 import { JobDeliveryModel, JobRunModel, JobRunTakeoverModel, SchedulerStateModel } from '../../src/modules/notices/job-run.model';
 import { resetCalendarSeedMemo } from '../../src/modules/appointments/schedule.service';
-import { createScheduler, messageJobs } from '../../src/jobs';
+import { createScheduler } from '../../src/jobs';
 import type { JobDefinition } from '../../src/modules/notices';
 import { testConfig, testLogger } from '../helpers/app';
-import { FakeClock, bindGroup, makeScheduler, sh } from './helpers';
+import { FakeClock, bindGroup, countingScheduler, makeScheduler, sh, type Executions } from './helpers';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -87,27 +87,20 @@ describe('exactly once under concurrency', () => {
     // Count executions, not rows: the job-run and outbox rows sit on unique keys, so four instances
     // that all ran the job would leave the same rows. Each instance's jobs record every run and
     // every delivery attempt they make.
-    const runs: string[] = [];
-    const deliveries: string[] = [];
-    const counted = (id: string): JobDefinition[] =>
-      messageJobs().map((job) => ({
-        ...job,
-        run: (ctx) => {
-          runs.push(`${id}:${ctx.job}:${ctx.runKey}`);
-          return job.run({ ...ctx, deliver: (d) => (deliveries.push(`${id}:${ctx.runKey}`), ctx.deliver(d)) });
-        },
-      }));
-    const instances = ['a', 'b', 'c', 'd'].map((id) => createScheduler({ jobs: counted(id), config: testConfig(), logger: testLogger(), now: clock.now, instanceId: id }));
+    const log: Executions = { runs: [], deliveries: [] };
+    const instances = ['a', 'b', 'c', 'd'].map((id) => countingScheduler(clock, id, log));
     await Promise.all(instances.map((s) => s.tick()));
     clock.set(sh('2026-04-17T10:00'));
     await Promise.all(instances.map((s) => s.tick()));
     await Promise.all(instances.map((s) => s.tick()));
     expect(await talkDayBefore()).toHaveLength(3);
     expect(await JobRunModel.countDocuments({ runKey: RUN })).toBe(1);
-    const talkDayRuns = runs.filter((r) => r.endsWith(`:talk-day:${RUN}`));
+    const talkDayRuns = log.runs.filter((r) => r.endsWith(` talk-day ${RUN}`));
     expect(talkDayRuns).toHaveLength(1);
-    const runner = talkDayRuns[0].split(':')[0];
-    expect(deliveries.filter((d) => d.endsWith(`:${RUN}`))).toEqual([`${runner}:${RUN}`, `${runner}:${RUN}`, `${runner}:${RUN}`]);
+    const runner = talkDayRuns[0].split(' ')[0];
+    const deliveries = log.deliveries.filter((d) => d.includes(` talk-day ${RUN} `));
+    expect(deliveries).toHaveLength(3);
+    expect(deliveries.every((d) => d.startsWith(`${runner} `))).toBe(true);
   });
 });
 
