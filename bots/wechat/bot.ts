@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { WechatyBuilder, type Wechaty } from 'wechaty';
 import type { Config } from '../../src/config';
 import { maskPersonalData } from '../../src/lib/mask';
@@ -10,7 +9,7 @@ import { createConversationCore, type ConversationCoreOverrides, type Knowledge 
 import { createRateLimiter } from '../../src/modules/rate-limits';
 import { verificationFromConfig } from '../../src/modules/verification';
 import { findGroupBinding } from '../../src/modules/groups';
-import { createOutboxSender, type OutboxMessage, type OutboxSenderOptions, sendsSince } from '../../src/modules/outbox';
+import { channelLimits, createOutboxSender, type OutboxMessage, type OutboxSenderOptions, takeCountedSend, wechatCapReason } from '../../src/modules/outbox';
 import type { BotContext } from './context';
 import { onLogin } from './listeners/on-login';
 import { onLogout } from './listeners/on-logout';
@@ -60,7 +59,6 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
   let reconnectTimer: NodeJS.Timeout | null = null;
   let reconnectDelay = 1_000;
   let stopping = false;
-  let capCache: { day: number; at: number; sent: number } | null = null;
 
   const core = createConversationCore(config, logger, { knowledge: options.knowledge, ai: options.ai, verification: verificationFromConfig(config, { logger, now }), now });
 
@@ -81,6 +79,7 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
     }
   }
 
+  const wechatLimits = channelLimits(config).wechat!;
   const senderId = `${botKey}#${hostname()}#${process.pid}#${randomBytes(3).toString('hex')}`;
   const sender = createOutboxSender({
     channel: 'wechat',
@@ -89,24 +88,13 @@ export function createPoliceRoomBot(options: PoliceRoomBotOptions): PoliceRoomBo
     now,
     maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     ...options.outbox,
-    send: (m) => (options.transport ? options.transport(m, sendToWechat) : sendToWechat(m)),
-    canSend: async (message) => {
-      if (!bot.isLoggedIn) return false;
-      // The daily cap is a count of today's send claims, re-read at most every 5 s and
-      // counted locally in between (the count is derived; nothing to keep in sync).
-      const at = now();
-      const day = DateTime.fromJSDate(at, { zone: config.APP_TIMEZONE }).startOf('day').toJSDate();
-      if (!capCache || capCache.day !== day.getTime() || at.getTime() - capCache.at > 5_000) {
-        capCache = { day: day.getTime(), at: at.getTime(), sent: await sendsSince(`${botKey}#`, day) };
-      }
-      // An emergency answer is never held by the cap (it still counts towards it).
-      if (capCache.sent >= config.BOT_DAILY_SEND_CAP && !message.urgent) {
-        logger.warn({ cap: config.BOT_DAILY_SEND_CAP }, 'daily send cap reached; messages wait until tomorrow');
-        return false;
-      }
-      capCache.sent++;
-      return true;
+    send: async (m) => {
+      // The daily cap lives in the outbox's limits table (src/modules/outbox/limits.ts): a
+      // message over it is held until tomorrow with the reason; an emergency answer never is.
+      await takeCountedSend({ limits: wechatLimits, scope: `wechat:${botKey}`, message: m, at: now(), zone: config.APP_TIMEZONE, reason: wechatCapReason(config.BOT_DAILY_SEND_CAP) });
+      await (options.transport ? options.transport(m, sendToWechat) : sendToWechat(m));
     },
+    canSend: () => bot.isLoggedIn,
   });
 
   const ctx: BotContext = {

@@ -216,3 +216,52 @@ test('an SLA escalation goes to the officers in WeCom (and the second level to t
   expect(all.map((m) => m.touser)).toEqual(['WangJing', 'LiSuo']);
   for (const m of all) expect(m.content).not.toContain('13812345678');
 });
+
+test('items created while no instance watched for more than 10 minutes are alerted once when instances start, saying they are late', async () => {
+  // The last alert pass of any instance was 45 minutes ago (the service was down; the WeChat bot kept taking tips).
+  const { AlertWatchMarkModel } = await import('../../src/modules/alerts/alert-settings.model');
+  const t0 = Date.now();
+  await AlertWatchMarkModel.create({ _id: 'watcher', at: new Date(t0 - 45 * 60_000) });
+  const at = (minAgo: number) => new Date(t0 - minAgo * 60_000);
+  const base = { room: 'HPL', status: 'new' as const, priority: 2, summary: '线索', dueAt: new Date(t0 + 3600_000), lastActivityAt: new Date() };
+  const gapTip = await ItemModel.create({ ...base, code: 'G4P7T1', kind: 'tip', createdAt: at(30) });
+  const gapEmergency = await ItemModel.create({ ...base, code: 'G4P7E2', kind: 'emergency', createdAt: at(20) });
+  await ItemModel.create({ ...base, code: 'G4P7Q3', kind: 'question', createdAt: at(25) }); // questions are never announced
+  await ItemModel.create({ ...base, code: 'G4P7R4', kind: 'tip', status: 'resolved' as const, createdAt: at(15) }); // already dealt with
+  await ItemModel.create({ ...base, code: 'G4P7O5', kind: 'tip', createdAt: at(60) }); // before the gap: it had its chance
+
+  // The admin configures the room first (through the API of an instance that is not watching yet).
+  const setup = createApp({ config: testConfig({ ...fake.env(), PUBLIC_URL }), logger: testLogger() });
+  await configureRoom(setup);
+  // Two instances start at once.
+  await Promise.all([startInstance(), startInstance()]);
+  await waitFor('the late tip alert', () => fake.appMessages.find((m) => m.content.includes('G4P7T1')));
+  await waitFor('the late emergency alert', () => fake.robotMessages.find((m) => m.content.includes('G4P7E2')));
+  for (const inst of running) {
+    await inst.runtime.alerts.watcher.poll();
+    await inst.runtime.alerts.app!.tick();
+    await inst.runtime.alerts.robot.tick();
+  }
+  for (const code of [gapTip.code, gapEmergency.code]) {
+    const app = fake.appMessages.filter((m) => m.content.includes(code));
+    expect(app).toHaveLength(1);
+    expect(fake.robotMessages.filter((m) => m.content.includes(code))).toHaveLength(1);
+    expect(app[0].content).toContain('延迟提醒');
+  }
+  // The time the tip came in, Beijing time.
+  const created = new Date(t0 - 30 * 60_000);
+  const beijing = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(created);
+  expect(fake.appMessages.find((m) => m.content.includes('G4P7T1'))!.content).toContain(beijing);
+  for (const code of ['G4P7Q3', 'G4P7R4', 'G4P7O5']) expect(JSON.stringify([...fake.appMessages, ...fake.robotMessages])).not.toContain(code);
+  expect(fake.appMessages).toHaveLength(2);
+
+  // A later restart after a short pause finds no gap: nothing goes out again.
+  for (const i of running.splice(0)) await i.stop();
+  await startInstance();
+  await new Promise((r) => setTimeout(r, 500));
+  expect(fake.appMessages).toHaveLength(2);
+  // An alert sent on time does not say it is late.
+  const fresh = await createItem({ room: 'HPL', kind: 'tip', text: '新的线索' });
+  const onTime = await waitFor('the on-time alert', () => fake.appMessages.find((m) => m.content.includes(fresh.code)));
+  expect(onTime.content).not.toContain('延迟提醒');
+});

@@ -16,3 +16,12 @@ const roomAlertSettingsSchema = new Schema(
 );
 export type RoomAlertSettings = InferSchemaType<typeof roomAlertSettingsSchema> & { _id: string };
 export const RoomAlertSettingsModel = model('RoomAlertSettings', roomAlertSettingsSchema);
+
+/**
+ * AlertWatchMark {_id: 'watcher'}: when an instance last finished an alert pass. Every running
+ * instance moves it forward every pass; an instance that starts and finds it older than the
+ * look-back knows no instance was watching in between, and catches the items of that gap up.
+ */
+const alertWatchMarkSchema = new Schema({ _id: { type: String, required: true }, at: { type: Date, required: true } }, { versionKey: false });
+export type AlertWatchMark = InferSchemaType<typeof alertWatchMarkSchema> & { _id: string };
+export const AlertWatchMarkModel = model('AlertWatchMark', alertWatchMarkSchema);

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { Config } from '../../config';
 import { ITEM_KIND_LABELS, type ItemKind } from '../items';
@@ -30,10 +31,16 @@ export interface AlertSettings {
   /** The WeCom app road is configured (corp id, agent id, app secret). */
   appOn: boolean;
   publicUrl: string;
+  /** Dates in alerts (Asia/Shanghai). */
+  zone?: string;
 }
 
-export function alertSettings(config: Pick<Config, 'WECOM_CORP_ID' | 'WECOM_APP_AGENT_ID' | 'WECOM_APP_SECRET' | 'PUBLIC_URL'>): AlertSettings {
-  return { appOn: Boolean(config.WECOM_CORP_ID && config.WECOM_APP_AGENT_ID && config.WECOM_APP_SECRET), publicUrl: config.PUBLIC_URL.replace(/\/+$/, '') };
+export function alertSettings(config: Pick<Config, 'WECOM_CORP_ID' | 'WECOM_APP_AGENT_ID' | 'WECOM_APP_SECRET' | 'PUBLIC_URL' | 'APP_TIMEZONE'>): AlertSettings {
+  return {
+    appOn: Boolean(config.WECOM_CORP_ID && config.WECOM_APP_AGENT_ID && config.WECOM_APP_SECRET),
+    publicUrl: config.PUBLIC_URL.replace(/\/+$/, ''),
+    zone: config.APP_TIMEZONE,
+  };
 }
 
 /** Which new items are announced to officers at once. */
@@ -45,11 +52,19 @@ const HEADS: Record<AlertEvent, (kind: string) => string> = {
   sla_supervisor: () => '【超时上报】事项超时仍未处理',
 };
 
-/** The alert's text: the code, the kind, the room and the link. Nothing else can get in. */
-export function alertText(props: { event: AlertEvent; code: string; kind: string; roomName: string; publicUrl: string }): string {
+/**
+ * The alert's text: the code, the kind, the room and the link. Nothing else can get in. A late
+ * alert (the item was created while no instance was watching) says so, with when the item
+ * came in (Beijing time), so officers know it has been waiting.
+ */
+export function alertText(props: { event: AlertEvent; code: string; kind: string; roomName: string; publicUrl: string; lateSince?: Date | null; zone?: string }): string {
   const kindLabel = ITEM_KIND_LABELS[props.kind as ItemKind] ?? '事项';
+  const late = props.lateSince
+    ? [`【延迟提醒】该事项于 ${DateTime.fromJSDate(props.lateSince, { zone: props.zone ?? 'Asia/Shanghai' }).toFormat('MM-dd HH:mm')} 提交，当时提醒服务未运行，现补发`]
+    : [];
   return [
     HEADS[props.event](props.kind),
+    ...late,
     `编号：${props.code}`,
     `类型：${kindLabel}`,
     `警务室：${props.roomName}`,
@@ -79,11 +94,11 @@ export async function roomsWithRobot(): Promise<Set<string>> {
  * 'new', the escalation for SLA): the same event queued again (another instance, a retry)
  * stores nothing new. Resolves how many messages were newly queued.
  */
-export async function queueItemAlert(props: { item: AlertItem; event: AlertEvent; eventKey: string; settings: AlertSettings; now: Date }): Promise<number> {
+export async function queueItemAlert(props: { item: AlertItem; event: AlertEvent; eventKey: string; settings: AlertSettings; now: Date; lateSince?: Date | null }): Promise<number> {
   const { item, event, settings } = props;
   const room = await roomByCode(item.room, { fields: ['code', 'name', 'district'] });
   const roomName = room?.name ?? item.room;
-  const text = alertText({ event, code: item.code, kind: item.kind, roomName, publicUrl: settings.publicUrl });
+  const text = alertText({ event, code: item.code, kind: item.kind, roomName, publicUrl: settings.publicUrl, lateSince: props.lateSince, zone: settings.zone });
   const urgent = item.kind === 'emergency';
   const common = { text, purpose: 'alert', urgent, notBefore: props.now, item: item._id, source: `alert:${event}` };
   let queued = 0;

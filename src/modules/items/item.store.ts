@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { ItemModel, type Item, type ItemStatus } from './item.model';
+import { ItemModel, type Item, type ItemKind, type ItemStatus } from './item.model';
 
 /**
  * Item documents as the other modules read and write them (they never query the Item model
@@ -62,4 +62,12 @@ export async function itemsForRollup(filter: Record<string, unknown>) {
 /** Ascending indexes on item time fields (for the report scans on MongoDB), named `<prefix><field>`. */
 export async function createItemTimeIndexes(fields: ReadonlyArray<keyof Item>, prefix: string): Promise<void> {
   for (const field of fields) await ItemModel.collection.createIndex({ [field]: 1 }, { name: `${prefix}${String(field)}` });
+}
+
+/** Items of these kinds created in (from, to], oldest first (the alert catch-up after a gap; a scan, run once per start). */
+export async function itemsCreatedBetween(from: Date, to: Date, kinds: readonly ItemKind[], limit: number): Promise<Array<Pick<Item, '_id' | 'code' | 'kind' | 'room' | 'status' | 'createdAt'>>> {
+  return ItemModel.find({ createdAt: { $gt: from, $lte: to }, kind: { $in: kinds as ItemKind[] } }, { code: 1, kind: 1, room: 1, status: 1, createdAt: 1 })
+    .sort({ createdAt: 1 })
+    .limit(limit)
+    .lean<Array<Pick<Item, '_id' | 'code' | 'kind' | 'room' | 'status' | 'createdAt'>>>();
 }

@@ -1,8 +1,10 @@
+import { DateTime } from 'luxon';
 import { Schema, model, Types } from 'mongoose';
 import type { Config } from '../../config';
-import { claimFirstFree } from '../../storage/unique-insert';
+import { claimFirstFree, insertUnique } from '../../storage/unique-insert';
 import type { OutboxChannel } from './outbox.service';
 import type { OutboxMessage } from './outbox.model';
+import { OutboxHold } from './outbox.sender';
 
 /**
  * What each channel allows, in one place (CHANNELS.md): the senders ask here before they hand
@@ -71,6 +73,56 @@ export async function claimRateSlot(props: {
   const slots = Array.from({ length: Math.max(0, allowed) }, (_, i) => i + 1);
   const won = await claimFirstFree(RateSlotModel, slots, (n) => ({ _id: `${props.scope}@${props.windowStart}#${n}`, message: props.message, at: props.at }), { spread: false });
   return won ? won.candidate : null;
+}
+
+/**
+ * A channel's count per calendar day (Asia/Shanghai, whatever the server's zone) or per
+ * clock window, for counts too large for one slot per send (the wechaty bot's daily cap:
+ * BOT_DAILY_SEND_CAP, 2000 by default). Each message takes one counted row of the window by
+ * insert (a retry of the same message in the same window reuses its row), then the window's
+ * rows are counted: over the count, the row is given back and the message is held
+ * (OutboxHold) until the next window, with the reason the officers see. Two senders racing
+ * for the last send may both be held (never both sent beyond the cap). An urgent message
+ * (an emergency answer) goes out whatever the count, and still counts.
+ */
+export async function takeCountedSend(props: {
+  limits: Pick<ChannelLimits, 'count' | 'reserve' | 'urgentBeyondCount' | 'windowMs'>;
+  /** What is counted: e.g. `wechat:<bot name>`. */
+  scope: string;
+  message: Pick<OutboxMessage, '_id' | 'urgent' | 'source' | 'purpose'>;
+  at: Date;
+  zone: string;
+  /** Shown to officers on the held message. */
+  reason: string;
+}): Promise<void> {
+  const { start, end } = clockWindow(props.limits.windowMs, props.at, props.zone);
+  const prefix = `${props.scope}@${start.getTime()}#`;
+  const id = `${prefix}m${String(props.message._id)}`;
+  const outcome = await insertUnique(RateSlotModel, { _id: id, message: props.message._id, at: props.at });
+  if (!outcome.won) return; // this message already holds a send of the window (a retry)
+  if (props.message.urgent && props.limits.urgentBeyondCount) return;
+  const allowed = isValuable(props.message) ? props.limits.count : props.limits.count - props.limits.reserve;
+  const used = await RateSlotModel.countDocuments({ _id: { $regex: `^${escapeRegex(prefix)}` } });
+  if (used <= allowed) return;
+  await RateSlotModel.deleteOne({ _id: id });
+  throw new OutboxHold(end, props.reason);
+}
+
+/** The window containing `at`: a calendar day in `zone` for 24-hour windows, else aligned clock windows. */
+export function clockWindow(windowMs: number, at: Date, zone: string): { start: Date; end: Date } {
+  if (windowMs === 24 * HOUR) {
+    const day = DateTime.fromJSDate(at, { zone }).startOf('day');
+    return { start: day.toJSDate(), end: day.plus({ days: 1 }).toJSDate() };
+  }
+  const start = Math.floor(at.getTime() / windowMs) * windowMs;
+  return { start: new Date(start), end: new Date(start + windowMs) };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The wechaty bot's daily cap as a hold reason (officers read it on the message). */
+export function wechatCapReason(cap: number): string {
+  return `微信机器人今天已发送${cap}条（每天上限），这条消息明天发出；紧急回复不受此限`;
 }
 
 /** Deletes window slots older than `before` (housekeeping). */

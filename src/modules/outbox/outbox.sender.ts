@@ -285,11 +285,6 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
   };
 }
 
-/** Sends claimed today by this sender name (the daily cap counts attempts, which is the conservative side). */
-export async function sendsSince(senderPrefix: string, since: Date): Promise<number> {
-  return OutboxSendModel.countDocuments({ sender: { $regex: `^${senderPrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}` }, claimedAt: { $gte: since } });
-}
-
 /** Deletes delivered (and finally failed) messages older than the retention, with their send claims. */
 export async function purgeDeliveredMessages(now: Date, retentionDays: number): Promise<number> {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
