@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { channelLimits, claimRateSlot, createOutboxSender, enqueueMessage, isEnqueued, isValuable, OutboxHeld, type OutboxMessage, type OutboxSender, type OutboxSenderOptions, releaseHeld } from '../../modules/outbox';
+import { channelLimits, claimRateSlot, createOutboxSender, enqueueMessage, isEnqueued, isValuable, OutboxHold, type OutboxMessage, type OutboxSender, type OutboxSenderOptions, releaseHeld } from '../../modules/outbox';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
@@ -330,7 +330,7 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     if (message.item) {
       await appendMessage({ item: message.item, author: 'system', kind: 'event', text: `回复暂未送达：${reason}`, at: now() }).catch(() => undefined);
     }
-    throw new OutboxHeld(reason);
+    throw new OutboxHold(null, reason); // until the resident writes again
   }
 
   async function send(message: OutboxMessage): Promise<void> {

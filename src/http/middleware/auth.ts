@@ -72,6 +72,21 @@ export async function assertRoomAccess(ctx: AppContext, roomCode: string, option
   throw forbidden('无权访问其他警务室的数据（You may not access another room’s data）');
 }
 
+/**
+ * Room setup writes (a room's booking schedule, closed days and make-up working days, talk day):
+ * admins, and the room's own officers; a district supervisor reads them but may not change them
+ * (the admin console shows them read-only). Throws 403 `room_setup_read_only` for a supervisor,
+ * otherwise checks the room like assertRoomAccess.
+ */
+export async function assertRoomSetupWrite(ctx: AppContext, roomCode: string): Promise<SessionOfficer> {
+  const officer = signedInOfficer(ctx);
+  if (officer.role === 'supervisor') {
+    ctx.state.log.warn({ officer: officer.username, role: officer.role, room: roomCode, path: ctx.path, method: ctx.method }, 'access refused: supervisors read room setup only');
+    throw forbidden('督导账号只能查看警务室设置，不能修改；如需修改请联系管理员（Supervisors may view room settings but not change them）', 'room_setup_read_only');
+  }
+  return assertRoomAccess(ctx, roomCode);
+}
+
 /** Throws 403 unless the officer has one of the roles. */
 export function assertRole(ctx: AppContext, roles: SessionOfficer['role'][]): SessionOfficer {
   const officer = signedInOfficer(ctx);

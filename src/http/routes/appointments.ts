@@ -4,7 +4,7 @@ import { Types } from 'mongoose';
 import { badRequest, notFound, tooManyRequests } from '../../lib/errors';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { parseInput, roomCodeSchema } from '../validate';
-import { assertRole, assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { assertRole, assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { findService } from '../../modules/services';
 import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, bookAppointment, cancelAppointment, cancelForClosedDay, checkInAppointment, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
@@ -297,7 +297,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const input = parseInput(ScheduleSchema, ctx.request.body ?? {});
     const room = await roomByCode(code);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    const officer = await assertRoomAccess(ctx, room.code);
+    const officer = await assertRoomSetupWrite(ctx, room.code);
     await saveSchedule(room.code, input, officer.username);
     await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'room.schedule', room: room.code });
     ctx.body = { room: room.code, schedule: await loadScheduleSpec(room, policy) };
@@ -326,12 +326,12 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     ctx.body = { data: entries.map(presentEntry) };
   });
 
-  // National entries: admins. A room's own entries: its officers, supervisors, admins.
+  // National entries: admins. A room's own entries: its officers and admins (supervisors read only).
   calendar.post('/', requireOfficer(), async (ctx) => {
     const body = parseInput(CalendarEntrySchema, ctx.request.body ?? {});
     const scope = body.room ?? '*';
     if (scope === '*') assertRole(ctx, ['admin']);
-    else await assertRoomAccess(ctx, scope);
+    else await assertRoomSetupWrite(ctx, scope);
     const entry = await putCalendarEntry({ ...body, scope });
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.put', room: scope === '*' ? null : scope, detail: `${body.date} ${body.kind}` });
@@ -352,7 +352,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const entry = await CalendarEntryModel.findById(id).lean();
     if (!entry) throw notFound('未找到该日历条目（Calendar entry not found）');
     if (entry.scope === '*') assertRole(ctx, ['admin']);
-    else await assertRoomAccess(ctx, entry.scope);
+    else await assertRoomSetupWrite(ctx, entry.scope);
     await deleteCalendarEntry(String(entry._id));
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.delete', room: entry.scope === '*' ? null : entry.scope, detail: `${entry.date} ${entry.kind}` });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { badRequest, notFound } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
-import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
+import { assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { findRoom } from '../../modules/rooms';
 import { loadSettings, monthsFrom, occurrenceFor, presentOccurrence, presentSettings, saveSettings, TALK_DAY_RULE_LABELS, TALK_DAY_RULES } from '../../modules/talk-day';
 import { recordAudit } from '../../modules/audit';
@@ -33,16 +33,17 @@ export const TalkDayPutSchema = z.object({
 });
 export type TalkDayPutReq = z.infer<typeof TalkDayPutSchema>;
 
-/** GET/PUT /api/rooms/:code/talk-day — the room's monthly talk day (its officers, supervisors, admins). */
+/** GET/PUT /api/rooms/:code/talk-day — the room's monthly talk day (read: its officers, supervisors, admins; write: its officers and admins). */
 export function talkDayRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/rooms' });
   const zone = deps.config.APP_TIMEZONE;
 
-  async function loadRoom(ctx: AppContext, codeParam: string | undefined) {
+  async function loadRoom(ctx: AppContext, codeParam: string | undefined, write = false) {
     const code = parseInput(roomCodeSchema, codeParam);
     const room = await findRoom(code);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
-    await assertRoomAccess(ctx, room.code);
+    if (write) await assertRoomSetupWrite(ctx, room.code);
+    else await assertRoomAccess(ctx, room.code);
     return room;
   }
 
@@ -65,7 +66,7 @@ export function talkDayRouter(deps: AppDeps): Router<AppState> {
   });
 
   router.put('/:code/talk-day', requireOfficer(), async (ctx) => {
-    const room = await loadRoom(ctx, ctx.params.code);
+    const room = await loadRoom(ctx, ctx.params.code, true);
     const input = parseInput(TalkDayPutSchema, ctx.request.body);
     if (input.endTime && input.endTime <= input.startTime) throw badRequest('结束时间须晚于开始时间（End must be after start）', undefined, 'invalid_time_range');
     const months = input.months.map((m) => m.month);

@@ -4,7 +4,7 @@
  * never query its models: they read through outbox.queries.ts.
  */
 export { enqueueMessage, redactMessage, releaseHeld, type EnqueueProps, type OutboxChannel } from './outbox.service';
-export { createOutboxSender, OutboxGiveUp, OutboxHeld, OutboxHold, purgeDeliveredMessages, type OutboxSender, type OutboxSenderOptions, type SendOutcome } from './outbox.sender';
+export { createOutboxSender, OutboxGiveUp, OutboxHold, purgeDeliveredMessages, type OutboxSender, type OutboxSenderOptions, type SendOutcome } from './outbox.sender';
 export { type OutboxMessage } from './outbox.model';
 export { channelLimits, claimRateSlot, isValuable, purgeRateSlots, takeCountedSend, wechatCapReason, type ChannelLimits } from './limits';
 export { awaitingMessages, deliveryStates, isEnqueued, markSent, updateAwaiting, webMessagesAfter } from './outbox.queries';

@@ -28,26 +28,18 @@ export interface SendOutcome {
 }
 
 /**
- * Thrown by a channel's send when its rules forbid sending now and only the resident can open
- * the way again (customer service: 48 hours or 5 messages after their last message). The
- * message becomes `held` with the reason, is not retried, and goes out after releaseHeld().
- */
-export class OutboxHeld extends Error {
-  constructor(public readonly reason: string) {
-    super(reason);
-    this.name = 'OutboxHeld';
-  }
-}
-
-/**
- * Thrown by a SendFn when a rule of the channel holds the message (quiet hours, a daily cap):
- * it goes back to `queued` until `until`, with the reason kept in `lastError` for the officers'
- * page; a hold never counts towards the failure limit.
+ * Thrown by a SendFn when a rule of the channel holds the message; the reason is kept in
+ * `lastError` for the officers' page and a hold never counts towards the failure limit.
+ *  - `until` a time (quiet hours, a daily cap, a robot's minute): the message goes back to
+ *    `queued` and is tried again then;
+ *  - `until` null (customer service: 48 hours or 5 messages after the resident's last message):
+ *    only the resident can open the way again, so the message becomes `held`, is not retried,
+ *    and goes out after releaseHeld().
  */
 export class OutboxHold extends Error {
   constructor(
-    public readonly until: Date,
-    reason: string,
+    public readonly until: Date | null,
+    public readonly reason: string,
   ) {
     super(reason);
     this.name = 'OutboxHold';
@@ -185,14 +177,14 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     try {
       outcome = await options.send(message);
     } catch (err) {
-      if (err instanceof OutboxHeld) {
+      if (err instanceof OutboxHold && err.until === null) {
         await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'held', lastError: err.reason.slice(0, 500), holds: (message.holds ?? 0) + 1 } });
         await OutboxOpenModel.deleteOne({ _id: message._id });
         log.info({ message: String(message._id), reason: err.reason }, 'outbox message held until the resident writes again');
         return 'skipped';
       }
       const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof OutboxHold) {
+      if (err instanceof OutboxHold && err.until) {
         const nextAttemptAt = err.until;
         // Only the claim's winner writes the message, so a plain $set of the count is safe.
         await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'queued', lastError: reason.slice(0, 500), nextAttemptAt, holds: (message.holds ?? 0) + 1 } });

@@ -155,6 +155,11 @@ async function loadTalkDay() {
   $('td-rule').replaceChildren(...data.rules.map((r) => el('option', { value: r.value, text: r.label, selected: r.value === s.rule })));
   $('td-days').value = s.daysBefore;
   $('td-months').replaceChildren(...s.months.map(monthRow));
+  // A district supervisor reads the talk day; only the room's officers and admins change it (the API refuses too).
+  if (state.me?.role === 'supervisor') {
+    $('talkday-state').textContent += '（督导账号只读：如需修改，请联系本室民警或管理员。）';
+    for (const c of $('talkday-form').querySelectorAll('input, select, button')) c.disabled = true;
+  }
   $('td-upcoming').replaceChildren(...data.upcoming.map((o) =>
     el('div', { class: 'occurrence' }, [
       el('strong', { text: `${o.date}（${o.weekday}）${o.time}` }),
