@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
@@ -177,15 +177,48 @@ export interface EmbeddedDatabaseOptions {
   ferretdbBin?: string;
   build?: boolean;
   log?: (msg: string) => void;
+  /** How often a shared (not our own child) server is pinged, and the restart backoff bounds. */
+  superviseMs?: number;
+  restartBackoffMs?: { base: number; max: number };
 }
 
-/** A database server child process. start() and stop() can be called repeatedly (tests stop it to see readiness fail). */
+/**
+ * What a data directory's server is, in `<dir>/server.json`: its pid, the process that owns it
+ * (started it and stops it) and its port. Every process that uses the directory reads it first.
+ */
+interface ServerInfo {
+  pid: number;
+  ownerPid: number;
+  port: number;
+}
+
+/**
+ * A database server child process. start() and stop() can be called repeatedly (tests stop it to see readiness fail).
+ *
+ * Several processes on one data directory (`npm start` and `npm run bot` with the same
+ * DATA_DIR) share one server: start() reads `server.json`, and a server that answers there
+ * is used as it is (this process is a guest: it never stops it). Only a server that does not
+ * answer and whose owner process is gone is a leftover to clean up; a server whose owner is
+ * alive is waited for, never killed. Starting a server is serialised by an exclusive lock file.
+ *
+ * Supervision: if our own server exits without stop() being called, it is started again on
+ * the same port with bounded backoff (so the driver reconnects by itself); a guest that finds
+ * the shared server gone (its owner stopped) takes over the same way.
+ */
 export class EmbeddedDatabase {
   readonly dataDir: string;
   private child: ChildProcess | null = null;
   private binary: ResolvedBinary | null = null;
   private port: number | undefined;
   private lastOutput = '';
+  /** Using another process's (or object's) server: never stopped by us. */
+  private guestOf: ServerInfo | null = null;
+  private stopping = false;
+  private recovering: Promise<void> | null = null;
+  private supervisor: NodeJS.Timeout | null = null;
+  private misses = 0;
+  /** How many times the server was started again after it died (tests and logs). */
+  restarts = 0;
 
   constructor(private readonly options: EmbeddedDatabaseOptions) {
     this.dataDir = path.resolve(options.dataDir);
@@ -202,17 +235,101 @@ export class EmbeddedDatabase {
   }
 
   get running(): boolean {
-    return this.child !== null;
+    return this.child !== null || this.guestOf !== null;
+  }
+
+  /** The pid of the server in use (ours or the shared one). */
+  get serverPid(): number | null {
+    return this.child?.pid ?? this.guestOf?.pid ?? null;
+  }
+
+  /** Whether this object uses a server another process (or object) started. */
+  get shared(): boolean {
+    return this.guestOf !== null;
+  }
+
+  private log(msg: string): void {
+    (this.options.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(msg);
+  }
+
+  private get dir(): string {
+    this.binary ??= resolveDatabaseBinary({ ferretdbBin: this.options.ferretdbBin, build: this.options.build, log: this.options.log });
+    return path.join(this.dataDir, this.binary.kind);
   }
 
   async start(): Promise<string> {
-    if (this.child) return this.uri;
-    this.binary ??= resolveDatabaseBinary({ ferretdbBin: this.options.ferretdbBin, build: this.options.build, log: this.options.log });
-    this.port ??= await freePort();
-    const dir = path.join(this.dataDir, this.binary.kind);
+    if (this.child || this.guestOf) return this.uri;
+    this.stopping = false;
+    await this.launch(30_000);
+    this.supervise();
+    return this.uri;
+  }
+
+  /** Uses the directory's live server, or starts ours (under the start lock). */
+  private async launch(timeoutMs: number): Promise<void> {
+    const dir = this.dir;
     mkdirSync(dir, { recursive: true });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = readServerInfo(dir);
+      if (info && isServerProcess(info.pid, dir)) {
+        if (await answers(info.port)) {
+          this.useShared(info);
+          return;
+        }
+        if (isAlive(info.ownerPid) && Date.now() < deadline) {
+          // Its owner is alive: the server is starting or restarting. Wait; never kill it.
+          await sleep(250);
+          continue;
+        }
+        if (isAlive(info.ownerPid)) {
+          throw new Error(`The database server of ${dir} (pid ${info.pid}, owned by the running process ${info.ownerPid}) does not answer on port ${info.port}; not touching it.`);
+        }
+      }
+      const lock = takeLock(dir);
+      if (!lock) {
+        if (Date.now() > deadline) throw new Error(`Another process is starting the database server of ${dir} (${lockFile(dir)}); it did not finish in time.`);
+        await sleep(250);
+        continue;
+      }
+      try {
+        // Under the lock, look again: another process may have just started one.
+        const again = readServerInfo(dir);
+        if (again && isServerProcess(again.pid, dir)) {
+          if (await answers(again.port)) {
+            this.useShared(again);
+            return;
+          }
+          if (isAlive(again.ownerPid)) continue;
+          // Owner gone and its server not answering: a leftover (service killed without shutdown).
+          this.log(`Stopping a leftover database server (pid ${again.pid}) whose owner (pid ${again.ownerPid}) is gone`);
+          await killAndWait(again.pid);
+        }
+        const legacy = await legacyServer(dir);
+        if (legacy) {
+          this.useShared(legacy);
+          return;
+        }
+        await this.spawnServer(dir);
+        return;
+      } finally {
+        rmSync(lockFile(dir), { force: true });
+      }
+    }
+  }
+
+  private useShared(info: ServerInfo): void {
+    if (!this.guestOf) this.log(`Using the running database server of ${path.dirname(serverInfoFile(this.dir))} (pid ${info.pid}, port ${info.port})`);
+    this.guestOf = info;
+    this.port = info.port;
+    this.misses = 0;
+  }
+
+  private async spawnServer(dir: string): Promise<void> {
+    const binary = this.binary!;
+    this.port ??= await freePort();
     const args =
-      this.binary.kind === 'mongod'
+      binary.kind === 'mongod'
         ? ['--dbpath', dir, '--port', String(this.port), '--bind_ip', '127.0.0.1', '--quiet']
         : [
             '--handler=sqlite',
@@ -223,28 +340,76 @@ export class EmbeddedDatabase {
             '--state-dir=-',
             '--log-level=error',
           ];
-    stopStaleServer(dir);
-    const child = spawn(this.binary.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(binary.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    if (child.pid) writeFileSync(pidFile(dir), String(child.pid));
+    this.guestOf = null;
+    if (child.pid) writeServerInfo(dir, { pid: child.pid, ownerPid: process.pid, port: this.port });
     this.lastOutput = '';
     const remember = (chunk: Buffer) => {
       this.lastOutput = (this.lastOutput + chunk.toString()).slice(-4000);
     };
     child.stdout?.on('data', remember);
     child.stderr?.on('data', remember);
-    child.once('exit', () => {
-      if (this.child === child) this.child = null;
+    let up = false;
+    child.once('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      // A server that never came up is start()'s failure to report, not one to restart here.
+      if (this.stopping || !up) return;
+      this.log(`Embedded ${binary.kind} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); restarting it`);
+      void this.recover();
     });
-    await this.waitUntilReady(30_000);
-    return this.uri;
+    await this.waitUntilReady(child, 30_000);
+    up = true;
   }
 
-  private async waitUntilReady(timeoutMs: number): Promise<void> {
+  /** Starts the server again (ours died, or the shared one is gone), with bounded backoff, until it answers or stop(). */
+  private recover(): Promise<void> {
+    this.recovering ??= (async () => {
+      const { base, max } = this.options.restartBackoffMs ?? { base: 500, max: 30_000 };
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          this.guestOf = null;
+          await this.launch(10_000);
+          if (this.stopping) return;
+          this.restarts++;
+          this.log(`Embedded database back on port ${this.port} (${this.child ? `restarted, pid ${this.child.pid}` : 'shared'}; attempt ${attempt})`);
+          return;
+        } catch (err) {
+          const delay = Math.min(max, base * 2 ** (attempt - 1));
+          this.log(`Embedded database restart attempt ${attempt} failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); next in ${delay} ms`);
+          await sleep(delay);
+        }
+      }
+    })().finally(() => {
+      this.recovering = null;
+    });
+    return this.recovering;
+  }
+
+  /** A shared server is pinged: when it stops answering and its owner is gone, we take over. */
+  private supervise(): void {
+    if (this.supervisor) return;
+    this.supervisor = setInterval(() => {
+      if (this.stopping || this.recovering || this.child || !this.guestOf || !this.port) return;
+      void answers(this.port).then((ok) => {
+        if (ok) {
+          this.misses = 0;
+          return;
+        }
+        if (++this.misses < 3 || this.stopping || this.recovering || this.child) return;
+        this.log(`The shared database server on port ${this.port} stopped answering; taking over`);
+        void this.recover();
+      });
+    }, this.options.superviseMs ?? 1000);
+    this.supervisor.unref();
+  }
+
+  private async waitUntilReady(child: ChildProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     let lastError: unknown;
     while (Date.now() < deadline) {
-      if (!this.child) throw new Error(`Embedded ${this.binary?.kind} exited during start-up:\n${this.lastOutput}`);
+      if (this.child !== child) throw new Error(`Embedded ${this.binary?.kind} exited during start-up:\n${this.lastOutput}`);
       const client = new mongoose.mongo.MongoClient(this.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
       try {
         await client.connect();
@@ -252,16 +417,25 @@ export class EmbeddedDatabase {
         return;
       } catch (err) {
         lastError = err;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       } finally {
         await client.close().catch(() => undefined);
       }
     }
-    await this.stop();
+    if (this.child === child) {
+      this.child = null;
+      child.kill('SIGKILL');
+    }
     throw new Error(`Embedded database did not answer within ${timeoutMs} ms: ${String(lastError)}\n${this.lastOutput}`);
   }
 
+  /** Stops our own server (a shared one is left to its owner); no restart follows. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.supervisor) clearInterval(this.supervisor);
+    this.supervisor = null;
+    await this.recovering?.catch(() => undefined);
+    this.guestOf = null;
     const child = this.child;
     if (!child) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -270,31 +444,122 @@ export class EmbeddedDatabase {
     await exited;
     clearTimeout(killer);
     this.child = null;
-    if (this.binary) rmSync(pidFile(path.join(this.dataDir, this.binary.kind)), { force: true });
+    if (this.binary) {
+      const dir = path.join(this.dataDir, this.binary.kind);
+      if (readServerInfo(dir)?.pid === child.pid) rmSync(serverInfoFile(dir), { force: true });
+    }
   }
 }
 
-const pidFile = (dir: string) => path.join(dir, 'server.pid');
+const serverInfoFile = (dir: string) => path.join(dir, 'server.json');
+const lockFile = (dir: string) => path.join(dir, 'server.lock');
+const legacyPidFile = (dir: string) => path.join(dir, 'server.pid');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * If a previous run of the service was killed without shutting down (SIGKILL, power loss),
- * its database child may still hold the data directory. Stop it before starting a new one:
- * only a process whose command line names this very directory is touched.
- */
-function stopStaleServer(dir: string): void {
-  let pid: number;
+function readServerInfo(dir: string): ServerInfo | null {
   try {
-    pid = Number(readFileSync(pidFile(dir), 'utf8').trim());
+    const info = JSON.parse(readFileSync(serverInfoFile(dir), 'utf8')) as Partial<ServerInfo>;
+    if (Number.isInteger(info.pid) && Number.isInteger(info.ownerPid) && Number.isInteger(info.port)) return info as ServerInfo;
+  } catch {
+    // none, or half-written: treated as no server
+  }
+  return null;
+}
+
+function writeServerInfo(dir: string, info: ServerInfo): void {
+  const tmp = `${serverInfoFile(dir)}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(info));
+  renameSync(tmp, serverInfoFile(dir));
+}
+
+/** The start lock: created exclusively with our pid; a lock whose holder is gone is removed. */
+function takeLock(dir: string): boolean {
+  try {
+    writeFileSync(lockFile(dir), String(process.pid), { flag: 'wx' });
+    return true;
+  } catch {
+    let holder: number;
+    try {
+      holder = Number(readFileSync(lockFile(dir), 'utf8').trim());
+    } catch {
+      return false;
+    }
+    if (holder && !isAlive(holder)) rmSync(lockFile(dir), { force: true });
+    return false;
+  }
+}
+
+/** Is the process alive (a zombie is not)? EPERM means it exists under another user. */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 1) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) S …"; Z = zombie (dead, not yet reaped).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // not Linux: kill(0) said it exists
+  }
+}
+
+/** A live process whose command line names this very directory (a database server of it). */
+function isServerProcess(pid: number, dir: string): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+  } catch {
+    return false;
+  }
+}
+
+async function answers(port: number): Promise<boolean> {
+  const client = new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 700, connectTimeoutMS: 700 });
+  try {
+    await client.connect();
+    await client.db('admin').command({ ping: 1 });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.close(true).catch(() => undefined);
+  }
+}
+
+async function killAndWait(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGKILL');
   } catch {
     return;
   }
-  if (!Number.isInteger(pid) || pid <= 1) return;
+  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
+}
+
+/**
+ * Versions before server.json wrote only `server.pid` (no owner). A live server named there
+ * that answers (on the port in its command line) is used as it is; one that does not answer is
+ * a leftover and is stopped.
+ */
+async function legacyServer(dir: string): Promise<ServerInfo | null> {
+  let pid: number;
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmdline.includes(dir)) {
-      process.kill(pid, 'SIGKILL');
-    }
+    pid = Number(readFileSync(legacyPidFile(dir), 'utf8').trim());
   } catch {
-    // Not running (or not Linux): nothing to stop.
+    return null;
   }
+  if (!isServerProcess(pid, dir)) {
+    rmSync(legacyPidFile(dir), { force: true });
+    return null;
+  }
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const listen = cmdline.find((a) => a.startsWith('--listen-addr='))?.split(':').pop();
+  const portArg = cmdline[cmdline.indexOf('--port') + 1];
+  const port = Number(listen ?? (cmdline.includes('--port') ? portArg : NaN));
+  if (Number.isInteger(port) && (await answers(port))) return { pid, ownerPid: 0, port };
+  await killAndWait(pid);
+  rmSync(legacyPidFile(dir), { force: true });
+  return null;
 }
