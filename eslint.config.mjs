@@ -15,7 +15,7 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', alert: 'readonly', confirm: 'readonly', Blob: 'readonly', URL: 'readonly', HTMLElement: 'readonly', Intl: 'readonly', AbortController: 'readonly' } },
+    languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly', window: 'readonly', document: 'readonly', fetch: 'readonly', EventSource: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', URLSearchParams: 'readonly', FormData: 'readonly', navigator: 'readonly', location: 'readonly', history: 'readonly', alert: 'readonly', confirm: 'readonly', Blob: 'readonly', URL: 'readonly', HTMLElement: 'readonly', Intl: 'readonly', AbortController: 'readonly', indexedDB: 'readonly', crypto: 'readonly', createImageBitmap: 'readonly' } },
     rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }] },
   },
 );

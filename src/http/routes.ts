@@ -30,6 +30,7 @@ import { talkDayRouter } from './routes/talk-day';
 import { templatesRouter } from './routes/templates';
 import { tipsRouter } from './routes/tips';
 import { wecomRouter } from './routes/wecom';
+import { workLogRouter } from './routes/work-log';
 import type { AppState } from './types';
 
 /**
@@ -61,6 +62,7 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     groupsRouter(deps), //              /api/groups…
     botStatusRouter(), //               /api/bot/status
     reportsRouter(deps.config), //      /api/reports…
+    workLogRouter(deps), //             /api/work-log… (officers' field-work log, its photos, monthly targets)
     surveysRouter(deps.config, { now: deps.now }), // /api/surveys/:token, /api/tips/:code/rating
     // Scheduled messages: talk day, mobile visits, broadcasts, templates, job runs.
     talkDayRouter(deps), //             /api/rooms/:code/talk-day

@@ -19,8 +19,8 @@ interface PageSpec {
   noLoginForm?: boolean;
   /** What shows once the page has loaded its data. */
   ready?: string;
-  /** Who signs in: the district supervisor (officer pages) or the admin (the admin console). */
-  as?: 'supervisor' | 'admin';
+  /** Who signs in: the district supervisor (officer pages), a room's officer (pages only officers fill in) or the admin (the admin console). */
+  as?: 'supervisor' | 'officer' | 'admin';
 }
 
 const PAGES: PageSpec[] = [
@@ -34,6 +34,7 @@ const PAGES: PageSpec[] = [
   { name: 'officer day', path: '/officer-day/', signIn: true, ready: '#day-view:not(.hidden)' },
   { name: 'monthly report', path: '/reports/?month=2024-05', signIn: true, ready: '#title' },
   { name: 'monthly bulletin', path: '/reports/bulletin.html?month=2024-05', signIn: true, noLoginForm: true, ready: '#b-title' },
+  { name: 'work log (officer, phone form)', path: '/work-log/', signIn: true, as: 'officer', ready: '#log-form:not(.hidden) #kinds input' },
   { name: 'admin home', path: '/admin/', signIn: true, as: 'admin', ready: '#checklist li' },
   { name: 'admin officers', path: '/admin/officers/', signIn: true, as: 'admin', ready: '#officer-rows tr' },
   { name: 'admin rooms', path: '/admin/rooms/', signIn: true, as: 'admin', ready: '.room-list button' },
@@ -74,7 +75,7 @@ async function seriousViolations(page: Page) {
 }
 
 async function signInOn(page: Page, spec: PageSpec) {
-  await page.fill('#login-username', spec.as === 'admin' ? 'a11y_admin' : 'a11y_chief');
+  await page.fill('#login-username', spec.as === 'admin' ? 'a11y_admin' : spec.as === 'officer' ? 'a11y_hpl' : 'a11y_chief');
   await page.fill('#login-password', 'password-123');
   await page.click('#login-form button[type=submit]');
   if (spec.ready) await page.locator(spec.ready).first().waitFor({ timeout: 20_000 });
@@ -97,8 +98,8 @@ describe.each(VIEWPORTS)('at $width × $height', (viewport) => {
       await page.locator('#login-form').waitFor();
       found.push(...(await seriousViolations(page)).map((v) => `${spec.name} (signed out): ${v}`));
     }
-    // The officer pages as the district's supervisor, then the admin console as the admin.
-    for (const who of ['supervisor', 'admin'] as const) {
+    // The officer pages as the district's supervisor, the pages only a room's officer fills in as that officer, then the admin console as the admin.
+    for (const who of ['supervisor', 'officer', 'admin'] as const) {
       const mine = officerPages.filter((p) => (p.as ?? 'supervisor') === who);
       await rig.browser.clearCookies();
       await page.goto(`${rig.base}${mine[0].path}`);

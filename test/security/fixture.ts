@@ -105,6 +105,8 @@ export const SCOPED_ENDPOINTS: Record<string, string> = {
   'POST /api/account/sessions/end-others': "ends the caller's own other sessions",
   'GET /api/admin/rooms': "supervisors see their district's rooms read-only",
   'GET /api/admin/channels': "the WeChat bots' state (no room data) for admins and supervisors",
+  'GET /api/work-log/options': "the work-log kinds and the caller's own rooms with their places",
+  'GET /api/work-log/targets': 'the monthly work-log targets per room type (no room data)',
 };
 
 export interface Session {
@@ -141,6 +143,7 @@ export interface HplRecords {
   holidayId: string;
   visitId: string;
   visitPlace: string;
+  workLogId: string;
   broadcastId: string;
   broadcastTitle: string;
   attachmentId: string;
@@ -255,6 +258,16 @@ export async function buildWorld(server: Server): Promise<World> {
     'mobile visit',
   ).visit;
 
+  const workLog = ok(
+    await request(server)
+      .post('/api/work-log')
+      .set('Cookie', hpl.cookie)
+      .set('X-CSRF-Token', hpl.csrf)
+      .set('Idempotency-Key', 'sec-hpl-work-log-1')
+      .send({ kind: 'household_visit', at: DateTime.now().minus({ hours: 2 }).toISO(), place: '和平里社区', count: 5, note: '和平里机密走访寅' }),
+    'work log',
+  ).entry;
+
   const canned = ok(await H.post('/api/inbox/canned', { room: 'HPL', title: '和平里机密常用语辛', text: '您好，已收到。' }), 'canned').cannedReply;
   const holiday = ok(await H.post('/api/holidays', { room: 'HPL', date: inDays(20), kind: 'closure', name: '和平里机密闭室壬' }), 'holiday').entry;
   const templateText = TEMPLATE_DEFINITIONS.find((d) => d.key === 'talkday.before')!.text.replace('欢迎居民朋友到场交流', '和平里机密模板癸');
@@ -285,6 +298,7 @@ export async function buildWorld(server: Server): Promise<World> {
     holidayId: holiday.id,
     visitId: visit.id,
     visitPlace,
+    workLogId: workLog.id,
     broadcastId: broadcast.id,
     broadcastTitle,
     attachmentId,
@@ -304,6 +318,7 @@ export async function buildWorld(server: Server): Promise<World> {
     records.cannedId,
     records.holidayId,
     records.visitId,
+    records.workLogId,
     records.broadcastId,
     records.attachmentId,
     records.notificationId,
@@ -332,6 +347,8 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/account\/sessions\/:id/, '65f000000000000000000000'],
     [/^\/api\/attachments\/:id/, r.attachmentId],
     [/^\/api\/mobile-visits\/:id/, r.visitId],
+    [/^\/api\/work-log\/targets\/:type/, 'urban'],
+    [/^\/api\/work-log\/:id\/photos\/:slot/, r.workLogId],
     [/^\/api\/broadcasts\/:id/, r.broadcastId],
     [/^\/api\/templates\/:key/, 'talkday.before'],
     [/^\/api\/jobs\/notifications\/:id/, r.notificationId],
@@ -344,7 +361,7 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/channels\/wecom\/rooms\/:code/, 'HPL'],
   ];
   if (!p.includes(':')) return p;
-  for (const [re, value] of by) if (re.test(p)) return p.replace(/:[A-Za-z_]+/, value);
+  for (const [re, value] of by) if (re.test(p)) return p.replace(/:[A-Za-z_]+/, value).replace(/:slot\b/, '0');
   throw new Error(`no HPL value for the parameter in ${key(e)}: add one to fillPath in test/security/fixture.ts`);
 }
 
@@ -399,6 +416,8 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'POST /api/broadcasts': { room: 'HPL', kind: 'police_notice', title: '越权', body: '越权', groups: ['g-sec-hpl'], sendAt: start.toISO() },
     'PUT /api/templates/:key': { room: 'HPL', text: TEMPLATE_DEFINITIONS.find((d) => d.key === 'talkday.before')!.text },
     'POST /api/templates/:key/preview': { room: 'HPL' },
+    'POST /api/work-log': { room: 'HPL', kind: 'household_visit', at: DateTime.now().minus({ hours: 1 }).toISO(), place: '和平里社区', count: 3 },
+    'PUT /api/work-log/targets/:type': { targets: { household_visit: 1 } },
   };
   return bodies[k] ?? {};
 }
@@ -408,6 +427,8 @@ export function send(server: Server, e: Endpoint, url: string, opts: { cookie?: 
   let req = request(server)[m](url).set('X-Request-Id', opts.reqId);
   if (opts.cookie) req = req.set('Cookie', opts.cookie);
   if (opts.csrf) req = req.set('X-CSRF-Token', opts.csrf);
+  // Logging work needs its idempotency key (a fresh one per request, so each is a new entry).
+  if (key(e) === 'POST /api/work-log') req = req.set('Idempotency-Key', `sec-${opts.reqId}`.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64));
   if (opts.query && Object.keys(opts.query).length) req = req.query(opts.query);
   if (m !== 'get' && m !== 'delete') req = req.send(opts.body ?? {});
   return req.timeout({ response: 15_000, deadline: 20_000 });

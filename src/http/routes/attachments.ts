@@ -18,18 +18,28 @@ export function attachmentsRouter(config: Config): Router<AppState> {
     if (!Types.ObjectId.isValid(id)) throw notFound('未找到该图片（Attachment not found）');
     const attachment = await AttachmentModel.findById(id).lean<Attachment>();
     if (!attachment) throw notFound('未找到该图片（Attachment not found）');
-    const item = await itemById(attachment.item, { fields: ['code', 'room', 'kind'] });
-    if (!item) throw notFound('未找到该图片（Attachment not found）');
-    // The item's room, not the attachment's copy of it: a transferred item follows its room.
-    await assertRoomAccess(ctx, item.room, { hideAs404: true });
     const officer = currentOfficer(ctx.state);
-    const body = await readAttachment(config.DATA_DIR, attachment);
-    await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'attachment.view', item, detail: `图片 ${id}` });
+    const actor = { kind: 'officer' as const, id: officer.id, name: officer.name, username: officer.username };
+    if (attachment.workLog) {
+      // A photo of a work-log entry: the entry's room decides (entries never move between rooms).
+      await assertRoomAccess(ctx, attachment.room, { hideAs404: true });
+      const body = await readAttachment(config.DATA_DIR, attachment);
+      await recordAudit({ actor, action: 'attachment.view', room: attachment.room, detail: `工作日志图片 ${id}` });
+      ctx.body = body;
+    } else {
+      if (!attachment.item) throw notFound('未找到该图片（Attachment not found）');
+      const item = await itemById(attachment.item, { fields: ['code', 'room', 'kind'] });
+      if (!item) throw notFound('未找到该图片（Attachment not found）');
+      // The item's room, not the attachment's copy of it: a transferred item follows its room.
+      await assertRoomAccess(ctx, item.room, { hideAs404: true });
+      const body = await readAttachment(config.DATA_DIR, attachment);
+      await recordAudit({ actor, action: 'attachment.view', item, detail: `图片 ${id}` });
+      ctx.body = body;
+    }
     ctx.set('Content-Type', attachment.mime);
     ctx.set('Cache-Control', 'private, no-store');
     ctx.set('Content-Disposition', 'inline');
     ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.body = body;
   });
 
   return router;

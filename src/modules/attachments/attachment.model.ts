@@ -1,7 +1,8 @@
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 
 /**
- * An image attached to an item's thread. The bytes live on disk under
+ * An image attached to an item's thread, or a photo of an officer's work-log entry (`workLog`
+ * set, `item` null). The bytes live on disk under
  * DATA_DIR/attachments/<storedName> (a random name: nothing a resident sent becomes a path);
  * only authorised officers of the item's room can fetch them, and every fetch is audited.
  */
@@ -10,7 +11,8 @@ export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
 const attachmentSchema = new Schema(
   {
-    item: { type: Types.ObjectId, ref: 'Item', required: true },
+    item: { type: Types.ObjectId, ref: 'Item', default: null },
+    workLog: { type: Types.ObjectId, ref: 'WorkLogEntry', default: null },
     room: { type: String, required: true },
     storedName: { type: String, required: true, match: /^[a-f0-9]{32}\.(jpg|png|webp)$/ },
     mime: { type: String, required: true, enum: ATTACHMENT_TYPES },

@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
+import type { Types } from 'mongoose';
 import type { Item } from '../items';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
 
@@ -35,7 +36,9 @@ export async function withoutMetadata(buffer: Buffer, mime: AttachmentType): Pro
 export interface StoreAttachmentProps {
   dataDir: string;
   maxBytes: number;
-  item: Pick<Item, '_id' | 'room'>;
+  /** What the image belongs to: an item's thread, or (`workLog`) an officer's work-log entry. */
+  item?: Pick<Item, '_id' | 'room'>;
+  workLog?: { _id: Types.ObjectId; room: string };
   buffer: Buffer;
   source: 'web' | 'wechat' | 'officer';
   uploadedBy: 'resident' | 'tipster' | 'officer';
@@ -53,6 +56,8 @@ export function attachmentsDir(dataDir: string): string {
  * (pass the image bytes the bot downloaded, source 'wechat').
  */
 export async function storeAttachment(props: StoreAttachmentProps): Promise<Attachment> {
+  const owner = props.item ?? props.workLog;
+  if (!owner || (props.item && props.workLog)) throw new Error('storeAttachment: give exactly one of item and workLog');
   if (props.buffer.length === 0) throw badRequest('图片为空（Empty file）', undefined, 'empty_file');
   if (props.buffer.length > props.maxBytes) {
     throw tooLarge(`图片不能超过 ${Math.floor(props.maxBytes / 1024)} KB（Image too large）`, 'attachment_too_large');
@@ -65,8 +70,9 @@ export async function storeAttachment(props: StoreAttachmentProps): Promise<Atta
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await writeFile(path.join(dir, storedName), clean, { mode: 0o600, flag: 'wx' });
   const created = await AttachmentModel.create({
-    item: props.item._id,
-    room: props.item.room,
+    item: props.item?._id ?? null,
+    workLog: props.workLog?._id ?? null,
+    room: owner.room,
     storedName,
     mime,
     size: clean.length,
@@ -82,6 +88,18 @@ export async function storeAttachment(props: StoreAttachmentProps): Promise<Atta
 export async function readAttachment(dataDir: string, attachment: Attachment): Promise<Buffer> {
   // storedName is validated by the schema (hex + extension), so it cannot leave the directory.
   return readFile(path.join(attachmentsDir(dataDir), attachment.storedName));
+}
+
+/** Removes an image stored by mistake (e.g. the loser of two concurrent uploads of the same photo). */
+export async function discardAttachment(dataDir: string, attachment: Pick<Attachment, '_id' | 'storedName'>): Promise<void> {
+  await AttachmentModel.deleteOne({ _id: attachment._id });
+  await rm(path.join(attachmentsDir(dataDir), attachment.storedName), { force: true });
+}
+
+/** The image records with these ids. */
+export async function attachmentsByIds(ids: ReadonlyArray<Types.ObjectId | string>): Promise<Attachment[]> {
+  if (!ids.length) return [];
+  return AttachmentModel.find({ _id: { $in: [...ids] } }).lean<Attachment[]>();
 }
 
 export function presentAttachment(a: Pick<Attachment, '_id' | 'mime' | 'size' | 'uploadedBy' | 'at'>) {

@@ -47,6 +47,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'group.unbind': '解除群绑定',
   'group.bind_code': '生成群绑定码',
   'audit.export': '导出工作日志',
+  'worklog.create': '记录外勤工作日志',
+  'worklog.targets': '设置工作日志月度目标',
 };
 
 export interface AuditProps {

@@ -1,0 +1,91 @@
+import sharp from 'sharp';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildTestApp } from '../helpers/app';
+import { createOfficer } from '../helpers/auth';
+import { collectPageErrors, isSignedOutRefusal, signInOnPage, startBrowserTest, type BrowserTest } from '../helpers/browser';
+import { AttachmentModel } from '../../src/modules/attachments/attachment.model';
+import { WorkLogModel } from '../../src/modules/work-log/work-log.model';
+
+/**
+ * An officer on a phone (390 × 844, the browser's zone UTC) logs a household visit with a photo
+ * while the phone has no signal. The entry waits in the browser; when the connection returns it is
+ * sent — and the first answer is lost on the way back, so the page sends it again — and the server
+ * holds it exactly once, with its photo once.
+ */
+let rig: BrowserTest;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'work-log-browser-'));
+
+beforeAll(async () => {
+  rig = await startBrowserTest(buildTestApp({ DATA_DIR: dataDir }).app, 'work-log', { width: 390, height: 844 }, { timezoneId: 'UTC' });
+  await createOfficer({ username: 'wlb_zhang', name: '张伟', rooms: ['HPL'], district: 'XH' });
+}, 120_000);
+
+afterAll(async () => {
+  await rig?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function until(check: () => Promise<boolean>, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('keeps a household visit with its photo while offline and stores it once when back online, even when an answer is lost', async () => {
+  const photo = await sharp({ create: { width: 1200, height: 900, channels: 3, background: '#2266aa' } })
+    .jpeg()
+    .withExif({ IFD0: { Make: 'FieldPhone' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '39/1 54/1 0/1', GPSLongitudeRef: 'E', GPSLongitude: '116/1 23/1 0/1' } })
+    .toBuffer();
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await signInOnPage(page, `${rig.base}/work-log/`, 'wlb_zhang', 'password-123');
+  await page.locator('#log-view:not(.hidden) #kinds input').first().waitFor();
+  // One room: no room picker; the places are the room's areas; the time is Beijing's wall clock.
+  expect(await page.locator('#room-field').isHidden()).toBe(true);
+  expect(await page.locator('#place option').allTextContents()).toEqual(['和平里社区']);
+  const beijingNow = await page.evaluate(() => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date()).replace(' ', 'T'));
+  expect(await page.inputValue('#at')).toBe(beijingNow);
+
+  await rig.browser.setOffline(true);
+  await page.locator('#net.offline').waitFor();
+  await page.getByLabel('入户走访').check();
+  await page.fill('#count', '8');
+  await page.fill('#note', '走访3号楼独居老人，提醒防范电信诈骗');
+  await page.setInputFiles('#photos', { name: 'IMG_2001.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await page.locator('#previews img').waitFor();
+  await page.click('#save');
+  await page.locator('#queue li', { hasText: '等待网络' }).waitFor();
+  expect(await page.locator('#queue-title').textContent()).toBe('待提交（1）');
+  // The form is ready for the next entry.
+  expect(await page.inputValue('#note')).toBe('');
+  expect(await WorkLogModel.countDocuments({})).toBe(0);
+
+  // Back online, but the answer to the first try is lost on its way back: the server stored it, the page does not know.
+  let lost = 0;
+  await page.route('**/api/work-log', async (route) => {
+    if (route.request().method() !== 'POST' || lost > 0) return route.continue();
+    lost++;
+    await route.fetch();
+    await route.abort('connectionreset');
+  });
+  await rig.browser.setOffline(false);
+  await until(async () => lost === 1 && (await WorkLogModel.countDocuments({})) === 1);
+  // Still queued (as far as the page knows); 立即重试 sends it again with the same key.
+  await page.locator('#queue li').waitFor();
+  await page.click('#retry');
+  await page.locator('#queue-card').waitFor({ state: 'hidden', timeout: 15_000 });
+  await page.locator('#entries li', { hasText: '入户走访 · 和平里社区' }).waitFor();
+
+  const entries = await WorkLogModel.find({}).lean();
+  expect(entries).toHaveLength(1);
+  expect(entries[0]).toMatchObject({ room: 'HPL', kind: 'household_visit', place: '和平里社区', count: 8, note: '走访3号楼独居老人，提醒防范电信诈骗' });
+  expect(await AttachmentModel.countDocuments({ workLog: entries[0]._id })).toBe(1);
+  expect(await page.locator('#entries li .photos a').count()).toBe(1);
+  expect(await page.locator('#counts').textContent()).toContain('入户走访 1');
+  expect(errors).toEqual([]);
+  await page.close();
+}, 120_000);
