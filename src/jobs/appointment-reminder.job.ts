@@ -9,12 +9,16 @@ import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule'
 import type { JobDefinition, JobEnv, JobRunContext, JobSlot } from '../modules/notices';
 
 /**
- * Appointment reminders on the resident's own channel (skipped when the booking has no reply
- * address, e.g. booked at the counter):
+ * Appointment reminders:
  *  - evening: every day at REMINDER_EVENING_TIME, for every appointment of the next day;
  *  - hour: every 10 minutes, for appointments starting 60–70 minutes after the slot, so each
  *    appointment falls in exactly one run.
- * One delivery per appointment per run: `job:<job>:<slot>:<code>`.
+ * Each goes to the resident's own channel: WeChat (and WeCom) bookers in their chat; web bookers
+ * (the booking page, the web chat) by SMS when SMS is on and they left a number, and web chat
+ * bookers also in their chat. Bookings with neither (made at the counter) get none.
+ * Once per appointment and reminder: the chat by `job:<job>:<slot>:<code>`, the text by the outbox
+ * key `sms:reminder:<job>:<code>:<start>`, however many instances run the job. A text is not
+ * urgent (quiet hours hold it) and is given up once the appointment has begun.
  */
 export const EVENING_REMINDER_JOB = 'appointment-reminder-evening';
 export const HOUR_REMINDER_JOB = 'appointment-reminder-hour';
@@ -57,7 +61,7 @@ function hourAhead(at: Date): [Date, Date] {
   return [from, new Date(from.getTime() + HOUR_STEP_MINUTES * 60_000)];
 }
 
-async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: string, options: { sms?: boolean } = {}): Promise<void> {
+async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: string): Promise<void> {
   const zone = ctx.env.zone;
   const now = ctx.env.now();
   const rooms = new Map<string, Room | null>();
@@ -66,22 +70,22 @@ async function remind(ctx: JobRunContext, appts: DueAppointment[], templateKey: 
     if (a.start <= now) continue; // caught up too late: it has begun
     if (!rooms.has(a.room)) rooms.set(a.room, await roomByCode(a.room));
     const start = DateTime.fromJSDate(a.start, { zone });
-    if (!a.replyTo) {
-      // Booked on the web page: a text, when SMS is on. The key makes it one text per booking,
-      // however many instances run this job or a resumed run repeats it.
-      if (options.sms && a.smsPhone) {
-        await queueSms(sms, {
-          key: `reminder:${ctx.job}:${a.code}:${a.start.getTime()}`,
-          phone: a.smsPhone,
-          purpose: 'reminder',
-          params: { service: a.serviceName, time: start.toFormat('M月d日 HH:mm'), address: rooms.get(a.room)?.address ?? a.roomAddress, code: a.code },
-          source: `job:${ctx.job}:${ctx.runKey}`.slice(0, 120),
-          now,
-        });
-        await ctx.heartbeat();
-      }
-      continue;
+    if (a.smsPhone) {
+      // Booked on the web: a text, when SMS is on (queueSms queues nothing otherwise). The key
+      // makes it one text per booking and reminder, however many instances run this job or a
+      // resumed run repeats it; quiet hours hold it, and it is not sent once the appointment began.
+      await queueSms(sms, {
+        key: `reminder:${ctx.job}:${a.code}:${a.start.getTime()}`,
+        phone: a.smsPhone,
+        purpose: 'reminder',
+        params: { service: a.serviceName, time: start.toFormat('M月d日 HH:mm'), address: rooms.get(a.room)?.address ?? a.roomAddress, code: a.code },
+        notAfter: a.start,
+        source: `job:${ctx.job}:${ctx.runKey}`.slice(0, 120),
+        now,
+      });
+      await ctx.heartbeat();
     }
+    if (!a.replyTo) continue;
     const text = await renderFor(templateKey, a.room, {
       ...roomValues(rooms.get(a.room) ?? { name: a.roomName, address: a.roomAddress, phone: '' }),
       date: formatDate(a.start, zone),
@@ -111,7 +115,7 @@ export function eveningReminderJob(): JobDefinition {
     maxLatenessMs: () => 2.5 * 3600_000,
     async run(ctx) {
       const appts = await appointmentsStartingBetween(...nextDay(ctx.slotAt, ctx.env));
-      await remind(ctx, appts, 'appointment.reminder_evening', { sms: true });
+      await remind(ctx, appts, 'appointment.reminder_evening');
     },
   };
 }

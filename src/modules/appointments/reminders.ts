@@ -17,7 +17,11 @@ export interface DueAppointment {
   end: Date;
   /** The resident's reply address when booked from a channel (private chats only), else null. */
   replyTo: ReplyOrigin | null;
-  /** Booked on the web page: the number to text a reminder to (when SMS is on), else null. */
+  /**
+   * Booked on the web (the booking page, or the web chat) with a mobile number: the number to
+   * text a reminder to (when SMS is on), else null. A web resident rarely has the page open when
+   * a reminder is due; WeChat bookers get theirs in WeChat.
+   */
   smsPhone: string | null;
 }
 
@@ -38,7 +42,7 @@ export async function appointmentsStartingBetween(from: Date, to: Date): Promise
       serviceName: a.serviceName,
       start: a.start,
       end: a.end,
-      smsPhone: a.source === 'web' && !origin && a.phone ? a.phone : null,
+      smsPhone: a.phone && (origin ? origin.channel === 'web' : a.source === 'web') ? a.phone : null,
       replyTo: origin ? { channel: origin.channel as ChannelName, conversationId: origin.conversationId, isGroup: false, account: origin.account ?? undefined } : null,
     };
   });

@@ -16,14 +16,14 @@ import type { ChatVerification, FlowContext, FlowResult } from './types';
 /** With SMS on, the third active booking on one number needs the number verified, whatever the channel. */
 export const VERIFIED_FROM = 3;
 
-const CODE_OPTIONS = [
+export const CODE_OPTIONS = [
   { label: '再发一条短信', value: '再发一条短信' },
   { label: '不约了', value: '不约了' },
 ];
 
-const maskPhone = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(7)}`;
+export const maskPhone = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(7)}`;
 
-function smsOn(ctx: FlowContext): ChatVerification | null {
+export function smsOn(ctx: FlowContext): ChatVerification | null {
   return ctx.verification?.enabled ? ctx.verification : null;
 }
 
@@ -56,12 +56,19 @@ async function sendCode(ctx: FlowContext, data: Data, lead = ''): Promise<FlowRe
   );
 }
 
-const REFUSED: Record<'missing' | 'expired' | 'locked' | 'used', string> = {
+export const REFUSED: Record<'missing' | 'expired' | 'locked' | 'used', string> = {
   missing: '还没有给这个号码发送验证码，请点“再发一条短信”。',
   expired: '验证码已过期（5分钟内有效），请点“再发一条短信”获取新的验证码。',
   locked: '验证码输错次数过多，已经失效，请点“再发一条短信”获取新的验证码。',
   used: '这个验证码已经用过了，请点“再发一条短信”获取新的验证码。',
 };
+
+/** Why a typed code was refused, in plain Chinese (a wrong code says how many tries are left). */
+export function refusalText(outcome: { reason: 'missing' | 'expired' | 'wrong' | 'locked' | 'used'; triesLeft?: number }): string {
+  return outcome.reason === 'wrong'
+    ? `验证码不正确，请核对短信后重新输入${outcome.triesLeft !== undefined ? `（还可以试${outcome.triesLeft}次）` : ''}：`
+    : REFUSED[outcome.reason];
+}
 
 /** The resident's answer to "请回复验证码": 6 digits, or "再发一条短信". */
 export async function onSmsCode(ctx: FlowContext, data: Data): Promise<FlowResult> {
@@ -73,12 +80,8 @@ export async function onSmsCode(ctx: FlowContext, data: Data): Promise<FlowResul
   if (!/^\d{6}$/.test(code)) return ask('sms_code', data, '请回复短信里的6位数字验证码（没收到可以点“再发一条短信”）：', CODE_OPTIONS);
   const outcome = await verification.use({ phone: String(data.phone), purpose: 'booking', code, now: ctx.now });
   if (!outcome.ok) {
-    const text =
-      outcome.reason === 'wrong'
-        ? `验证码不正确，请核对短信后重新输入${outcome.triesLeft !== undefined ? `（还可以试${outcome.triesLeft}次）` : ''}：`
-        : REFUSED[outcome.reason];
     ctx.logger?.info({ reason: outcome.reason }, 'booking code refused in the chat');
-    return ask('sms_code', data, text, CODE_OPTIONS);
+    return ask('sms_code', data, refusalText(outcome), CODE_OPTIONS);
   }
   return bookNow(ctx, data, outcome);
 }

@@ -1,6 +1,6 @@
 import { parseDayWords } from '../../appointments';
 import { findService } from '../../services';
-import { askCode, doReschedule, onCancelConfirm, onCode, onPhone } from './booking.manage';
+import { askCode, doReschedule, onCancelConfirm, onCode, onManageCode, onPhone } from './booking.manage';
 import { ABANDON, splitContact, type Data } from './booking.parse';
 import { onConfirm, onSmsCode } from './booking.confirm';
 import { FLOW, askContact, askDay, askService, askSlot, done, onContact, onDay, onMaterials, onService, onSlot, policyOf, reply } from './booking.steps';
@@ -76,6 +76,8 @@ export const bookingFlow: Flow = {
         return onCode(ctx, data);
       case 'phone':
         return onPhone(ctx, data);
+      case 'manage_code':
+        return onManageCode(ctx, data);
       case 'cancel_confirm':
         return onCancelConfirm(ctx, data);
       default:

@@ -1,6 +1,7 @@
 import { findCodeInText } from '../../../lib/codes';
 import { DomainError } from '../../../lib/errors';
 import { cancelAppointment, findForResident, formatSlot, normalizeMobile, rescheduleAppointment } from '../../appointments';
+import { CODE_OPTIONS, maskPhone, refusalText, smsOn } from './booking.confirm';
 import { YES, chosen, type Data } from './booking.parse';
 import { ask, askDay, askSlot, confirmationReply, done, errorText, policyOf, reply } from './booking.steps';
 import type { FlowContext, FlowResult } from './types';
@@ -8,6 +9,13 @@ import type { FlowContext, FlowResult } from './types';
 /**
  * Managing a booking in chat: cancel or reschedule, after the resident proves it with the code
  * and the mobile number. A reschedule picks the new day and slot with the booking steps.
+ *
+ * With SMS on, the code and the number are not enough (anyone who saw a booking slip knows
+ * both): like the booking page's look-up, a "manage" code is texted to the number and must be
+ * typed back before the booking is even looked up (the same words whether or not the number has
+ * bookings; wrong, expired, used or locked codes said plainly; "再发一条短信" sends a new one). A
+ * booking made in this very WeChat / WeCom private chat is the exception: the resident is known
+ * to WeChat as the one who booked it, as when booking there.
  */
 
 export async function askCode(data: Data, lead = ''): Promise<FlowResult> {
@@ -26,6 +34,55 @@ export async function onCode(ctx: FlowContext, data: Data): Promise<FlowResult> 
 export async function onPhone(ctx: FlowContext, data: Data, typed?: string): Promise<FlowResult> {
   const phone = typed ?? normalizeMobile(ctx.message.text.trim());
   if (!phone) return ask('phone', data, '手机号格式不正确，请发送11位手机号：');
+  if (smsOn(ctx) && !data.numberProved && !(await bookedInThisChat(ctx, String(data.code), phone))) return sendManageCode(ctx, { ...data, phone });
+  return showBooking(ctx, data, phone);
+}
+
+/** The booking was made in this same WeChat / WeCom private chat (never true for the web chat). */
+async function bookedInThisChat(ctx: FlowContext, code: string, phone: string): Promise<boolean> {
+  const msg = ctx.message;
+  if (msg.channel === 'web' || msg.isGroup) return false;
+  const appt = await findForResident(code, phone).catch(() => null);
+  return !!appt?.origin && appt.origin.channel === msg.channel && appt.origin.conversationId === msg.conversationId;
+}
+
+/** Texts a "manage" code to the number (only when it has bookings; the words are the same either way). */
+async function sendManageCode(ctx: FlowContext, data: Data, lead = ''): Promise<FlowResult> {
+  const verification = smsOn(ctx)!;
+  const phone = String(data.phone);
+  const what = data.mode === 'cancel' ? '取消' : '改约';
+  try {
+    await verification.request({ phone, purpose: 'manage', clientKey: ctx.message.clientKey ?? `${ctx.message.channel}:${ctx.message.conversationId}`, now: ctx.now });
+  } catch (err) {
+    return ask('manage_code', data, `${lead}${errorText(err)}\n收到验证码后请直接回复；没收到可以稍后点“再发一条短信”。`, CODE_OPTIONS);
+  }
+  ctx.logger?.info({ mode: data.mode }, 'manage code texted from the chat');
+  return ask(
+    'manage_code',
+    data,
+    `${lead}为确认是预约人本人${what}，已向 ${maskPhone(phone)} 发送6位短信验证码（该号码有预约时才会收到），5分钟内有效。请直接回复短信里的验证码：`,
+    CODE_OPTIONS,
+  );
+}
+
+/** The resident's answer to the manage code: 6 digits, or "再发一条短信". */
+export async function onManageCode(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const verification = smsOn(ctx);
+  if (!verification) return showBooking(ctx, data, String(data.phone));
+  const text = chosen(ctx, data);
+  if (/重新发送|重发|再发|没收到|收不到/.test(text)) return sendManageCode(ctx, data);
+  const code = text.replace(/[\s-]/g, '');
+  if (!/^\d{6}$/.test(code)) return ask('manage_code', data, '请回复短信里的6位数字验证码（没收到可以点“再发一条短信”）：', CODE_OPTIONS);
+  const outcome = await verification.use({ phone: String(data.phone), purpose: 'manage', code, now: ctx.now });
+  if (!outcome.ok) {
+    ctx.logger?.info({ reason: outcome.reason }, 'manage code refused in the chat');
+    return ask('manage_code', data, refusalText(outcome), CODE_OPTIONS);
+  }
+  return showBooking(ctx, { ...data, numberProved: true }, String(data.phone));
+}
+
+/** The number is proved (or SMS is off): the booking, and the question of the chosen action. */
+async function showBooking(ctx: FlowContext, data: Data, phone: string): Promise<FlowResult> {
   let appt;
   try {
     appt = await findForResident(String(data.code), phone);

@@ -31,16 +31,16 @@ export interface FlowState {
 }
 
 /**
- * What the chat booking flow needs of the SMS verification codes. src/modules/verification
+ * What the chat booking flow needs of the SMS verification codes ("booking" to book, "manage" to cancel or reschedule). src/modules/verification
  * implements it; each channel's entry point hands it in (the core does not import that module).
  */
 export interface ChatVerification {
   /** SMS is on. */
   readonly enabled: boolean;
   /** Texts a code to the number; throws a 429 DomainError when a limit (per number, per address) is reached. */
-  request(props: { phone: string; purpose: 'booking'; clientKey: string; now?: Date }): Promise<unknown>;
+  request(props: { phone: string; purpose: 'booking' | 'manage'; clientKey: string; now?: Date }): Promise<unknown>;
   /** Checks a code and uses it up when right; `release` gives it back when the booking then failed. */
-  use(props: { phone: string; purpose: 'booking'; code: string; now?: Date }): Promise<
+  use(props: { phone: string; purpose: 'booking' | 'manage'; code: string; now?: Date }): Promise<
     { ok: true; release?: () => Promise<void> } | { ok: false; reason: 'missing' | 'expired' | 'wrong' | 'locked' | 'used'; triesLeft?: number }
   >;
 }
