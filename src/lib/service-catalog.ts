@@ -4,7 +4,7 @@
  * This is seed data: it is written to MongoDB on first start and is editable there;
  * runtime code reads the stored catalog, not this file.
  */
-export type ServiceMode = '办结' | '转办' | '代办' | '代办/转办' | '受理核查' | '转办（制证）' | '代办（派出所盖章）' | '办结（当场解答）';
+export type ServiceMode = '办结' | '转办' | '代办' | '代办/转办' | '受理核查' | '转办（制证）' | '代办（派出所盖章）' | '办结（当场解答）' | '约访面谈';
 
 export interface CatalogEntry {
   order: number;
@@ -45,6 +45,28 @@ export type ServiceKey = (typeof SERVICE_KEYS)[number];
 export function isServiceKey(value: unknown): value is ServiceKey {
   return typeof value === 'string' && (SERVICE_KEYS as readonly string[]).includes(value);
 }
+
+/**
+ * 约访: a resident books a conversation with the room's officer (or a leader on the monthly talk
+ * day). Not one of the 21 services (the catalog, the chat's service menu and the FAQ stay 21),
+ * but bookable through the same engine under this key: seats, per-room rules, reminders,
+ * cancel/reschedule and .ics all apply to it unchanged.
+ */
+export const TALK_KEY = 'talk_with_officer' as const;
+
+/** Every key the booking engine takes: the 21 services and 约访. */
+export const BOOKABLE_KEYS = [...SERVICE_KEYS, TALK_KEY] as const;
+
+/** What the booking engine reads of 约访 (it has no materials: the resident brings the topic). */
+export const TALK_ENTRY: Omit<CatalogEntry, 'key'> & { key: typeof TALK_KEY } = {
+  order: 22,
+  key: TALK_KEY,
+  name: '约访民警',
+  gloss: "Book a conversation with the room's officer (or a leader on the monthly talk day, the 18th)",
+  materials: [],
+  mode: '约访面谈',
+  typicalTime: '约30分钟',
+};
 
 export const SERVICE_CATALOG: CatalogEntry[] = [
   { order: 1, key: 'birth_registration', name: '出生登记', gloss: "Register a newborn's hukou",

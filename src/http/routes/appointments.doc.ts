@@ -12,6 +12,7 @@ import {
   RescheduleSchema,
   ScheduleSchema,
   SlotsQuerySchema,
+  VisitToItemSchema,
   WalkInSchema,
 } from './appointments.schema';
 
@@ -32,6 +33,8 @@ const ResidentAppointment = z
     name: z.string().nullable(),
     phone: z.string().meta({ description: '脱敏手机号（masked）', example: '138****8000' }),
     materials: z.array(z.string()),
+    topic: z.string().nullable().meta({ description: '约访事由（仅约访）. The topic of a 约访.' }),
+    talkWith: z.enum(['officer', 'leader']).nullable().meta({ description: '约访对象（仅约访）' }),
     cancelUntil: iso,
     canCancel: z.boolean(),
     icsUrl: z.string().meta({ description: '加入日历（.ics）' }),
@@ -51,6 +54,8 @@ const OfficerAppointment = z
     name: z.string().nullable(),
     phone: z.string().nullable(),
     materialsConfirmed: z.boolean(),
+    topic: z.string().nullable().optional().meta({ description: '约访事由（仅约访）' }),
+    itemCode: z.string().nullable().optional().meta({ description: '约访已转为事项时的事项编号' }),
     notes: z.array(z.object({ text: z.string(), officerName: z.string().nullable(), createdAt: iso })),
   })
   .meta({ id: 'OfficerAppointment', description: '民警看到的预约（a booking in the officers’ day view）' });
@@ -114,6 +119,16 @@ export const appointmentDocs: RouteDocs = {
     'POST /api/appointments/:code/check-in': { summary: '签到（Check in）', access: 'officer', params: bookingCode, response: z.object({ appointment: OfficerAppointment }), errors: [409] },
     'POST /api/appointments/:code/complete': { summary: '办结（Complete）', access: 'officer', params: bookingCode, response: z.object({ appointment: OfficerAppointment }), errors: [409] },
     'POST /api/appointments/:code/no-show': { summary: '标记未到（No-show）', access: 'officer', params: bookingCode, response: z.object({ appointment: OfficerAppointment }), errors: [409] },
+    'POST /api/appointments/:code/to-item': {
+      summary: '约访转为事项（Turn what was said at a 约访 into an item）',
+      description: '仅限约访（talk_with_officer）。民警整理谈话内容，生成本室收件箱里的事项（S 开头编号），居民可在“查进度”页面凭编号查询；居民从聊天预约的，编号也发回原对话。每个约访只生成一个事项：再次提交返回同一编号（200）。',
+      access: 'officer',
+      params: bookingCode,
+      body: VisitToItemSchema,
+      status: 201,
+      response: z.object({ appointment: z.string(), itemCode: z.string().meta({ example: 'S7K2M9QD' }), created: z.boolean() }),
+      errors: [409],
+    },
     'POST /api/appointments/:code/notes': {
       summary: '添加备注（Add a note）',
       access: 'officer',
@@ -133,6 +148,7 @@ export const appointmentDocs: RouteDocs = {
         service: z.object({ key: z.string(), name: z.string(), materials: z.array(z.string()) }),
         data: z.array(Slot),
         days: z.array(z.looseObject({ date: z.string(), slots: z.array(Slot) })),
+        leaderDays: z.array(z.string()).optional().meta({ description: '仅约访（service=talk_with_officer）：其中可约所领导的日期（本室警民恳谈日）. 约访 only: the talk days among these.' }),
       }),
       errors: [429],
     },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { humanText, roomCodeSchema } from '../validate';
-import { SERVICE_KEYS } from '../../lib/service-catalog';
+import { BOOKABLE_KEYS } from '../../lib/service-catalog';
 import { normalizeMobile } from '../../modules/appointments';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:mm');
@@ -36,6 +36,8 @@ export const BookSchema = z.object({
   materialsConfirmed: z.boolean().default(false).meta({
     description: '必须为 true：居民确认已备齐该事项所需材料（见 GET /api/services/{key} 的 materials），否则 400 materials_not_confirmed. Must be true: the resident confirms the materials checklist.',
   }),
+  topic: humanText(200).optional().meta({ description: '约访（service=talk_with_officer）必填：想谈的事，200字以内. Required for 约访: what the resident wants to talk about.' }),
+  talkWith: z.enum(['officer', 'leader']).optional().meta({ description: '约访：officer = 社区民警（默认）；leader = 所领导，仅限本室当月恳谈日（18日）. 约访 only: with the officer (default) or a leader, on the talk day only.' }),
   /** The 6-digit SMS code (required when SMS is on). */
   verificationCode: z.string().trim().max(10).optional().meta({ description: '短信验证码（短信开启时必填，见 GET /api/verification-codes）. The SMS code, required when SMS is on.' }),
 });
@@ -47,6 +49,10 @@ export const PhoneBodySchema = z.object({ phone: mobileSchema, ...proof });
 export const LookupQuerySchema = z.object({ phone: mobileSchema, ...proof });
 export const RescheduleSchema = z.object({ phone: mobileSchema, start: z.string().min(10, '请选择新的时段').max(40), ...proof });
 export const NoteSchema = z.object({ text: humanText(1000) });
+export const VisitToItemSchema = z.object({
+  text: humanText(2000).meta({ description: '约访谈到的事（民警整理），2000字以内. What was said, as the officer writes it down.' }),
+  kind: z.enum(['question', 'dispute', 'complaint', 'followup']).optional().meta({ description: '事项类型，默认 question（咨询）' }),
+});
 export const WalkInSchema = z.object({
   service: serviceKeySchema,
   name: humanText(20).optional().nullable(),
@@ -63,7 +69,7 @@ const weeklySchema = z.object({
   breakEnd: HHMM.nullable().optional(),
 });
 const ruleSchema = z.object({
-  service: z.enum(SERVICE_KEYS),
+  service: z.enum(BOOKABLE_KEYS),
   enabled: z.boolean().default(true),
   weekdays: z.array(z.number().int().min(1).max(7)).max(7).default([]),
   slotMinutes: z.number().int().min(5).max(480).nullable().optional(),
@@ -79,7 +85,7 @@ export const ScheduleSchema = z.object({
   bookingOpensDays: z.number().int().min(1).max(365),
   bookingClosesMinutes: z.number().int().min(0).max(10080),
   weekly: z.array(weeklySchema).max(21),
-  services: z.array(ruleSchema).max(SERVICE_KEYS.length).default([]),
+  services: z.array(ruleSchema).max(BOOKABLE_KEYS.length).default([]),
 });
 
 export const CalendarQuerySchema = z.object({ from: isoDate.optional(), to: isoDate.optional(), room: roomCodeSchema.optional() });

@@ -7,7 +7,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { findService } from '../../modules/services';
-import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, bookAppointment, cancelAppointment, cancelForClosedDay, checkInAppointment, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
+import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -20,6 +20,7 @@ import {
   SlotsQuerySchema,
   WalkInSchema,
   LookupQuerySchema,
+  VisitToItemSchema,
 } from './appointments.schema';
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
@@ -29,6 +30,7 @@ import { queueSms, smsSettings } from '../../modules/sms';
 import { enqueueMessage } from '../../modules/outbox';
 import type { VerificationCodes } from '../../modules/verification';
 import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
+import { bookVisit, leaderDays, turnVisitIntoItem, visitItemCodes } from '../../modules/visits';
 
 export interface AppointmentRouteOptions {
   now?: () => Date;
@@ -133,7 +135,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     let appt: Appointment;
     try {
       await guard(ctx, guards.bookPhone, phoneKey(body.phone), '该手机号今天预约次数太多，请明天再试（Too many bookings for this number today）');
-      appt = await bookAppointment({ ...body, policy, now: at, source: 'web', verified: proof !== null });
+      // 约访 (talk_with_officer) goes through the same engine; the visits module adds its talk-day rule.
+      appt = await bookVisit({ ...body, policy, now: at, source: 'web', verified: proof !== null });
     } catch (err) {
       await proof?.release(); // nothing was booked: the code stays good for another try
       throw err;
@@ -223,6 +226,19 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     ctx.body = { note: { text: note.text, officerName: note.officerName, createdAt: note.createdAt } };
   });
 
+  // 转为事项: what was said at a 约访 becomes an item of the room's inbox with a code the resident follows.
+  appts.post('/:code/to-item', requireOfficer(), async (ctx) => {
+    const body = parseInput(VisitToItemSchema, ctx.request.body ?? {});
+    const appt = await findByCode(String(ctx.params.code));
+    const officer = await assertRoomAccess(ctx, appt.room);
+    const result = await turnVisitIntoItem({ code: appt.code, text: body.text, kind: body.kind, officer: { id: officer.id, name: officer.name }, now: now() });
+    if (result.created) {
+      await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'visit.to_item', room: appt.room, detail: `${appt.code} → ${result.item.code}` });
+    }
+    ctx.status = result.created ? 201 : 200;
+    ctx.body = { appointment: appt.code, itemCode: result.item.code, created: result.created };
+  });
+
   // ---------------------------------------------------------------- /api/rooms/:code/…
   const rooms = new Router<AppState>({ prefix: '/api/rooms' });
 
@@ -244,6 +260,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
       service: { key: result.service.key, name: result.service.name, materials: result.service.materials },
       data: result.days.flatMap((d) => d.slots),
       days: result.days,
+      // 约访: the days of these a leader receives residents (the room's talk day).
+      ...(result.service.key === 'talk_with_officer' ? { leaderDays: await leaderDays(result.room.code, result.days.map((d) => d.date), policy.zone) } : {}),
     };
   });
 
@@ -255,6 +273,9 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     await assertRoomAccess(ctx, room.code);
     const day = await roomDay({ room: room.code, date, policy });
     const zone = policy.zone;
+    const all = [...day.slots.flatMap((s) => s.appointments), ...day.offGrid];
+    const itemCodes = await visitItemCodes(all.filter((a) => a.service === 'talk_with_officer').map((a) => a.code));
+    const present = (a: Appointment) => ({ ...presentForOfficer(a, zone, day.notesOf(a._id)), itemCode: itemCodes.get(a.code) ?? null });
     ctx.body = {
       room: { code: day.room.code, name: day.room.name },
       date,
@@ -266,9 +287,9 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
         end: isoLocal(s.end, zone),
         capacity: s.capacity,
         held: s.held,
-        appointments: s.appointments.map((a) => presentForOfficer(a, zone, day.notesOf(a._id))),
+        appointments: s.appointments.map(present),
       })),
-      offGrid: day.offGrid.map((a) => presentForOfficer(a, zone, day.notesOf(a._id))),
+      offGrid: day.offGrid.map(present),
     };
   });
 

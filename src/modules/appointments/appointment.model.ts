@@ -1,6 +1,6 @@
 import { CHANNEL_NAMES } from '../../lib/channel-names';
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
-import { SERVICE_KEYS } from '../../lib/service-catalog';
+import { BOOKABLE_KEYS } from '../../lib/service-catalog';
 
 /**
  * Appointments and the documents that make them safe under concurrency.
@@ -53,7 +53,8 @@ const appointmentSchema = new Schema(
     _id: { type: String, required: true },
     code: { type: String, required: true },
     room: { type: String, required: true, uppercase: true },
-    service: { type: String, required: true, enum: SERVICE_KEYS },
+    /** One of the 21 services, or `talk_with_officer` (约访). */
+    service: { type: String, required: true, enum: BOOKABLE_KEYS },
     /** Snapshot of the service name at booking time (the catalog is editable). */
     serviceName: { type: String, required: true, maxlength: 40 },
     start: { type: Date, required: true },
@@ -68,6 +69,10 @@ const appointmentSchema = new Schema(
     name: { type: String, maxlength: 40, default: null },
     phone: { type: String, maxlength: 20, default: null },
     materialsConfirmed: { type: Boolean, default: false },
+    /** 约访 only: what the resident wants to talk about (sensitive like the name: the resident and the room's officers). */
+    topic: { type: String, maxlength: 200, default: null },
+    /** 约访 only: with the room's officer, or with a leader (only on the room's talk day). */
+    talkWith: { type: String, enum: ['officer', 'leader', null], default: null },
     /** The booker proved they hold the mobile number (an SMS code), shown on the officers' day page. */
     verified: { type: Boolean, default: false },
     /** Where the resident booked from, to send confirmation and reminders back there. */
@@ -154,7 +159,7 @@ const appointmentEventSchema = new Schema(
     _id: { type: String, required: true },
     appointment: { type: String, required: true, ref: 'Appointment' },
     key: { type: String, required: true },
-    type: { type: String, required: true, enum: ['booked', 'checked_in', 'completed', 'no_show', 'cancelled', 'rescheduled'] },
+    type: { type: String, required: true, enum: ['booked', 'checked_in', 'completed', 'no_show', 'cancelled', 'rescheduled', 'to_item'] },
     by: { type: String, enum: ['resident', 'officer', 'system'], required: true },
     officer: { type: Types.ObjectId, ref: 'Officer', default: null },
     from: { type: Date, default: null },

@@ -1,5 +1,6 @@
 import { badRequest, conflict } from '../../lib/errors';
 import { generateCode } from '../../lib/codes';
+import { TALK_KEY } from '../../lib/service-catalog';
 import type { Logger } from '../../logging/logger';
 import { AppointmentEventModel, AppointmentModel, eventId, type Appointment } from './appointment.model';
 import { cancelDeadline, claimTransition, endedAs, findByCode, findForResident, reread } from './appointment.records';
@@ -27,6 +28,10 @@ export interface BookProps extends Clocked {
   name: string;
   phone: string;
   materialsConfirmed: boolean;
+  /** 约访 (`talk_with_officer`) only, and required there: what the resident wants to talk about. */
+  topic?: string | null;
+  /** 约访 only: the room's officer (default) or a leader (the caller checks it is the talk day). */
+  talkWith?: 'officer' | 'leader' | null;
   origin?: ReplyOrigin | null;
   source?: 'web' | 'bot';
   /** The booker proved they hold the number with an SMS code. */
@@ -48,11 +53,21 @@ function verifiedNumberNeeded(others: number) {
   );
 }
 
+/** 约访 carries a topic (required) and whom it is with; other services carry neither. */
+function talkFields(props: Pick<BookProps, 'service' | 'topic' | 'talkWith'>): { topic: string | null; talkWith: 'officer' | 'leader' | null } {
+  if (props.service !== TALK_KEY) return { topic: null, talkWith: null };
+  const topic = (props.topic ?? '').replace(/\s+/g, ' ').trim();
+  if (!topic) throw badRequest('请填写约访事由（想和民警谈什么），200字以内（A topic is required for 约访）', undefined, 'topic_required');
+  if (topic.length > 200) throw badRequest('约访事由不能超过200字（Topic too long）', undefined, 'validation_failed');
+  return { topic, talkWith: props.talkWith ?? 'officer' };
+}
+
 export async function bookAppointment(props: BookProps): Promise<Appointment> {
   const { policy, now } = props;
   const phone = normalizeMobile(props.phone);
   if (!phone) throw badRequest('手机号格式不正确，请填写11位手机号（Invalid mobile number）', undefined, 'invalid_phone');
   if (!props.materialsConfirmed) throw badRequest('请先确认已备齐所需材料（Please confirm the materials checklist）', undefined, 'materials_not_confirmed');
+  const talk = talkFields(props);
   const setting = await loadSetting(props.room, props.service, policy);
   const slot = await resolveSlot(setting, { start: props.start, policy, now });
   await assertNotBlocked(phone, policy, now);
@@ -86,6 +101,8 @@ export async function bookAppointment(props: BookProps): Promise<Appointment> {
       name: props.name,
       phone,
       materialsConfirmed: true,
+      ...talk,
+      ...(talk.talkWith === 'leader' ? { serviceName: `${setting.service.name}（所领导·恳谈日）` } : {}),
       origin: props.origin ?? null,
       source: props.source ?? 'web',
       verified: props.verified ?? false,

@@ -1,5 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
-import { SERVICE_KEYS } from '../../lib/service-catalog';
+import { BOOKABLE_KEYS } from '../../lib/service-catalog';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -21,7 +21,7 @@ const weeklySchema = new Schema(
 
 const serviceRuleSchema = new Schema(
   {
-    service: { type: String, required: true, enum: SERVICE_KEYS },
+    service: { type: String, required: true, enum: BOOKABLE_KEYS },
     enabled: { type: Boolean, default: true },
     weekdays: { type: [Number], default: [] },
     slotMinutes: { type: Number, min: 5, max: 480, default: null },

@@ -4,6 +4,7 @@ import { appointmentStatusFacts } from '../appointments';
 import { recordAudit } from '../audit';
 import { findItemByCode, type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../items';
 import { openTip } from '../tips';
+import { visitItemCodes } from '../visits';
 
 /**
  * "Where does my matter stand?" for residents without an account: one answer in plain Chinese
@@ -69,6 +70,8 @@ export async function lookUpStatus(props: { code: string; secret?: string | null
   if (kind === 'appointment') {
     const f = await appointmentStatusFacts(code, props.zone);
     if (!f) return { found: false, reason: 'not_found' };
+    // A 约访 whose talk became an item: its code, to look up next.
+    const itemCode = (await visitItemCodes([code])).get(code) ?? null;
     return {
       found: true,
       answer: {
@@ -81,6 +84,7 @@ export async function lookUpStatus(props: { code: string; secret?: string | null
           { label: '事项', value: f.serviceName },
           { label: '时间', value: f.when },
           { label: '地点', value: f.place },
+          ...(itemCode ? [{ label: '已转为事项', value: `${itemCode}（输入此编号可查看办理进度）` }] : []),
         ],
         link: f.status === 'booked' ? { href: '/book/', text: '去取消或改约' } : f.status === 'no_show' || f.status === 'cancelled' ? { href: '/book/', text: '重新预约' } : null,
       },

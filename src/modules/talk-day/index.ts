@@ -3,4 +3,4 @@ export type { TalkDaySettings } from './talk-day.model';
 export { type TalkDayOccurrence, timeRange } from './talk-day.plan';
 export { presentOccurrence, presentSettings } from './talk-day.presenter';
 export { monthsFrom, TALK_DAY_RULE_LABELS, TALK_DAY_RULES, WEEKDAY_LABELS } from './talk-day.rules';
-export { enabledOccurrences, loadSettings, occurrenceFor, saveSettings, type TalkDayPhase, talkDayText, toInput } from './talk-day.service';
+export { enabledOccurrences, loadSettings, occurrenceFor, saveSettings, talkDayDateOf, type TalkDayPhase, talkDayText, toInput } from './talk-day.service';

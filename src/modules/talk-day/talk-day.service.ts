@@ -85,3 +85,17 @@ export async function talkDayText(room: Pick<Room, 'code' | 'name' | 'address' |
     days_before: daysBefore,
   });
 }
+
+/**
+ * The date ('yyyy-MM-dd') of the room's talk day in `month`, when a leader receives residents
+ * (约访 with a leader): the room's own occurrence (its rule, its calendar) when it holds talk
+ * days, else the bureau's default (the 18th, moved by the default rule); null when the room
+ * cancelled this month's.
+ */
+export async function talkDayDateOf(room: string, month: string, zone: string): Promise<string | null> {
+  const loaded = await loadSettings(room);
+  if (!loaded) return null;
+  const settings = loaded.stored ? loaded.settings : { ...loaded.settings, enabled: true };
+  const occurrence = await occurrenceFor(settings, month, zone);
+  return occurrence.cancelled ? null : occurrence.date;
+}

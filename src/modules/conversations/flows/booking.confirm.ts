@@ -98,6 +98,7 @@ async function bookNow(ctx: FlowContext, data: Data, proof: { release?: () => Pr
       name: String(data.name),
       phone: String(data.phone),
       materialsConfirmed: data.materialsConfirmed === true,
+      topic: typeof data.topic === 'string' ? data.topic : null,
       origin: { channel: msg.channel, conversationId: msg.conversationId, isGroup: false },
       source: 'bot',
       verified: proof !== null,

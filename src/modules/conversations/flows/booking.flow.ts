@@ -3,7 +3,7 @@ import { findService } from '../../services';
 import { askCode, doReschedule, onCancelConfirm, onCode, onManageCode, onPhone } from './booking.manage';
 import { ABANDON, splitContact, type Data } from './booking.parse';
 import { onConfirm, onSmsCode } from './booking.confirm';
-import { FLOW, askContact, askDay, askService, askSlot, done, onContact, onDay, onMaterials, onService, onSlot, policyOf, reply } from './booking.steps';
+import { FLOW, askContact, askDay, askService, askSlot, done, onContact, onDay, onMaterials, onService, onSlot, onTopic, policyOf, reply } from './booking.steps';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -64,6 +64,8 @@ export const bookingFlow: Flow = {
         return onDay(ctx, data);
       case 'slot':
         return onSlot(ctx, data, data.mode === 'reschedule' ? doReschedule : askContact);
+      case 'topic':
+        return onTopic(ctx, data);
       case 'contact':
         return onContact(ctx, data);
       case 'materials':

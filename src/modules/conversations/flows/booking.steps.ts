@@ -14,6 +14,7 @@ import {
   type SlotView,
 } from '../../appointments';
 import { findService, listServices } from '../../services';
+import { TALK_KEY } from '../../../lib/service-catalog';
 import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
 import type { FlowContext, FlowResult, FlowState } from './types';
 
@@ -54,11 +55,19 @@ export function errorText(err: unknown): string {
 export async function askService(ctx: FlowContext, data: Data, lead = '请问您要预约办理哪项业务？可点选，或直接发送事项名称：'): Promise<FlowResult> {
   const services = (await listServices()).filter((s) => s.bookable !== false);
   const popular = POPULAR.map((k) => services.find((s) => s.key === k)).filter(Boolean) as typeof services;
-  return ask('service', data, lead, popular.map((s) => ({ label: s.name, value: s.name })));
+  return ask('service', data, lead, [...popular.map((s) => ({ label: s.name, value: s.name })), { label: TALK_NAME, value: TALK_NAME }]);
 }
+
+/** 约访: a conversation with the room's officer, booked like a service (its topic asked after the slot). */
+const TALK_NAME = '约访民警';
+const TALK_WORDS = /约访|约见|面谈|当面谈|当面聊|见民警|找民警谈/;
 
 export async function onService(ctx: FlowContext, data: Data): Promise<FlowResult> {
   const text = chosen(ctx, data);
+  if (text === TALK_NAME || TALK_WORDS.test(text)) {
+    const talk = await findService(TALK_KEY);
+    if (talk) return askDay(ctx, { ...data, service: talk.key, serviceName: talk.name });
+  }
   const services = (await listServices()).filter((s) => s.bookable !== false);
   const match = services.find((s) => s.name === text) ?? services.find((s) => s.key === ctx.analysis.service) ?? services.find((s) => text.length >= 2 && s.name.includes(text));
   if (!match) return askService(ctx, data, '没有找到这个事项，请从下面选择，或换个说法：');
@@ -122,8 +131,17 @@ export async function onSlot(ctx: FlowContext, data: Data, next: Step): Promise<
 
 /** After the slot: name and mobile (unless already given), then the materials. */
 export async function askContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  if (data.service === TALK_KEY && !data.topic) return ask('topic', data, '请简单说说想和民警谈什么（200字以内），民警会提前了解：');
   if (data.name && data.phone) return askMaterials(ctx, data);
   return ask('contact', data, '请发送预约人的姓名和手机号，例如：张三 13800138000\n（仅用于本次预约和提醒，不会公开。）');
+}
+
+/** 约访: the topic, then the contact details. */
+export async function onTopic(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const topic = ctx.message.text.replace(/\s+/g, ' ').trim();
+  if (!topic) return ask('topic', data, '请发送想和民警谈的事（200字以内）：');
+  if (topic.length > 200) return ask('topic', data, `内容有${topic.length}个字，请精简到200字以内再发一次：`);
+  return askContact(ctx, { ...data, topic });
 }
 
 export async function onContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
@@ -165,6 +183,7 @@ export async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResu
   const text = [
     '请核对预约信息：',
     `事项：${String(data.serviceName)}`,
+    ...(data.topic ? [`事由：${String(data.topic)}`] : []),
     `时间：${formatSlot(start, end, policy.zone)}`,
     `地点：${room ? `${room.name}，${room.address}` : String(data.room)}`,
     `预约人：${String(data.name)}，手机 ${String(data.phone).slice(0, 3)}****${String(data.phone).slice(7)}`,

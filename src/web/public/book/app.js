@@ -3,7 +3,10 @@
 import { $, createApi, dayText, el, formatDateTime, showError as showErrorIn } from '/shared/toolkit.js';
 import { elderMode } from '/shared/elder.js';
 
-const state = { room: null, service: null, date: null, slot: null, days: [], found: null, codesRequired: false, manageToken: null, current: 'step-room' };
+const state = { room: null, service: null, date: null, slot: null, days: [], leaderDays: [], found: null, codesRequired: false, manageToken: null, current: 'step-room' };
+/** 约访: a conversation with the room's officer (or a leader on the talk day), booked like a service. */
+const TALK = 'talk_with_officer';
+const isTalk = () => state.service?.key === TALK;
 
 const api = createApi();
 const showError = (message) => showErrorIn('error', message);
@@ -26,10 +29,11 @@ function when(a) {
 // The flow's screens. Normally the steps so far show one under the other and the last part (name,
 // mobile, SMS code, materials, confirm) shows as one form; in 长辈模式 (CSS) only the current step
 // shows: one question per screen, with 下一步 / 上一步.
-const STEPS = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-name', 'step-phone', 'step-code', 'step-materials', 'step-confirm'];
-const CONTACT = STEPS.slice(STEPS.indexOf('step-name'));
-/** The steps this booking goes through (the SMS code only where it is required). */
-const activeSteps = () => STEPS.filter((id) => id !== 'step-code' || state.codesRequired);
+const STEPS = ['step-room', 'step-service', 'step-day', 'step-slot', 'step-topic', 'step-name', 'step-phone', 'step-code', 'step-materials', 'step-confirm'];
+const CONTACT = STEPS.slice(STEPS.indexOf('step-topic'));
+/** The steps this booking goes through (the SMS code only where it is required; 约访: a topic, no materials). */
+const activeSteps = () =>
+  STEPS.filter((id) => (id !== 'step-code' || state.codesRequired) && (id !== 'step-topic' || isTalk()) && (id !== 'step-materials' || !isTalk()));
 
 /** Numbers the steps in order ("1. 选择警务室"…), skipping the ones this booking does not need. */
 function renumber() {
@@ -62,6 +66,7 @@ function showSteps(upTo) {
 /** What the step asks is answered well enough to go on; else shows why and returns false. */
 function answered(id) {
   const problem = {
+    'step-topic': () => (!$('topic').value.trim() ? '请填写约访事由。' : null),
     'step-name': () => (!$('name').value.trim() ? '请填写预约人姓名。' : null),
     'step-phone': () => (!/^1[3-9]\d{9}$/.test($('phone').value.replace(/[\s-]/g, '')) ? '请填写正确的11位手机号。' : null),
     'step-code': () => (!/^\d{6}$/.test($('code').value.trim()) ? '请先点击“获取验证码”，再填写短信里的6位数字。' : null),
@@ -154,6 +159,13 @@ async function pickRoom(room) {
   const box = $('services');
   box.replaceChildren();
   for (const s of services.filter((x) => x.bookable)) choice(box, s.name, s.modeText, () => pickService(s));
+  // 约访 is not one of the 21 services but is booked the same way.
+  try {
+    const { service: talk } = await api('GET', `/api/services/${TALK}`);
+    choice(box, talk.name, talk.modeText, () => pickService(talk));
+  } catch {
+    /* the page still books the 21 services */
+  }
   showSteps('step-service');
 }
 
@@ -163,12 +175,15 @@ async function pickService(service) {
   try {
     const data = await api('GET', `/api/rooms/${encodeURIComponent(state.room.code)}/slots?service=${encodeURIComponent(service.key)}`);
     state.days = data.days.filter((d) => d.slots.some((s) => s.remaining > 0));
+    state.leaderDays = data.leaderDays ?? [];
+    renumber();
     const box = $('days');
     box.replaceChildren();
     if (state.days.length === 0) box.append(el('p', { class: 'muted', text: '近期没有可预约的时段，可直接到警务室现场办理。' }));
     for (const d of state.days) {
       const free = d.slots.reduce((n, s) => n + s.remaining, 0);
-      choice(box, dayText(d.date), `${d.label ? `${d.label} · ` : ''}余 ${free}`, () => pickDay(d));
+      const talkDay = state.leaderDays.includes(d.date) ? '恳谈日·可约所领导 · ' : '';
+      choice(box, dayText(d.date), `${talkDay}${d.label ? `${d.label} · ` : ''}余 ${free}`, () => pickDay(d));
     }
     showSteps('step-day');
   } catch (err) {
@@ -188,13 +203,21 @@ function pickSlot(slot) {
   state.slot = slot;
   const list = $('materials');
   list.replaceChildren(...(state.service.materials.length ? state.service.materials : ['无需特别材料']).map((m) => el('li', { text: m })));
-  showSteps('step-name');
+  if (!isTalk()) return showSteps('step-name');
+  const leaderDay = state.leaderDays.includes(state.date);
+  $('with-leader').disabled = !leaderDay;
+  if (!leaderDay) $('with-officer').checked = true;
+  $('leader-note').textContent = leaderDay
+    ? '这一天是本警务室的警民恳谈日，可以约所领导面谈。'
+    : `所领导只在每月警民恳谈日接待约访${state.leaderDays.length ? `（近期：${state.leaderDays.map(dayText).join('、')}）` : ''}。`;
+  showSteps('step-topic');
 }
 
 function summaryText() {
   if (!state.slot) return '';
   const who = [$('name').value.trim(), $('phone').value.trim()].filter(Boolean).join(' ');
-  return `${state.room.name}（${state.room.address}）\n${state.service.name}\n${dayText(state.date)} ${hhmm(state.slot.start)}–${hhmm(state.slot.end)}${who ? `\n预约人：${who}` : ''}`;
+  const talk = isTalk() ? `（${$('with-leader').checked ? '约所领导' : '约社区民警'}：${$('topic').value.trim()}）` : '';
+  return `${state.room.name}（${state.room.address}）\n${state.service.name}${talk}\n${dayText(state.date)} ${hhmm(state.slot.start)}–${hhmm(state.slot.end)}${who ? `\n预约人：${who}` : ''}`;
 }
 
 $('step-contact').addEventListener('submit', async (e) => {
@@ -202,7 +225,8 @@ $('step-contact').addEventListener('submit', async (e) => {
   // 长辈模式: Enter on a step's field goes to the next screen; only the last one books.
   if (elderMode() && state.current !== 'step-confirm') return nextStep();
   showError('');
-  if (!$('materials-ok').checked) return showError('请先确认已备齐所需材料。');
+  if (isTalk() && !$('topic').value.trim()) return showError('请填写约访事由。');
+  if (!isTalk() && !$('materials-ok').checked) return showError('请先确认已备齐所需材料。');
   if (state.codesRequired && !/^\d{6}$/.test($('code').value.trim())) return showError('请先点击“获取验证码”，再填写短信里的6位数字。');
   $('confirm').disabled = true;
   try {
@@ -213,6 +237,7 @@ $('step-contact').addEventListener('submit', async (e) => {
       name: $('name').value.trim(),
       phone: $('phone').value.trim(),
       materialsConfirmed: true,
+      ...(isTalk() ? { topic: $('topic').value.trim(), talkWith: $('with-leader').checked ? 'leader' : 'officer' } : {}),
       ...(state.codesRequired ? { verificationCode: $('code').value.trim() } : {}),
     });
     showDone(appt);
@@ -230,6 +255,7 @@ $('step-contact').addEventListener('submit', async (e) => {
 function details(dl, a) {
   const rows = [
     ['事项', a.serviceName],
+    ...(a.topic ? [['约访事由', a.topic]] : []),
     ['时间', when(a)],
     ['地点', `${a.room.name}，${a.room.address}`],
     ['电话', a.room.phone],
@@ -334,3 +360,6 @@ $('tab-book').addEventListener('click', () => tab('book'));
 $('tab-manage').addEventListener('click', () => tab('manage'));
 
 loadCodeRules().then(loadRooms).catch((err) => showError(err.message));
+
+// The summary follows what is typed (the topic and whom the 约访 is with, name and mobile).
+for (const id of ['topic', 'with-officer', 'with-leader', 'name', 'phone']) $(id).addEventListener('input', () => ($('summary').textContent = summaryText()));

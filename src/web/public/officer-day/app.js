@@ -28,7 +28,7 @@ async function start(officer, csrf) {
   const wanted = new URLSearchParams(location.search).get('room');
   if (wanted && mine.some((r) => r.code === wanted.toUpperCase())) $('room').value = wanted.toUpperCase();
   const { services } = await api('GET', '/api/services');
-  $('walkin-service').replaceChildren(...services.map((s) => el('option', { value: s.key, text: s.name })));
+  $('walkin-service').replaceChildren(...services.map((s) => el('option', { value: s.key, text: s.name })), el('option', { value: 'talk_with_officer', text: '约访民警' }));
   if (!$('date').value) $('date').value = beijingDay(); // the room's calendar day, whatever this computer's zone
   await load();
 }
@@ -77,6 +77,10 @@ function renderAppt(a) {
     el('span', { class: 'muted', text: `${a.code}${a.walkIn ? ' · 现场' : ''}${a.materialsConfirmed ? ' · 已确认材料' : ''}${a.walkIn ? '' : a.verified ? ' · 手机号已验证' : ' · 手机号未验证'}` }),
   );
   row.append(line);
+  if (a.service === 'talk_with_officer') {
+    row.append(el('p', { class: 'topic' }, [el('span', { class: 'badge', text: '约访' }), ` 事由：${a.topic ?? ''}`]));
+    if (a.itemCode) row.append(el('p', { class: 'muted', text: `已转为事项 ${a.itemCode}（群众可凭编号查进度）` }));
+  }
   if (a.notes.length) {
     const notes = el('ul', { class: 'notes' });
     for (const n of a.notes) notes.append(el('li', { text: `${n.officerName ?? ''}：${n.text}` }));
@@ -111,7 +115,38 @@ function renderAppt(a) {
   });
   actions.append(note);
   row.append(actions);
+  if (a.service === 'talk_with_officer' && !a.itemCode && a.status !== 'cancelled') row.append(toItemForm(a));
   return row;
+}
+
+/** 转为事项: what was said at a 约访 becomes an item of the inbox, with a code the resident follows. */
+function toItemForm(a) {
+  const id = `to-item-${a.code}`;
+  const form = el('form', { class: 'to-item' });
+  const text = el('textarea', { id: `${id}-text`, rows: 2, maxlength: 2000, required: true });
+  const kind = el('select', { id: `${id}-kind` }, [
+    el('option', { value: 'question', text: '咨询' }),
+    el('option', { value: 'dispute', text: '矛盾纠纷' }),
+    el('option', { value: 'complaint', text: '投诉' }),
+    el('option', { value: 'followup', text: '回访跟进' }),
+  ]);
+  form.append(
+    el('label', { for: `${id}-text`, text: '谈话内容（转为事项后进入收件箱，群众可凭编号查进度）' }),
+    text,
+    el('label', { for: `${id}-kind`, text: '事项类型' }),
+    kind,
+    el('button', { type: 'submit', class: 'secondary', text: '转为事项' }),
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      await api('POST', `/api/appointments/${encodeURIComponent(a.code)}/to-item`, { text: text.value.trim(), kind: kind.value });
+      await load();
+    } catch (err) {
+      showError(err.message);
+    }
+  });
+  return form;
 }
 
 $('walkin').addEventListener('submit', async (e) => {

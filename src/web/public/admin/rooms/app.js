@@ -18,7 +18,9 @@ startPage({
       api('GET', '/api/services'),
       isAdmin ? api('GET', '/api/officers?role=officer&active=true') : Promise.resolve({ officers: [] }),
     ]);
-    const serviceList = services ?? [];
+    // 约访 (talk_with_officer) is booked like a service and has its per-room rule too (e.g. 3 per slot).
+    const talk = await api('GET', '/api/services/talk_with_officer').then((r) => r.service).catch(() => null);
+    const serviceList = [...(services ?? []), ...(talk ? [talk] : [])];
     let rooms = [];
     let selected = null;
     const listNode = el('ul', { class: 'room-list', id: 'room-list' });

@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import { badRequest, conflict } from '../../lib/errors';
+import { TALK_KEY } from '../../lib/service-catalog';
+import { insertUnique } from '../../storage/unique-insert';
+import { type Appointment, bookAppointment, findByCode } from '../appointments';
+import { createItem, type Item } from '../items';
+import { enqueueMessage } from '../outbox';
+import { talkDayDateOf } from '../talk-day';
+import { VisitItemModel } from './visit-item.model';
+
+/**
+ * 约访 (talk_with_officer): a booking of the shared engine with a topic. What this module adds:
+ * a leader is booked only on the room's talk day (the 18th, moved by the room's rule), and
+ * what was said can become an item the resident follows by its code.
+ */
+
+type BookProps = Parameters<typeof bookAppointment>[0];
+
+/** Books through the engine; a 约访 with a leader must fall on the room's talk day. */
+export async function bookVisit(props: BookProps): Promise<Appointment> {
+  if (props.service === TALK_KEY && props.talkWith === 'leader') {
+    const zone = props.policy.zone;
+    const start = props.start instanceof Date ? DateTime.fromJSDate(props.start, { zone }) : DateTime.fromISO(props.start, { zone });
+    if (!start.isValid) throw badRequest('时间格式不正确，应为 ISO 8601（Invalid time）', undefined, 'validation_failed');
+    const day = await talkDayDateOf(props.room.toUpperCase(), start.toFormat('yyyy-MM'), zone);
+    if (!day || day !== start.toISODate()) {
+      throw badRequest(
+        `所领导只在每月警民恳谈日（${day ? `本月为${DateTime.fromISO(day).toFormat('M月d日')}` : '本月已取消'}）接待约访，其他日子请约社区民警（A leader receives residents only on the talk day）`,
+        { talkDay: day },
+        'leader_only_on_talk_day',
+      );
+    }
+  }
+  return bookAppointment(props);
+}
+
+export const VISIT_ITEM_KINDS = ['question', 'dispute', 'complaint', 'followup'] as const;
+export type VisitItemKind = (typeof VISIT_ITEM_KINDS)[number];
+
+export interface TurnIntoItemProps {
+  code: string;
+  /** What was said, as the officer writes it down. */
+  text: string;
+  kind?: VisitItemKind;
+  officer: { id: string; name: string };
+  now: Date;
+}
+
+/**
+ * "转为事项": the officer writes down what was said at a 约访 and it becomes an item of the room's
+ * inbox with a code (S…) the resident looks up on the status page. Once per 约访 (a unique
+ * insert keyed by the booking code); pressing again answers with the same item.
+ */
+export async function turnVisitIntoItem(props: TurnIntoItemProps): Promise<{ item: Pick<Item, 'code' | 'kind' | 'room'>; created: boolean; appointment: Appointment }> {
+  const appt = await findByCode(props.code);
+  if (appt.service !== TALK_KEY) throw badRequest('只有约访可以转为事项（Only a 约访 becomes an item here）', undefined, 'not_a_visit');
+  if (appt.status === 'cancelled') throw conflict('已取消的约访不能转为事项（The 约访 was cancelled）', 'visit_cancelled');
+  const claim = await insertUnique(VisitItemModel, { _id: appt.code, room: appt.room, officer: props.officer.id });
+  if (!claim.won) {
+    const existing = await VisitItemModel.findById(appt.code).lean();
+    if (!existing?.itemCode) throw conflict('该约访正在转为事项，请稍后刷新（Being turned into an item）', 'in_progress');
+    return { item: { code: existing.itemCode, kind: 'question', room: appt.room }, created: false, appointment: appt };
+  }
+  let item: Item;
+  try {
+    item = await createItem({
+      room: appt.room,
+      kind: props.kind ?? 'question',
+      text: `约访（${appt.code}）记录，${props.officer.name}整理：${props.text}`,
+      summary: `约访：${appt.topic ?? props.text}`,
+      origin: appt.origin ? { channel: appt.origin.channel, conversationId: appt.origin.conversationId, isGroup: false, account: appt.origin.account ?? undefined } : null,
+      contact: appt.name || appt.phone ? { name: appt.name ?? undefined, phone: appt.phone ?? undefined } : null,
+      labels: ['约访'],
+      now: props.now,
+    });
+  } catch (err) {
+    await VisitItemModel.deleteOne({ _id: appt.code, itemCode: null }).catch(() => undefined);
+    throw err;
+  }
+  await VisitItemModel.updateOne({ _id: appt.code }, { $set: { item: item._id, itemCode: item.code } });
+  // The resident who booked from a chat hears the code there (once: keyed by the booking code).
+  if (appt.origin) {
+    await enqueueMessage({
+      key: `visit-item:${appt.code}`,
+      to: { channel: appt.origin.channel, conversationId: appt.origin.conversationId, isGroup: false, account: appt.origin.account ?? undefined },
+      text: `您的约访（预约号 ${appt.code}）谈到的事项已登记，事项编号 ${item.code}。可在“查进度”页面输入编号查看办理情况。`,
+      purpose: 'notice',
+      item: item._id,
+    }).catch(() => undefined);
+  }
+  return { item: { code: item.code, kind: item.kind, room: item.room }, created: true, appointment: appt };
+}
+
+/** Item codes of the 约访 among these booking codes that became items (booking code → item code). */
+export async function visitItemCodes(codes: readonly string[]): Promise<Map<string, string>> {
+  if (codes.length === 0) return new Map();
+  const rows = await Promise.all(codes.map((c) => VisitItemModel.findById(c, { itemCode: 1 }).lean()));
+  return new Map(rows.filter((r): r is NonNullable<typeof r> & { itemCode: string } => Boolean(r?.itemCode)).map((r) => [r._id, r.itemCode]));
+}
+
+/** Of these dates ('yyyy-MM-dd'), the room's talk days: the days a 约访 may be with a leader. */
+export async function leaderDays(room: string, dates: readonly string[], zone: string): Promise<string[]> {
+  const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
+  const days = await Promise.all(months.map((m) => talkDayDateOf(room, m, zone)));
+  return days.filter((d): d is string => d !== null && dates.includes(d));
+}
