@@ -384,6 +384,7 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'PUT /api/channels/wecom/rooms/:code/robot': { key: null },
     'POST /api/channels/wecom/rooms/:code/contact-link': {},
     'POST /api/appointments/:code/notes': { text: '越权备注' },
+    'POST /api/appointments/:code/to-item': { text: '越权转为事项' },
     'POST /api/rooms/:code/walk-ins': { service: 'hukou_item_change' },
     'PUT /api/rooms/:code/schedule': {
       slotMinutes: 30,

@@ -201,11 +201,11 @@ describe('the officers\' day and 转为事项', () => {
     const again = dayAfter.body.slots.flatMap((s: { appointments: unknown[] }) => s.appointments).find((a: { code: string }) => a.code === code);
     expect(again.itemCode).toBe(itemCode);
 
-    // Only a 约访 becomes an item this way.
-    const svc = (await request(server).get('/api/rooms/HPL/slots?service=hukou_item_change&days=30')).body.data.find((s: Slot) => s.remaining > 0);
-    const normal = await request(server).post('/api/appointments').send({ room: 'HPL', service: 'hukou_item_change', start: svc.start, name: '张三', phone: mobile(600), materialsConfirmed: true });
-    expect(normal.status).toBe(201);
-    const notVisit = await agent.post(`/api/appointments/${normal.body.code}/to-item`).set('X-CSRF-Token', csrf).send({ text: '谈了' });
-    expect(notVisit.body.error.code).toBe('not_a_visit');
+    // A cancelled booking does not.
+    const cancelled = await book({ start: slot.start, phone: mobile(601), topic: '取消的' });
+    await request(server).post(`/api/appointments/${cancelled.body.code}/cancel`).send({ phone: mobile(601) });
+    const refused = await agent.post(`/api/appointments/${cancelled.body.code}/to-item`).set('X-CSRF-Token', csrf).send({ text: '谈了' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('visit_cancelled');
   });
 });

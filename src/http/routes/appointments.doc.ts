@@ -121,7 +121,7 @@ export const appointmentDocs: RouteDocs = {
     'POST /api/appointments/:code/no-show': { summary: '标记未到（No-show）', access: 'officer', params: bookingCode, response: z.object({ appointment: OfficerAppointment }), errors: [409] },
     'POST /api/appointments/:code/to-item': {
       summary: '约访转为事项（Turn what was said at a 约访 into an item）',
-      description: '仅限约访（talk_with_officer）。民警整理谈话内容，生成本室收件箱里的事项（S 开头编号），居民可在“查进度”页面凭编号查询；居民从聊天预约的，编号也发回原对话。每个约访只生成一个事项：再次提交返回同一编号（200）。',
+      description: '为约访（talk_with_officer）而设，其他预约的当面谈话也可。民警整理谈话内容，生成本室收件箱里的事项（S 开头编号），居民可在“查进度”页面凭编号查询；居民从聊天预约的，编号也发回原对话。每个约访只生成一个事项：再次提交返回同一编号（200）。',
       access: 'officer',
       params: bookingCode,
       body: VisitToItemSchema,

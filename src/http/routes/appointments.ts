@@ -228,9 +228,9 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
 
   // 转为事项: what was said at a 约访 becomes an item of the room's inbox with a code the resident follows.
   appts.post('/:code/to-item', requireOfficer(), async (ctx) => {
-    const body = parseInput(VisitToItemSchema, ctx.request.body ?? {});
     const appt = await findByCode(String(ctx.params.code));
     const officer = await assertRoomAccess(ctx, appt.room);
+    const body = parseInput(VisitToItemSchema, ctx.request.body ?? {});
     const result = await turnVisitIntoItem({ code: appt.code, text: body.text, kind: body.kind, officer: { id: officer.id, name: officer.name }, now: now() });
     if (result.created) {
       await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'visit.to_item', room: appt.room, detail: `${appt.code} → ${result.item.code}` });
@@ -274,7 +274,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const day = await roomDay({ room: room.code, date, policy });
     const zone = policy.zone;
     const all = [...day.slots.flatMap((s) => s.appointments), ...day.offGrid];
-    const itemCodes = await visitItemCodes(all.filter((a) => a.service === 'talk_with_officer').map((a) => a.code));
+    const itemCodes = await visitItemCodes(all.map((a) => a.code));
     const present = (a: Appointment) => ({ ...presentForOfficer(a, zone, day.notesOf(a._id)), itemCode: itemCodes.get(a.code) ?? null });
     ctx.body = {
       room: { code: day.room.code, name: day.room.name },

@@ -53,8 +53,9 @@ export interface TurnIntoItemProps {
  */
 export async function turnVisitIntoItem(props: TurnIntoItemProps): Promise<{ item: Pick<Item, 'code' | 'kind' | 'room'>; created: boolean; appointment: Appointment }> {
   const appt = await findByCode(props.code);
-  if (appt.service !== TALK_KEY) throw badRequest('只有约访可以转为事项（Only a 约访 becomes an item here）', undefined, 'not_a_visit');
-  if (appt.status === 'cancelled') throw conflict('已取消的约访不能转为事项（The 约访 was cancelled）', 'visit_cancelled');
+  // Made for 约访; a conversation at the counter during another booking may become an item too.
+  const talk = appt.service === TALK_KEY;
+  if (appt.status === 'cancelled') throw conflict('已取消的预约不能转为事项（The booking was cancelled）', 'visit_cancelled');
   const claim = await insertUnique(VisitItemModel, { _id: appt.code, room: appt.room, officer: props.officer.id });
   if (!claim.won) {
     const existing = await VisitItemModel.findById(appt.code).lean();
@@ -66,11 +67,11 @@ export async function turnVisitIntoItem(props: TurnIntoItemProps): Promise<{ ite
     item = await createItem({
       room: appt.room,
       kind: props.kind ?? 'question',
-      text: `约访（${appt.code}）记录，${props.officer.name}整理：${props.text}`,
-      summary: `约访：${appt.topic ?? props.text}`,
+      text: `${talk ? '约访' : appt.serviceName}（${appt.code}）谈话记录，${props.officer.name}整理：${props.text}`,
+      summary: `${talk ? '约访' : appt.serviceName}：${appt.topic ?? props.text}`,
       origin: appt.origin ? { channel: appt.origin.channel, conversationId: appt.origin.conversationId, isGroup: false, account: appt.origin.account ?? undefined } : null,
       contact: appt.name || appt.phone ? { name: appt.name ?? undefined, phone: appt.phone ?? undefined } : null,
-      labels: ['约访'],
+      labels: [talk ? '约访' : '预约'],
       now: props.now,
     });
   } catch (err) {
@@ -83,7 +84,7 @@ export async function turnVisitIntoItem(props: TurnIntoItemProps): Promise<{ ite
     await enqueueMessage({
       key: `visit-item:${appt.code}`,
       to: { channel: appt.origin.channel, conversationId: appt.origin.conversationId, isGroup: false, account: appt.origin.account ?? undefined },
-      text: `您的约访（预约号 ${appt.code}）谈到的事项已登记，事项编号 ${item.code}。可在“查进度”页面输入编号查看办理情况。`,
+      text: `您的${talk ? '约访' : '预约'}（预约号 ${appt.code}）谈到的事项已登记，事项编号 ${item.code}。可在“查进度”页面输入编号查看办理情况。`,
       purpose: 'notice',
       item: item._id,
     }).catch(() => undefined);
