@@ -18,7 +18,8 @@ beforeAll(async () => {
   await seedAll({ demo: true });
   await createOfficer({ username: 'officer_hpl', rooms: ['HPL'], district: 'XH', name: '张警官' });
   await createOfficer({ username: 'officer_lsc', rooms: ['LSC'], district: 'XH' });
-  await createOfficer({ username: 'officer_ld', rooms: ['LD01'], district: 'XH' });
+  // The mobile station's officer also serves the communities it visits (a visit reaches only groups a broadcast by them could).
+  await createOfficer({ username: 'officer_ld', rooms: ['LD01', 'HPL', 'LSC'], district: 'XH' });
   await createOfficer({ username: 'super_xh', role: 'supervisor', district: 'XH' });
   await createOfficer({ username: 'root', role: 'admin' });
   await bindGroup('g-hpl-1', 'HPL', '和平里1号楼居民群');

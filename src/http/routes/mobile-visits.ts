@@ -68,7 +68,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
     const room = await findRoom(input.room);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
-    const visit = await createVisit({ ...input, room: room.code, createdBy: officer.username, now: new Date() });
+    const visit = await createVisit({ ...input, room: room.code, allowedRooms: await accessibleRoomCodes(officer), createdBy: officer.username, now: new Date() });
     ctx.state.log.info({ visit: String(visit._id), room: room.code, officer: officer.username }, 'mobile visit created');
     ctx.status = 201;
     ctx.body = { visit: (await present([visit]))[0] };

@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { deliveryStates } from '../outbox';
 import { badRequest } from '../../lib/errors';
 import { broadcastSlot, BROADCAST_JOB, broadcastJob } from './broadcast.job';
-import { boundGroupsByIds, claimAndRun, type JobEnv, outboxKey } from '../notices';
+import { claimAndRun, type JobEnv, outboxKey } from '../notices';
+import { broadcastRecipients } from './broadcast.recipients';
 import { insertUnique } from '../../storage/unique-insert';
 import { JobRunModel } from '../notices/job-run.model';
 import { type Room } from '../rooms';
@@ -53,12 +54,7 @@ export async function createBroadcast(p: CreateBroadcastProps): Promise<Broadcas
   const now = p.env.now();
   if (p.sendAt && p.sendAt.getTime() < now.getTime() - 60_000) throw badRequest('定时发送时间已过（Send time is in the past）', undefined, 'send_at_past');
   if (p.sendAt && p.sendAt.getTime() > now.getTime() + MAX_AHEAD_MS) throw badRequest('定时发送最多提前90天（At most 90 days ahead）', undefined, 'send_at_too_far');
-  const ids = [...new Set(p.groups)];
-  const groups = await boundGroupsByIds(ids);
-  const refused = ids.filter((id) => {
-    const g = groups.find((x) => x.conversationId === id);
-    return !g || (p.allowedRooms !== 'all' && !p.allowedRooms.includes(g.room));
-  });
+  const { recipients: groups, refusedGroups: refused } = await broadcastRecipients({ rooms: [], groups: p.groups, allowedRooms: p.allowedRooms });
   if (refused.length) throw badRequest('有的群不存在、未绑定，或不属于您负责的警务室（Unknown or foreign group）', { groups: refused }, 'invalid_group');
   const sendAt = p.sendAt ?? now;
   const doc = await BroadcastModel.create({

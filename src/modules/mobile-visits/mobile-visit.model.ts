@@ -15,6 +15,13 @@ const mobileVisitSchema = new Schema(
     note: { type: String, maxlength: 300, default: '' },
     targetRooms: { type: [String], default: [] },
     targetGroups: { type: [String], default: [] },
+    /**
+     * Whose groups the notice may reach: the rooms its creator could message when entering it
+     * (the broadcasts' rule); `scopeAll` for an admin. Visits stored before these fields keep the
+     * rule they were entered under (the visiting room's district).
+     */
+    scopeAll: { type: Boolean, default: undefined },
+    scopeRooms: { type: [String], default: undefined },
     createdBy: { type: String, default: null },
     cancelledAt: { type: Date, default: null },
     cancelledBy: { type: String, default: null },

@@ -1,8 +1,9 @@
-import { roomByCode, roomsByCodes } from '../rooms';
+import { roomByCode, roomCodesOfDistrict, roomsByCodes } from '../rooms';
+import { broadcastRecipients } from '../broadcasts';
 import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
-import { boundGroupsByIds, boundGroupsOfRooms, dedupe, type BoundGroup } from '../notices';
+import { boundGroupsByIds, type BoundGroup } from '../notices';
 import { formatDate, renderFor, roomValues } from '../templates';
 import { WEEKDAY_LABELS } from '../talk-day';
 import { MobileVisitModel, type MobileVisit } from './mobile-visit.model';
@@ -15,13 +16,17 @@ export interface CreateVisitProps {
   note?: string;
   targetRooms: string[];
   targetGroups: string[];
+  /** Rooms whose groups the creating officer may message ('all' for admins): the broadcasts' rule. */
+  allowedRooms: string[] | 'all';
   createdBy: string;
   now: Date;
 }
 
 /**
- * Enters a stop. Targets must be in the visiting room's district: a mobile station serves the
- * communities around it, and its officers may not message another district's groups.
+ * Enters a stop. Targets must be in the visiting room's district (a mobile station serves the
+ * communities around it) and, as for a broadcast, rooms and groups the officer may message
+ * (src/modules/broadcasts: broadcastRecipients); the scope is stored and applied again when the
+ * notice goes out.
  */
 export async function createVisit(props: CreateVisitProps): Promise<MobileVisit> {
   if (props.end <= props.start) throw badRequest('结束时间须晚于开始时间（End must be after start）', undefined, 'invalid_time_range');
@@ -41,6 +46,13 @@ export async function createVisit(props: CreateVisitProps): Promise<MobileVisit>
     return !g || !groupRooms.some((r) => r.code === g.room && r.district === room.district);
   });
   if (badGroups.length) throw badRequest('有的群未绑定到本辖区的警务室（Group not bound in this district）', { groups: badGroups }, 'invalid_target_group');
+  const scope = await broadcastRecipients({ rooms: props.targetRooms, groups: props.targetGroups, allowedRooms: props.allowedRooms });
+  if (scope.refusedRooms.length) {
+    throw badRequest(`以下警务室不在您负责的范围内：${scope.refusedRooms.join('、')}（Not your room）`, { rooms: scope.refusedRooms }, 'invalid_target_room');
+  }
+  if (scope.refusedGroups.length) {
+    throw badRequest('有的群不属于您负责的警务室（Group of a room you do not serve）', { groups: scope.refusedGroups }, 'invalid_target_group');
+  }
   const doc = await MobileVisitModel.create({
     room: props.room,
     place: props.place,
@@ -49,6 +61,8 @@ export async function createVisit(props: CreateVisitProps): Promise<MobileVisit>
     note: props.note ?? '',
     targetRooms: [...new Set(props.targetRooms)],
     targetGroups: [...new Set(props.targetGroups)],
+    scopeAll: props.allowedRooms === 'all',
+    scopeRooms: props.allowedRooms === 'all' ? [] : props.allowedRooms,
     createdBy: props.createdBy,
     createdAt: props.now,
     updatedAt: props.now,
@@ -69,8 +83,18 @@ export async function cancelVisit(id: Types.ObjectId, by: string, now: Date): Pr
   await MobileVisitModel.updateOne({ _id: id, cancelledAt: null }, { $set: { cancelledAt: now, cancelledBy: by } });
 }
 
-export async function visitRecipients(visit: Pick<MobileVisit, 'targetRooms' | 'targetGroups'>): Promise<BoundGroup[]> {
-  return dedupe([...(await boundGroupsOfRooms(visit.targetRooms)), ...(await boundGroupsByIds(visit.targetGroups))]);
+/** Exactly the groups a broadcast by the visit's creator to the same rooms and groups reaches now. */
+export async function visitRecipients(visit: Pick<MobileVisit, 'room' | 'targetRooms' | 'targetGroups' | 'scopeAll' | 'scopeRooms'>): Promise<BoundGroup[]> {
+  let allowedRooms: string[] | 'all';
+  if (visit.scopeAll) allowedRooms = 'all';
+  else if (visit.scopeRooms) allowedRooms = visit.scopeRooms;
+  else {
+    // Entered before the scope was stored: the rule of that time, the visiting room's district.
+    const room = await roomByCode(visit.room, { fields: ['code', 'district'] });
+    allowedRooms = room?.district ? await roomCodesOfDistrict(room.district) : [visit.room];
+  }
+  const { recipients } = await broadcastRecipients({ rooms: visit.targetRooms, groups: visit.targetGroups, allowedRooms });
+  return recipients;
 }
 
 export async function visitNoticeText(visit: Pick<MobileVisit, 'room' | 'place' | 'start' | 'end' | 'note'>, zone: string): Promise<string> {
