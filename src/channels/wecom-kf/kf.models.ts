@@ -71,6 +71,11 @@ const contactLinkSchema = new Schema(
 export type WecomKfContactLink = InferSchemaType<typeof contactLinkSchema> & { _id: string };
 export const WecomKfContactLinkModel = model('WecomKfContactLink', contactLinkSchema);
 
+/** A room's stored customer-service link (null when none was made for it). */
+export async function roomContactLink(room: string): Promise<WecomKfContactLink | null> {
+  return WecomKfContactLinkModel.findById(room).lean<WecomKfContactLink>();
+}
+
 /** Every room's stored customer-service link. */
 export async function kfContactLinks(): Promise<WecomKfContactLink[]> {
   return WecomKfContactLinkModel.find({}).lean<WecomKfContactLink[]>();

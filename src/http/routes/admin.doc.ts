@@ -64,7 +64,13 @@ export const adminDocs: RouteDocs = {
       response: z.looseObject({ bots: z.array(Bot), botLabels: z.record(z.string(), z.string()) }),
     },
     'GET /api/admin/bot-qr.svg': { summary: '机器人登录二维码（The bot’s login QR code, SVG）', access: ['admin'], query: BotQrQuerySchema, responseType: 'image/svg+xml', errors: [404] },
-    'GET /api/admin/rooms/:code/poster-qr.svg': { summary: '警务室海报二维码：打开该室的网上咨询（A room’s poster QR code, SVG）', access: 'officer', params: roomCode, responseType: 'image/svg+xml' },
+    'GET /api/admin/rooms/:code/poster': {
+      summary: '警务室海报二维码指向：本室微信客服链接，没有时为本室网上咨询（Where a room’s poster QR leads: its WeChat customer-service link, else its web chat）',
+      access: 'officer',
+      params: roomCode,
+      response: z.object({ room: z.string(), qr: z.object({ kind: z.enum(['wechat_kf', 'web_chat']), url: z.string(), label: z.string() }) }),
+    },
+    'GET /api/admin/rooms/:code/poster-qr.svg': { summary: '警务室海报二维码：本室微信客服链接，没有时为本室网上咨询（A room’s poster QR code, SVG）', access: 'officer', params: roomCode, responseType: 'image/svg+xml' },
     'GET /api/officers': { summary: '民警列表（Officers; supervisors see their district）', access: ['supervisor', 'admin'], query: OfficerListSchema, response: z.object({ officers: z.array(Officer) }) },
     'POST /api/officers': {
       summary: '新建民警账号（Create an officer）',

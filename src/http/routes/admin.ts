@@ -11,6 +11,7 @@ import { groupBindingsOfRooms } from '../../modules/groups';
 import { assignRoomOfficers, roomMembers } from '../../modules/officers';
 import { presentRoom, roomExists, roomsByCodes } from '../../modules/rooms';
 import { setupChecklist } from '../../modules/setup';
+import { roomContactLink } from '../../channels/wecom-kf';
 
 /** Code-unit order, as the database sorts strings. */
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -18,9 +19,19 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export const BotQrQuerySchema = z.object({ bot: z.string().min(1).max(80) });
 export const RoomOfficersSchema = z.object({ officerIds: z.array(z.string().regex(/^[0-9a-f]{24}$/i, '民警编号格式不正确')).max(200) });
 
-/** The link a room's poster and customer-service QR point to: the web chat opened on that room. */
+/** The web chat opened on a room (the poster's QR when the room has no customer-service link). */
 export function roomChatLink(publicUrl: string, code: string): string {
   return `${publicUrl.replace(/\/$/, '')}/?room=${encodeURIComponent(code)}`;
+}
+
+/**
+ * Where a room's printed poster QR leads: the room's WeChat customer-service contact link when one
+ * was made (residents scan it with WeChat and chat in WeChat), otherwise the room's web chat.
+ */
+async function posterTarget(publicUrl: string, code: string): Promise<{ kind: 'wechat_kf' | 'web_chat'; url: string; label: string }> {
+  const link = await roomContactLink(code);
+  if (link) return { kind: 'wechat_kf', url: link.url, label: '微信扫一扫，添加本室微信客服，咨询、预约、反映情况' };
+  return { kind: 'web_chat', url: roomChatLink(publicUrl, code), label: '微信或手机浏览器扫一扫，打开本室网上警务室（网页咨询、预约）' };
 }
 
 async function svgResponse(ctx: AppContext, text: string) {
@@ -90,12 +101,21 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
     await svgResponse(ctx, status.qrUrl);
   });
 
-  // A room's poster QR: the web chat opened on that room.
-  router.get('/rooms/:code/poster-qr.svg', requireOfficer(['admin', 'supervisor', 'officer']), async (ctx) => {
+  // A room's poster: where its QR leads (the WeChat customer-service link, else the web chat), and the QR itself.
+  const posterRoom = async (ctx: AppContext) => {
     const code = parseInput(roomCodeSchema, ctx.params.code);
     if (!(await roomExists(code))) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     await assertRoomAccess(ctx, code);
-    await svgResponse(ctx, roomChatLink(deps.config.PUBLIC_URL, code));
+    return code;
+  };
+  router.get('/rooms/:code/poster', requireOfficer(['admin', 'supervisor', 'officer']), async (ctx) => {
+    const code = await posterRoom(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { room: code, qr: await posterTarget(deps.config.PUBLIC_URL, code) };
+  });
+  router.get('/rooms/:code/poster-qr.svg', requireOfficer(['admin', 'supervisor', 'officer']), async (ctx) => {
+    const code = await posterRoom(ctx);
+    await svgResponse(ctx, (await posterTarget(deps.config.PUBLIC_URL, code)).url);
   });
 
   return router;

@@ -8,7 +8,7 @@ import { noteRoad } from '../../channels/wecom/wecom.models';
 import { DomainError, badRequest, forbidden, notFound } from '../../lib/errors';
 import { z } from 'zod';
 import { parseInput, roomCodeSchema } from '../validate';
-import { kfContactLinks } from '../../channels/wecom-kf/kf.models';
+import { kfContactLinks } from '../../channels/wecom-kf';
 import { roomsWithRobot, setRoomRobotKey } from '../../modules/alerts';
 import { recordAudit } from '../../modules/audit';
 import { listRooms, roomExists } from '../../modules/rooms';

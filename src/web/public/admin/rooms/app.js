@@ -156,16 +156,16 @@ startPage({
           cap: inp('cap', rule?.capacity, '每时段最多可约人数', { min: 1, max: 50 }),
           walkIn: inp('walkin', rule?.walkInShare == null ? '' : Math.round(rule.walkInShare * 100), '现场比例%', { min: 0, max: 100 }),
           opens: inp('opens', rule?.bookingOpensDays, '提前天数', { min: 1, max: 365 }),
-          closes: rule?.bookingClosesMinutes ?? null,
+          closes: inp('closes', rule?.bookingClosesMinutes, '截止：开始前几分钟', { min: 0, max: 10080 }),
           name: s.name,
         };
       });
       const servicesTable = el('div', { class: 'table-wrap' }, el('table', {}, [
-        el('caption', { class: 'muted', text: '不勾选＝本室不办理该事项；其余留空＝沿用上面的通用规则（每时段人数留空＝只受本室每时段可约人数限制）' }),
-        el('thead', {}, el('tr', {}, ['事项', '本室办理', '可约星期', '时段分钟', '每时段人数', '现场比例%', '提前天数'].map((h) => el('th', { scope: 'col', text: h })))),
+        el('caption', { class: 'muted', text: '不勾选＝本室不办理该事项；其余留空＝沿用上面的通用规则（每时段人数留空＝只受本室每时段可约人数限制；截止＝该事项的时段开始前多少分钟停止网上预约，如 1440＝提前一天截止）' }),
+        el('thead', {}, el('tr', {}, ['事项', '本室办理', '可约星期', '时段分钟', '每时段人数', '现场比例%', '提前天数', '截止（开始前分钟）'].map((h) => el('th', { scope: 'col', text: h })))),
         el('tbody', {}, serviceRows.map((r) => el('tr', { dataset: { service: r.key } }, [
           el('th', { scope: 'row' }, el('label', { for: `sv-${r.key}-on`, text: r.name })),
-          el('td', {}, r.enabled), el('td', {}, r.days), el('td', {}, r.slot), el('td', {}, r.cap), el('td', {}, r.walkIn), el('td', {}, r.opens),
+          el('td', {}, r.enabled), el('td', {}, r.days), el('td', {}, r.slot), el('td', {}, r.cap), el('td', {}, r.walkIn), el('td', {}, r.opens), el('td', {}, r.closes),
         ]))),
       ]));
       async function saveSchedule() {
@@ -178,7 +178,7 @@ startPage({
             weekdays: r.days.value.split(/[,，\s]+/).filter(Boolean).map(Number),
             slotMinutes: num(r.slot.value), capacity: num(r.cap.value),
             walkInShare: r.walkIn.value === '' ? null : Number(r.walkIn.value) / 100, bookingOpensDays: num(r.opens.value),
-            bookingClosesMinutes: r.closes,
+            bookingClosesMinutes: num(r.closes.value),
           })),
         };
         await api('PUT', `/api/rooms/${room.code}/schedule`, body);
