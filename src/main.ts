@@ -11,6 +11,8 @@ import { ensureItemCodes } from './modules/items';
 import { createSmsProvider, createSmsSender, smsSettings } from './modules/sms';
 import { NoDatabaseError } from './storage/embedded';
 import { openDatabase, type OpenDatabase } from './storage/database';
+import { checkStoredRobotKeys } from './modules/alerts';
+import { secretsKey } from './lib/secret-box';
 
 /**
  * Entry point. Reads the config once, opens the database (embedded by default), seeds an
@@ -30,6 +32,17 @@ async function main(): Promise<void> {
       process.exit(69); // EX_UNAVAILABLE
     }
     throw err;
+  }
+
+  // Stored credentials (rooms' robot keys) are encrypted with SECRETS_KEY: stop with a clear
+  // message if keys are stored but no key (or a different one) is configured; seal older plain ones.
+  try {
+    const { sealed } = await checkStoredRobotKeys(secretsKey(config.SECRETS_KEY));
+    if (sealed) logger.info({ sealed }, 'plain robot keys encrypted with SECRETS_KEY');
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    await db.close().catch(() => undefined);
+    process.exit(78); // EX_CONFIG
   }
 
   const seeded = await seedIfEmpty({ demo: config.SEED_DEMO_DATA });

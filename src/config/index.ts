@@ -81,6 +81,16 @@ export const ConfigSchema = z.object({
   WECOM_APP_SECRET: optionalString,
   /** Customer-contact secret (customer groups, group-send tasks), when it differs from the app's. */
   WECOM_CONTACT_SECRET: optionalString,
+  /**
+   * Key that encrypts credentials stored in the database (the rooms' WeCom robot webhook keys)
+   * with AES-256-GCM: 32 random bytes as 64 hex characters or base64 (`openssl rand -hex 32`).
+   */
+  SECRETS_KEY: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => /^[0-9a-fA-F]{64}$/.test(v) || Buffer.from(v, 'base64').length === 32, 'must be 32 bytes: 64 hex characters or base64 (openssl rand -hex 32)')
+      .optional(),
+  ),
   /** Hours after which a group-send task nobody confirmed reminds its officer. */
   WECOM_GROUP_REMIND_HOURS: z.coerce.number().min(0.05).max(24 * 7).default(4),
   /** Minutes an item may wait for an officer, per kind: "emergency=5,tip=120,…". */

@@ -27,6 +27,8 @@ let fake: FakeWecom;
 let ROBOT_KEY = 'robot-hpl-0000';
 let robots = 0;
 const PUBLIC_URL = 'https://jws.example.gov.cn';
+// Robot keys are stored encrypted with it.
+const SECRETS_KEY = 'a3'.repeat(32);
 
 interface Instance {
   runtime: WecomRuntime;
@@ -37,7 +39,7 @@ interface Instance {
 const running: Instance[] = [];
 
 async function startInstance(now?: () => Date): Promise<Instance> {
-  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000', PUBLIC_URL });
+  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000', PUBLIC_URL, SECRETS_KEY });
   const logger = testLogger();
   // The watcher's own poll is slow on purpose: an alert of this instance's item goes out because the item was heard at once.
   const runtime = createWecomRuntime({ config, logger, now, core: { ai: null }, clientOptions: { backoffMs: 5 }, alerts: { watcherPollMs: 60_000 } });
@@ -231,7 +233,7 @@ test('items created while no instance watched for more than 10 minutes are alert
   await ItemModel.create({ ...base, code: 'G4P7O5', kind: 'tip', createdAt: at(60) }); // before the gap: it had its chance
 
   // The admin configures the room first (through the API of an instance that is not watching yet).
-  const setup = createApp({ config: testConfig({ ...fake.env(), PUBLIC_URL }), logger: testLogger() });
+  const setup = createApp({ config: testConfig({ ...fake.env(), PUBLIC_URL, SECRETS_KEY }), logger: testLogger() });
   await configureRoom(setup);
   // Two instances start at once.
   await Promise.all([startInstance(), startInstance()]);

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
+import { secretsKey } from '../../lib/secret-box';
 import type { Logger } from '../../logging/logger';
 import { alertSettings, createAlertWatcher, roomRobotKey, type AlertWatcher } from '../../modules/alerts';
 import { channelLimits, claimRateSlot, createOutboxSender, isValuable, OutboxGiveUp, OutboxHold, type OutboxMessage, type OutboxSender } from '../../modules/outbox';
@@ -51,7 +52,7 @@ export function createAlertChannels(options: {
   }
 
   async function sendRobot(message: OutboxMessage): Promise<void> {
-    const key = await roomRobotKey(message.conversationId);
+    const key = await roomRobotKey(message.conversationId, secretsKey(config.SECRETS_KEY));
     if (!key) throw new OutboxGiveUp('该警务室没有配置企业微信群机器人');
     const at = now();
     const minute = Math.floor(at.getTime() / robotLimits.windowMs) * robotLimits.windowMs;

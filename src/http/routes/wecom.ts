@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { parseInput, roomCodeSchema } from '../validate';
 import { kfContactLinks } from '../../channels/wecom-kf';
 import { roomsWithRobot, setRoomRobotKey } from '../../modules/alerts';
+import { secretsKey } from '../../lib/secret-box';
 import { recordAudit } from '../../modules/audit';
 import { listRooms, roomExists } from '../../modules/rooms';
 import { smsSettings } from '../../modules/sms';
@@ -114,15 +115,15 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
     ctx.body = { wecom: await wecomStatus(deps.config, clock()), sms: smsStatus(deps.config), wechaty: { statusUrl: '/api/bot/status' } };
   });
 
-  // Per room: the customer-service contact link (scene = room code) and whether an alert robot is set (never its key).
+  // Per room: the customer-service contact link (scene = room code) and whether an alert robot is set (its key masked, never in full).
   router.get('/api/channels/wecom/rooms', requireOfficer(['admin']), async (ctx) => {
-    const [rooms, links, robots] = await Promise.all([listRooms(), kfContactLinks(), roomsWithRobot()]);
+    const [rooms, links, robots] = await Promise.all([listRooms(), kfContactLinks(), roomsWithRobot(secretsKey(deps.config.SECRETS_KEY))]);
     const byRoom = new Map(links.map((l) => [l._id, l]));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
       rooms: rooms.map((r) => {
         const link = byRoom.get(r.code);
-        return { code: r.code, name: r.name, contactLink: link ? { url: link.url, openKfId: link.openKfId, createdAt: link.createdAt } : null, robot: robots.has(r.code) };
+        return { code: r.code, name: r.name, contactLink: link ? { url: link.url, openKfId: link.openKfId, createdAt: link.createdAt } : null, robot: robots.has(r.code), robotKeyMasked: robots.get(r.code) ?? null };
       }),
     };
   });
@@ -147,10 +148,10 @@ export function wecomRouter(deps: AppDeps): Router<AppState> {
     // The admin may paste the whole webhook address; only its key is kept.
     const key = input.key ? (/[?&]key=([^&#\s]+)/.exec(input.key)?.[1] ?? input.key) : null;
     if (key !== null && !/^[A-Za-z0-9_-]{8,100}$/.test(key)) throw badRequest('群机器人地址或 key 格式不正确（Invalid robot webhook key）', undefined, 'invalid_robot_key');
-    await setRoomRobotKey(code, key, clock());
+    await setRoomRobotKey(code, key, clock(), secretsKey(deps.config.SECRETS_KEY));
     const me = currentOfficer(ctx.state);
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: key ? 'channel.robot_set' : 'channel.robot_cleared', room: code });
-    ctx.body = { room: code, robot: key !== null };
+    ctx.body = { room: code, robot: key !== null, robotKeyMasked: key ? (await roomsWithRobot(secretsKey(deps.config.SECRETS_KEY))).get(code) ?? null : null };
   });
 
   // WeCom customer groups: list, sync from WeCom (owners = officers' WeCom userids), bind to a room.

@@ -9,7 +9,8 @@ const roomAlertSettingsSchema = new Schema(
   {
     /** The room code. */
     _id: { type: String, required: true },
-    robotKey: { type: String, default: null, maxlength: 100 },
+    /** Sealed with SECRETS_KEY (AES-256-GCM, src/lib/secret-box.ts); a plain older value is sealed on the next read. */
+    robotKey: { type: String, default: null, maxlength: 300 },
     updatedAt: { type: Date, required: true },
   },
   { versionKey: false },

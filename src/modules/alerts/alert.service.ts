@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { Config } from '../../config';
+import { conflict } from '../../lib/errors';
+import { isSealed, openSecret, sealSecret, SecretsKeyMissing } from '../../lib/secret-box';
 import { ITEM_KIND_LABELS, type ItemKind } from '../items';
 import { wecomUserIdsOf } from '../officers';
 import { enqueueMessage } from '../outbox';
@@ -72,21 +74,79 @@ export function alertText(props: { event: AlertEvent; code: string; kind: string
   ].join('\n');
 }
 
-/** The room's robot webhook key, if one is set. */
-export async function roomRobotKey(room: string): Promise<string | null> {
+/**
+ * The room's robot webhook key, if one is set (opened with SECRETS_KEY). A plain value stored
+ * before encryption is sealed now, when a key is configured.
+ */
+export async function roomRobotKey(room: string, secretsKey: Buffer | null): Promise<string | null> {
   const doc = await RoomAlertSettingsModel.findById(room).lean<RoomAlertSettings>();
-  return doc?.robotKey ?? null;
+  if (!doc?.robotKey) return null;
+  if (!isSealed(doc.robotKey)) {
+    if (secretsKey) await RoomAlertSettingsModel.updateOne({ _id: room, robotKey: doc.robotKey }, { $set: { robotKey: sealSecret(doc.robotKey, secretsKey) } });
+    return doc.robotKey;
+  }
+  if (!secretsKey) throw new SecretsKeyMissing('警务室群机器人 key');
+  return openSecret(doc.robotKey, secretsKey);
 }
 
-/** Sets (or clears with null) the room's robot webhook key. */
-export async function setRoomRobotKey(room: string, key: string | null, now: Date): Promise<void> {
-  await RoomAlertSettingsModel.updateOne({ _id: room }, { $set: { robotKey: key, updatedAt: now } }, { upsert: true });
+/** Sets (or clears with null) the room's robot webhook key, sealed with SECRETS_KEY (required to set one). */
+export async function setRoomRobotKey(room: string, key: string | null, now: Date, secretsKey: Buffer | null): Promise<void> {
+  if (key !== null && !secretsKey) {
+    throw conflict('未配置 SECRETS_KEY，群机器人 key 无法加密保存；请先在配置中设置 SECRETS_KEY（Set SECRETS_KEY first）', 'secrets_key_missing');
+  }
+  await RoomAlertSettingsModel.updateOne({ _id: room }, { $set: { robotKey: key === null ? null : sealSecret(key, secretsKey!), updatedAt: now } }, { upsert: true });
 }
 
-/** Rooms that have a robot (never the keys). */
-export async function roomsWithRobot(): Promise<Set<string>> {
-  const docs = await RoomAlertSettingsModel.find({ robotKey: { $ne: null } }, { _id: 1 }).lean<Array<{ _id: string }>>();
-  return new Set(docs.map((d) => d._id));
+/** Whether the room has a robot (no key is opened). */
+async function roomHasRobot(room: string): Promise<boolean> {
+  const doc = await RoomAlertSettingsModel.findById(room, { robotKey: 1 }).lean<RoomAlertSettings>();
+  return Boolean(doc?.robotKey);
+}
+
+/** Rooms that have a robot, each with its key masked for display ("abcd****wxyz"; "已加密" when it cannot be opened). */
+export async function roomsWithRobot(secretsKey: Buffer | null): Promise<Map<string, string>> {
+  const docs = await RoomAlertSettingsModel.find({ robotKey: { $ne: null } }, { _id: 1, robotKey: 1 }).lean<Array<{ _id: string; robotKey: string }>>();
+  const out = new Map<string, string>();
+  for (const d of docs) {
+    let shown = '已加密';
+    try {
+      if (!isSealed(d.robotKey) || secretsKey) shown = maskKey(openSecret(d.robotKey, secretsKey));
+    } catch {
+      // a key sealed under another SECRETS_KEY: shown as encrypted
+    }
+    out.set(d._id, shown);
+  }
+  return out;
+}
+
+function maskKey(key: string): string {
+  return key.length <= 8 ? '****' : `${key.slice(0, 4)}****${key.slice(-4)}`;
+}
+
+/**
+ * Start-up check of the stored robot keys: without SECRETS_KEY while keys are stored, or with a
+ * SECRETS_KEY that does not open them, the service must not start (alerts would fail
+ * silently); with a key, plain values stored before encryption are sealed now.
+ */
+export async function checkStoredRobotKeys(secretsKey: Buffer | null): Promise<{ sealed: number }> {
+  const docs = await RoomAlertSettingsModel.find({ robotKey: { $ne: null } }, { _id: 1, robotKey: 1 }).lean<Array<{ _id: string; robotKey: string }>>();
+  if (docs.length && !secretsKey) {
+    throw new SecretsKeyMissing(`数据库中保存了 ${docs.length} 个警务室的群机器人 key（${docs.map((d) => d._id).join('、')}），`);
+  }
+  let sealed = 0;
+  for (const d of docs) {
+    if (isSealed(d.robotKey)) {
+      try {
+        openSecret(d.robotKey, secretsKey);
+      } catch {
+        throw new Error(`SECRETS_KEY 无法解开警务室 ${d._id} 的群机器人 key：密钥与加密时不同（SECRETS_KEY does not open the stored robot key of room ${d._id}）`);
+      }
+      continue;
+    }
+    await RoomAlertSettingsModel.updateOne({ _id: d._id, robotKey: d.robotKey }, { $set: { robotKey: sealSecret(d.robotKey, secretsKey!) } });
+    sealed++;
+  }
+  return { sealed };
 }
 
 /**
@@ -115,7 +175,7 @@ export async function queueItemAlert(props: { item: AlertItem; event: AlertEvent
       if (created) queued++;
     }
   }
-  if (event !== 'sla_supervisor' && (await roomRobotKey(item.room))) {
+  if (event !== 'sla_supervisor' && (await roomHasRobot(item.room))) {
     const { created } = await enqueueMessage({ ...common, key: `alert:${props.eventKey}:robot`, to: { channel: 'wecom-robot', conversationId: item.room, isGroup: true } });
     if (created) queued++;
   }
