@@ -41,6 +41,7 @@ const PAGES: PageSpec[] = [
   { name: 'admin room editor', path: '/admin/rooms/?room=HPL', signIn: true, as: 'admin', ready: '#h-6-open' },
   { name: 'admin room poster', path: '/admin/rooms/poster.html?room=HPL', signIn: true, as: 'admin', noLoginForm: true, ready: '#poster h1' },
   { name: 'admin channels', path: '/admin/channels/', signIn: true, as: 'admin', ready: '#group-rows' },
+  { name: 'admin work-log targets', path: '/admin/work-log-targets/', signIn: true, as: 'admin', ready: '#targets-urban input' },
   { name: 'admin FAQ', path: '/admin/faq/', signIn: true, as: 'admin', ready: '#faq-rows tr' },
   { name: 'admin audit log', path: '/admin/audit/', signIn: true, as: 'admin', ready: '#main p[role=status]:has-text("共显示")' },
   { name: 'own account', path: '/account/', signIn: true, as: 'admin', ready: '#password-form' },

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import request from 'supertest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,11 +16,13 @@ import { WorkLogModel } from '../../src/modules/work-log/work-log.model';
  * holds it exactly once, with its photo once.
  */
 let rig: BrowserTest;
+let officerId: string;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'work-log-browser-'));
 
 beforeAll(async () => {
   rig = await startBrowserTest(buildTestApp({ DATA_DIR: dataDir }).app, 'work-log', { width: 390, height: 844 }, { timezoneId: 'UTC' });
-  await createOfficer({ username: 'wlb_zhang', name: '张伟', rooms: ['HPL'], district: 'XH' });
+  officerId = (await createOfficer({ username: 'wlb_zhang', name: '张卫东', rooms: ['HPL'], district: 'XH' })).id;
+  await createOfficer({ username: 'wlb_admin', name: '赵敏', role: 'admin' });
 }, 120_000);
 
 afterAll(async () => {
@@ -82,10 +85,35 @@ it('keeps a household visit with its photo while offline and stores it once when
 
   const entries = await WorkLogModel.find({}).lean();
   expect(entries).toHaveLength(1);
-  expect(entries[0]).toMatchObject({ room: 'HPL', kind: 'household_visit', place: '和平里社区', count: 8, note: '走访3号楼独居老人，提醒防范电信诈骗' });
+  expect(entries[0]).toMatchObject({ officerName: '张卫东', room: 'HPL', kind: 'household_visit', place: '和平里社区', count: 8, note: '走访3号楼独居老人，提醒防范电信诈骗' });
   expect(await AttachmentModel.countDocuments({ workLog: entries[0]._id })).toBe(1);
   expect(await page.locator('#entries li .photos a').count()).toBe(1);
   expect(await page.locator('#counts').textContent()).toContain('入户走访 1');
+  expect(errors).toEqual([]);
+
+  // The admin sets the month's targets for 城市社区 rooms; the officer's 月考核 (page, CSV, bulletin) shows the visit against them.
+  const adminAgent = request.agent(rig.base);
+  const signedIn = await adminAgent.post('/api/auth/login').send({ username: 'wlb_admin', password: 'password-123' }).expect(200);
+  await adminAgent.put('/api/work-log/targets/urban').set('X-CSRF-Token', signedIn.body.csrfToken).send({ targets: { household_visit: 3, patrol: 2 } }).expect(200);
+  await page.goto(`${rig.base}/reports/`);
+  const row = page.locator(`#worklog-officers tr[data-officer="${officerId}"]`);
+  await row.waitFor({ timeout: 15_000 });
+  expect(await row.locator('[data-kind="household_visit"]').textContent()).toBe('1/3 ⚠');
+  expect(await row.locator('[data-kind="patrol"]').textContent()).toBe('0/2 ⚠');
+  expect(await row.locator('[data-kind="publicity"]').textContent()).toBe('0');
+  expect(await page.locator('#worklog-rooms tr[data-room="HPL"] [data-kind="household_visit"]').textContent()).toBe('1/3 ⚠');
+  expect(await page.locator('[data-kpi-value="worklog"]').textContent()).toBe('1');
+
+  const csv = await page.request.get(`${rig.base}/api/reports/monthly.csv?table=officers`);
+  expect(csv.status()).toBe(200);
+  const [header, ...rows] = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','));
+  const mine = rows.find((r) => r[1] === '张卫东')!;
+  expect([mine[header.indexOf('工作日志-入户走访')], mine[header.indexOf('工作日志-入户走访目标')], mine[header.indexOf('工作日志未达标项')]]).toEqual(['1', '3', '入户走访、治安巡逻']);
+
+  await page.goto(`${rig.base}/reports/bulletin.html`);
+  await page.locator('#b-worklog-officers tr.flagged').waitFor({ timeout: 15_000 });
+  expect(await page.locator('#b-worklog').textContent()).toContain('民警张卫东（入户走访、治安巡逻）');
+  expect(await page.locator('#b-worklog-officers tr.flagged [data-kind="household_visit"]').textContent()).toBe('1/3 ⚠');
   expect(errors).toEqual([]);
   await page.close();
 }, 120_000);

@@ -147,12 +147,28 @@ function figureCells(f: PresentedFigures): Cell[] {
   ];
 }
 
+/** The field work (工作日志) beside the other figures: per kind the entries and the target, then the total and what fell short. */
+function workLogColumns(report: MonthlyReport): string[] {
+  return [...report.workLog.kinds.flatMap((k) => [`工作日志-${k.label}`, `工作日志-${k.label}目标`]), '工作日志合计', '工作日志未达标项'];
+}
+
+function workLogCells(report: MonthlyReport, w: MonthlyReport['workLog']['totals']): Cell[] {
+  const label = new Map(report.workLog.kinds.map((k) => [k.key, k.label]));
+  return [...report.workLog.kinds.flatMap((k) => [w.counts[k.key], w.targets[k.key]]), w.total, w.belowTarget.map((k) => label.get(k)).join('、')];
+}
+
 export function reportCsv(report: MonthlyReport, table: (typeof TABLES)[number]): string {
   switch (table) {
     case 'rooms':
-      return toCsv(['月份', '排名', '警务室编号', '警务室', ...figureColumns()], report.rooms.map((r) => [report.month, r.rank, r.code, r.name, ...figureCells(r)]));
+      return toCsv(
+        ['月份', '排名', '警务室编号', '警务室', ...figureColumns(), ...workLogColumns(report)],
+        report.rooms.map((r) => [report.month, r.rank, r.code, r.name, ...figureCells(r), ...workLogCells(report, r.workLog)]),
+      );
     case 'officers':
-      return toCsv(['月份', '民警', '所在警务室', ...figureColumns()], report.officers.map((o) => [report.month, o.name, o.rooms.join('、'), ...figureCells(o)]));
+      return toCsv(
+        ['月份', '民警', '所在警务室', ...figureColumns(), ...workLogColumns(report)],
+        report.officers.map((o) => [report.month, o.name, o.rooms.join('、'), ...figureCells(o), ...workLogCells(report, o.workLog)]),
+      );
     case 'kinds':
       return toCsv(
         ['月份', '类别', '受理', '办结'],
@@ -166,7 +182,10 @@ export function reportCsv(report: MonthlyReport, table: (typeof TABLES)[number])
     case 'daily':
       return toCsv(['日期', '受理', '办结'], report.daily.days.map((d, i) => [d, report.daily.received[i], report.daily.resolved[i]]));
     case 'summary':
-      return toCsv(['月份', '范围', ...figureColumns(), '近12个月满意率(%)'], [[report.month, report.scope.label, ...figureCells(report.totals), report.yearly.percent]]);
+      return toCsv(
+        ['月份', '范围', ...figureColumns(), '近12个月满意率(%)', ...workLogColumns(report)],
+        [[report.month, report.scope.label, ...figureCells(report.totals), report.yearly.percent, ...workLogCells(report, report.workLog.totals)]],
+      );
   }
 }
 

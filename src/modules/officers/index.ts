@@ -6,6 +6,7 @@ export { accessibleRoomCodes, canAccessRoom, roomFilter } from './access';
 export { hashPassword, needsRehash, verifyPassword } from './password';
 export {
   activeOfficerById,
+  activeOfficersOfRooms,
   activeOfficerByWechatId,
   activeOfficersWithRole,
   activeOfficerWithPassword,

@@ -16,6 +16,12 @@ export async function officersOfRoom(code: string): Promise<RoomOfficerView[]> {
   return OfficerModel.find({ rooms: code, role: 'officer', active: true }, { name: 1, badge: 1 }).sort({ name: 1 }).lean<RoomOfficerView[]>();
 }
 
+/** The active community officers (role officer) serving any of these rooms. */
+export async function activeOfficersOfRooms(codes: readonly string[]): Promise<OfficerDoc[]> {
+  if (!codes.length) return [];
+  return OfficerModel.find({ rooms: { $in: [...codes] }, role: 'officer', active: true }, { name: 1, rooms: 1 }).lean<OfficerDoc[]>();
+}
+
 /** Officers by id (active or not), without password hashes. */
 export async function officersByIds(ids: ReadonlyArray<Types.ObjectId | string>): Promise<OfficerDoc[]> {
   if (!ids.length) return [];

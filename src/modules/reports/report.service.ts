@@ -1,4 +1,4 @@
-import { officersByIds } from '../officers';
+import { activeOfficersOfRooms, officersByIds } from '../officers';
 import { addDays, dayStart, localDay, monthLastDay, monthsEndingAt, monthStartDay, daysInMonth, currentMonth } from './calendar';
 import { addFigures, emptyFigures, entityKey, loadFigures, storeFigures, type Figures, type StoredFigures } from './figures';
 import { isBelowTarget, satisfactionRate } from './report-math';
@@ -6,6 +6,7 @@ import { PRECISION_NOTE, percent1, presentFigures, type PresentedFigures } from 
 import { ReportLiveModel, ReportMonthModel, ReportTrendModel, type ReportLiveDoc, type ReportMonthDoc, type ReportTrendDoc } from './rollup.model';
 import { receivedTotal, resolvedTotal } from './rollup.service';
 import { accumulateRange, loadRooms, type RoomInfo } from './rollup.source';
+import { emptyWorkLog, loadWorkLogMonth, officerWorkLog, roomWorkLog, sumWorkLog, WORK_LOG_KIND_LIST, type WorkLogFigures } from './work-log-figures';
 
 /**
  * The monthly assessment of a scope (a district, a room, an officer). Reads one month
@@ -161,8 +162,10 @@ export interface MonthlyReport {
   coverage: { rolledUpThrough: string | null; liveFrom: string | null; liveAsOf: string | null; complete: boolean };
   precision: typeof PRECISION_NOTE;
   totals: PresentedFigures;
-  rooms: Array<{ code: string; name: string; district: string; rank: number | null } & PresentedFigures>;
-  officers: Array<{ id: string; name: string; rooms: string[] } & PresentedFigures>;
+  rooms: Array<{ code: string; name: string; district: string; type: string; rank: number | null; workLog: WorkLogFigures } & PresentedFigures>;
+  officers: Array<{ id: string; name: string; rooms: string[]; workLog: WorkLogFigures } & PresentedFigures>;
+  /** Field work (工作日志) against the monthly targets of each room's type: totals of the scope (per row: `workLog`). */
+  workLog: { kinds: typeof WORK_LOG_KIND_LIST; totals: WorkLogFigures };
   daily: { days: string[]; received: number[]; resolved: number[] };
   trend: Array<{ month: string; received: number; resolved: number; surveysSent: number; answers: number; satisfied: number; basic: number; unsatisfied: number; percent: number | null; flagged: boolean; complete: boolean }>;
   yearly: { answers: number; percent: number | null; flagged: boolean };
@@ -192,11 +195,19 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
     }
   }
 
+  // Field work of the month in these rooms, counted live from the work log (Beijing calendar month).
+  const workLogMonth = await loadWorkLogMonth([...roomCodes], dayStart(monthStartDay(month), settings.zone), dayStart(addDays(monthLastDay(month), 1), settings.zone));
+
   // Officer figures: (room, officer) pairs summed per officer, limited to what the viewer may see.
+  // Officers serving these rooms are listed even with nothing this month (their work log is assessed too).
   const officerPairs = entities.filter((e) => e.officer !== null && officerVisible(e.officer) && (focus.type !== 'officer' || e.officer === focus.officer));
-  const officerIds = [...new Set(officerPairs.map((e) => e.officer!))];
+  const serving = focus.type === 'officer' ? [] : (await activeOfficersOfRooms([...roomCodes])).map((o) => String(o._id));
+  const logged = workLogMonth.tallies.map((t) => t.officer);
+  const officerIds = [...new Set([...officerPairs.map((e) => e.officer!), ...serving, ...logged])].filter((id) => officerVisible(id) && (focus.type !== 'officer' || id === focus.officer));
   if (focus.type === 'officer' && !officerIds.includes(focus.officer)) officerIds.push(focus.officer);
   const officerDocs = await officersByIds(officerIds);
+  const roomInfo = new Map(allRooms.map((r) => [r.code, r]));
+  const ownRoomsOf = new Map(officerDocs.map((o) => [String(o._id), (o.rooms ?? []).map((c) => roomInfo.get(c)).filter((r): r is RoomInfo => Boolean(r))]));
   const names = new Map(officerDocs.map((o) => [String(o._id), o.name]));
   const officers = officerIds
     .map((id) => {
@@ -206,7 +217,10 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
         addFigures(f, e.f);
         pairRooms.add(e.room);
       }
-      return { id, name: names.get(id) ?? '（已停用）', rooms: [...pairRooms].sort(), f };
+      for (const t of workLogMonth.tallies) if (t.officer === id) pairRooms.add(t.room);
+      const workLog = officerWorkLog(workLogMonth, id, roomCodes, ownRoomsOf.get(id) ?? []);
+      for (const r of ownRoomsOf.get(id) ?? []) if (roomCodes.has(r.code)) pairRooms.add(r.code);
+      return { id, name: names.get(id) ?? '（已停用）', rooms: [...pairRooms].sort(), f, workLog };
     })
     .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
 
@@ -229,8 +243,10 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
     code: room.code,
     name: room.name,
     district: room.district,
+    type: room.type,
     rank: satisfactionRate(sat(f)) === null ? null : ++rank,
     ...presentFigures(f, settings.targetPercent),
+    workLog: roomWorkLog(workLogMonth, room),
   }));
 
   const totals = emptyFigures();
@@ -271,7 +287,14 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
     precision: PRECISION_NOTE,
     totals: presentFigures(totals, settings.targetPercent),
     rooms: focus.type === 'officer' ? [] : presentedRooms,
-    officers: officers.map((o) => ({ id: o.id, name: o.name, rooms: o.rooms, ...presentFigures(o.f, settings.targetPercent) })),
+    officers: officers.map((o) => ({ id: o.id, name: o.name, rooms: o.rooms, ...presentFigures(o.f, settings.targetPercent), workLog: o.workLog })),
+    workLog: {
+      kinds: WORK_LOG_KIND_LIST,
+      totals:
+        focus.type === 'officer'
+          ? (officers.find((o) => o.id === focus.officer)?.workLog ?? emptyWorkLog())
+          : sumWorkLog(presentedRooms.map((r) => r.workLog)),
+    },
     daily,
     trend,
     yearly: { answers: yearAnswers, percent: percent1(satisfactionRate(yearSat)), flagged: isBelowTarget(yearSat, settings.targetPercent) },

@@ -1,4 +1,4 @@
-import { roomsByCodes } from '../rooms';
+import { roomsByCodes, type RoomType } from '../rooms';
 import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
 import { itemsForRollup } from '../items';
 import { transitionLog } from '../inbox';
@@ -16,17 +16,20 @@ export interface RoomInfo {
   name: string;
   district: string;
   districtName: string;
+  /** The room's type (its work-log targets depend on it). */
+  type: RoomType;
   openingHours: OpeningPeriod[];
 }
 
 export async function loadRooms(): Promise<RoomInfo[]> {
-  const rooms = await roomsByCodes('all', { fields: ['code', 'name', 'district', 'districtName', 'openingHours'] });
+  const rooms = await roomsByCodes('all', { fields: ['code', 'name', 'district', 'districtName', 'type', 'openingHours'] });
   return rooms
     .map((r) => ({
       code: r.code,
       name: r.name,
       district: r.district,
       districtName: r.districtName,
+      type: r.type as RoomType,
       openingHours: (r.openingHours ?? []).map((p) => ({ weekday: p.weekday, open: p.open, close: p.close, breakStart: p.breakStart ?? null, breakEnd: p.breakEnd ?? null })),
     }))
     .sort((a, b) => a.code.localeCompare(b.code));

@@ -12,5 +12,7 @@ export {
   photosOfEntries,
   placesOfRoom,
   workLogEntryById,
+  workLogTallies,
+  type WorkLogTally,
 } from './work-log.service';
 export { describeTargets, noTargets, presentTargets, setWorkLogTargets, workLogTargets, type TargetsByRoomType } from './work-log.targets';

@@ -162,6 +162,32 @@ export async function existingPhoto(id: string): Promise<{ attachment: string; m
   return a ? { attachment: String(a._id), mime: a.mime, size: a.size } : null;
 }
 
+/** Per room, officer and kind: entries and households/people reached in [from, to). */
+export interface WorkLogTally {
+  room: string;
+  officer: string;
+  kind: WorkLogKind;
+  entries: number;
+  reached: number;
+}
+
+export async function workLogTallies(props: { rooms: string[] | 'all'; from: Date; to: Date }): Promise<WorkLogTally[]> {
+  const filter: Record<string, unknown> = { at: { $gte: props.from, $lt: props.to } };
+  if (props.rooms !== 'all') filter.room = { $in: props.rooms };
+  // Summed here rather than by $group: a month's entries are few, and FerretDB's $sum of a field that is
+  // sometimes null answers 0.
+  const rows = await WorkLogModel.find(filter, { room: 1, officer: 1, kind: 1, count: 1 }).lean<Array<Pick<WorkLogEntry, 'room' | 'officer' | 'kind' | 'count'>>>();
+  const out = new Map<string, WorkLogTally>();
+  for (const r of rows) {
+    const key = `${r.room}|${String(r.officer)}|${r.kind}`;
+    const t = out.get(key) ?? { room: r.room, officer: String(r.officer), kind: r.kind, entries: 0, reached: 0 };
+    t.entries += 1;
+    t.reached += typeof r.count === 'number' ? r.count : 0;
+    out.set(key, t);
+  }
+  return [...out.values()];
+}
+
 /** [start, end) of a calendar month ('yyyy-MM') in the app's zone. */
 export function monthBounds(month: string, zone: string): { from: Date; to: Date } {
   const start = DateTime.fromISO(`${month}-01`, { zone }).startOf('month');

@@ -9,6 +9,7 @@ const NAV = [
   { href: '/admin/rooms/', label: '警务室', roles: ['admin', 'supervisor'] },
   { href: '/admin/channels/', label: '接入渠道', roles: ['admin', 'supervisor'] },
   { href: '/admin/faq/', label: '常见问答', roles: ['admin'] },
+  { href: '/admin/work-log-targets/', label: '工作目标', roles: ['admin', 'supervisor'] },
   { href: '/admin/audit/', label: '工作日志', roles: ['admin', 'supervisor'] },
   { href: '/inbox/', label: '工作台', roles: ['officer', 'supervisor', 'admin'] },
   { href: '/account/', label: '我的账号', roles: ['officer', 'supervisor', 'admin'] },

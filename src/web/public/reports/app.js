@@ -1,6 +1,6 @@
 // The monthly assessment page: district overview, room page, officer page (?month=&room=&officer=).
 import { $, createApi, el, formatTime, handleLoginForm, signOut } from '/shared/toolkit.js';
-import { duration, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate } from './format.js';
+import { duration, fillTable, KIND_LABELS, monthLabel, percent, queryString, rate, workLogCells } from './format.js';
 
 let csrf = null;
 let scope = null;
@@ -100,6 +100,7 @@ function render(r, query) {
     kpi('appointments', '预约办结', t.appointments.completed, `预约 ${t.appointments.booked} · 爽约 ${t.appointments.noShow}`),
     kpi('tips', '线索', t.tips.received, `办结 ${t.tips.resolved}`),
     kpi('yearly', '近12个月满意率', percent(r.yearly.percent), `评价 ${r.yearly.answers}`, r.yearly.flagged),
+    kpi('worklog', '工作日志', r.workLog.totals.total, r.workLog.totals.belowTarget.length ? `${r.workLog.totals.belowTarget.length} 类未达目标` : '各类均达目标或未设目标', r.workLog.totals.belowTarget.length > 0),
   );
 
   const chartQuery = query;
@@ -153,6 +154,20 @@ function render(r, query) {
         { text: percent(o.satisfaction.percent) + (o.satisfaction.flagged ? ' ⚠' : ''), attrs: { 'data-col': 'satisfaction' } },
       ],
     })),
+  );
+  const kinds = r.workLog.kinds;
+  const wlHeads = [...kinds.map((k) => k.label), '合计', '未达标'];
+  $('worklog-rooms').classList.toggle('hidden', r.rooms.length === 0);
+  fillTable(
+    $('worklog-rooms'),
+    ['警务室', ...wlHeads],
+    r.rooms.map((room) => ({ attrs: { 'data-room': room.code, class: room.workLog.belowTarget.length ? 'flagged' : '' }, cells: [room.name, ...workLogCells(kinds, room.workLog)] })),
+  );
+  $('worklog-officers').classList.toggle('hidden', r.officers.length === 0);
+  fillTable(
+    $('worklog-officers'),
+    ['民警', ...wlHeads],
+    r.officers.map((o) => ({ attrs: { 'data-officer': o.id, class: o.workLog.belowTarget.length ? 'flagged' : '' }, cells: [o.name, ...workLogCells(kinds, o.workLog)] })),
   );
   fillTable(
     $('trend-table'),

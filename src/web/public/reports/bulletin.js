@@ -1,6 +1,6 @@
 // The printable monthly bulletin (通报): same data as the report page, laid out for A4.
 import { $, createApi, formatFullDateTime } from '/shared/toolkit.js';
-import { duration, fillTable, monthLabel, percent, queryString } from './format.js';
+import { duration, fillTable, monthLabel, percent, queryString, workLogCells } from './format.js';
 
 const api = createApi();
 
@@ -51,6 +51,30 @@ async function start() {
       cells: [o.name, o.rooms.join('、'), o.items.received, o.items.resolved, duration(o.firstResponse.calendar.median), o.surveys.answered, percent(o.satisfaction.percent)],
     })),
   );
+  const kinds = r.workLog.kinds;
+  const w = r.workLog.totals;
+  const done = kinds.filter((k) => w.counts[k.key]).map((k) => `${k.label}${w.counts[k.key]}次${w.reached[k.key] ? `（${w.reached[k.key]}户/人）` : ''}`);
+  const shortRooms = r.rooms.filter((x) => x.workLog.belowTarget.length);
+  const shortOfficers = r.officers.filter((x) => x.workLog.belowTarget.length);
+  const label = (list) => kinds.filter((k) => list.includes(k.key)).map((k) => k.label).join('、');
+  $('b-worklog').textContent =
+    `本月共记录外勤工作${w.total}次${done.length ? `：${done.join('，')}` : ''}。` +
+    (shortRooms.length || shortOfficers.length
+      ? `未达到月度目标的：${[...shortRooms.map((x) => `${x.name}（${label(x.workLog.belowTarget)}）`), ...shortOfficers.map((x) => `民警${x.name}（${label(x.workLog.belowTarget)}）`)].join('、')}。`
+      : '各单位和民警均达到已设的月度目标。');
+  const heads = [...kinds.map((k) => k.label), '合计', '未达标'];
+  fillTable(
+    $('b-worklog-rooms'),
+    ['警务室', ...heads],
+    r.rooms.map((x) => ({ attrs: { class: x.workLog.belowTarget.length ? 'flagged' : '', 'data-room': x.code }, cells: [x.name, ...workLogCells(kinds, x.workLog)] })),
+  );
+  $('b-worklog-rooms').classList.toggle('hidden', r.rooms.length === 0);
+  fillTable(
+    $('b-worklog-officers'),
+    ['民警', ...heads],
+    r.officers.map((o) => ({ attrs: { class: o.workLog.belowTarget.length ? 'flagged' : '', 'data-officer': o.id }, cells: [o.name, ...workLogCells(kinds, o.workLog)] })),
+  );
+  $('b-worklog-officers').classList.toggle('hidden', r.officers.length === 0);
   $('b-note').textContent = `说明：满意率 =（满意 + 基本满意）÷ 评价数；低于${r.targetPercent}%的单位和个人标红。${r.precision.text}`;
   $('b-generated').textContent = `生成时间：${formatFullDateTime(r.generatedAt)}（北京时间）`;
   $('sheet').classList.remove('hidden');

@@ -55,3 +55,19 @@ export function queryString(params) {
   for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
   return q.toString();
 }
+
+/** A work-log figure against its target: "12/20" (⚠ when short), or "12" when there is no target. */
+export function againstTarget(count, target) {
+  if (target === null || target === undefined) return String(count);
+  return `${count}/${target}${count < target ? ' ⚠' : ''}`;
+}
+
+/** The rows of a work-log table: one cell per kind, the total, and what fell short. */
+export function workLogCells(kinds, w) {
+  const short = kinds.filter((k) => w.belowTarget.includes(k.key)).map((k) => k.label);
+  return [
+    ...kinds.map((k) => ({ text: againstTarget(w.counts[k.key], w.targets[k.key]), attrs: { 'data-kind': k.key, class: w.belowTarget.includes(k.key) ? 'short' : null } })),
+    { text: w.total, attrs: { 'data-col': 'worklog-total' } },
+    { text: short.length ? short.join('、') : '—', attrs: { 'data-col': 'worklog-short' } },
+  ];
+}
