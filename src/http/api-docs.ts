@@ -8,10 +8,11 @@ import { appointmentDocs } from './routes/appointments.doc';
 import { inboxDocs } from './routes/inbox.doc';
 import { noticeDocs } from './routes/notices.doc';
 import { publicDocs } from './routes/public.doc';
+import { volunteerDocs } from './routes/volunteers.doc';
 import { workLogDocs } from './routes/work-log.doc';
 
 /** Every router's description, in the order of the reference page. A router listed in routes.ts must be described here (test/foundation/openapi.test.ts). */
-const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs, inboxDocs, noticeDocs, workLogDocs, adminDocs];
+const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs, inboxDocs, noticeDocs, workLogDocs, volunteerDocs, adminDocs];
 
 let built: oas31.OpenAPIObject | undefined;
 

@@ -16,7 +16,7 @@ export type Access =
   /** A signed-in officer of any role (room-scoped data is limited to the officer's rooms). */
   | 'officer'
   /** A signed-in officer of one of these roles. */
-  | readonly ('officer' | 'supervisor' | 'admin')[];
+  | readonly ('officer' | 'supervisor' | 'admin' | 'volunteer')[];
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -29,6 +29,7 @@ import { surveysRouter } from './routes/surveys';
 import { talkDayRouter } from './routes/talk-day';
 import { templatesRouter } from './routes/templates';
 import { tipsRouter } from './routes/tips';
+import { volunteersRouters } from './routes/volunteers';
 import { wecomRouter } from './routes/wecom';
 import { workLogRouter } from './routes/work-log';
 import type { AppState } from './types';
@@ -71,6 +72,7 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     templatesRouter(deps), //           /api/templates…
     jobsRouter(deps), //                /api/jobs…
     verificationCodesRouter(verification), // /api/verification-codes…
+    ...volunteersRouters(deps), //      /api/volunteers… (admins, officers), /api/volunteer/… (the volunteer's own)
     wecomRouter(deps), //               GET|POST /channels/wecom/callback, /api/channels/status
   ];
 }

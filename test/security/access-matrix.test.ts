@@ -221,7 +221,7 @@ it('public endpoints reached with HPL codes but without the secret or phone give
 });
 
 it('positive control: the same requests succeed for those allowed (HPL officer, XH supervisor, admin), so the refusals are about access', async () => {
-  const adminOnly = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|GET \/api\/bot\/status|[A-Z]+ \/api\/faq.*|GET \/api\/admin\/(checklist|bot-qr\.svg)|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|[A-Z]+ \/api\/channels\/.*)$/;
+  const adminOnly = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|GET \/api\/bot\/status|[A-Z]+ \/api\/faq.*|GET \/api\/admin\/(checklist|bot-qr\.svg)|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|POST \/api\/volunteers|[A-Z]+ \/api\/channels\/.*)$/;
   const supervisorOnly = /^(GET \/api\/officers|GET \/api\/audit|GET \/api\/groups|POST \/api\/groups|DELETE \/api\/groups|GET \/api\/admin\/(rooms|channels)$)/;
   const failures: string[] = [];
   let ok = 0;

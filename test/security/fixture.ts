@@ -229,6 +229,14 @@ export async function buildWorld(server: Server): Promise<World> {
   if (!apptCode) throw new Error(`no code in booking answer ${JSON.stringify(appt)}`);
   ok(await H.post(`/api/appointments/${apptCode}/notes`, { text: '和平里机密备注丙' }), 'appointment note');
 
+  // An HPL 调解员 (a volunteer account, issue 20); the HPL dispute above is what officers give it.
+  const mediator = ok(
+    await as(admin).post('/api/volunteers', { username: 'sec_hpl_mediator', name: '和平里调解员', room: 'HPL', team: 'mediator', password: PASSWORD }),
+    'volunteer',
+  );
+  ids.sec_hpl_mediator = mediator.volunteer.id;
+  fixtureCodes.dispute = item.code;
+
   const talkDayPlace = '和平里社区服务中心机密会议室丁';
   ok(
     await H.put('/api/rooms/HPL/talk-day', { enabled: true, place: talkDayPlace, startTime: '09:00', endTime: '11:30', topic: '防范电信网络诈骗', rule: 'next_working_day', daysBefore: 3, months: [] }),
@@ -335,6 +343,8 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
   const p = e.path;
   const by: Array<[RegExp, string]> = [
     [/^\/api\/appointments\/:code/, r.apptCode],
+    [/^\/api\/volunteers\/:id/, officerIds.sec_hpl_mediator],
+    [/^\/api\/volunteer\/disputes\/:code/, r.itemCode],
     [/^\/api\/rooms\/:code/, 'HPL'],
     [/^\/api\/tips\/:code/, r.tipCode],
     [/^\/api\/inbox\/canned\/:cid/, r.cannedId],
@@ -374,6 +384,9 @@ export function queriesFor(e: Endpoint, officerIds: Record<string, string>): Arr
   return [{ room: 'HPL' }];
 }
 
+/** Codes of HPL records that bodies name (set when the world is built). */
+const fixtureCodes: { dispute?: string } = {};
+
 /** A body that passes validation, aimed at room HPL, so only access control can refuse it. */
 export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object {
   const k = key(e);
@@ -385,6 +398,10 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'POST /api/channels/wecom/rooms/:code/contact-link': {},
     'POST /api/appointments/:code/notes': { text: '越权备注' },
     'POST /api/appointments/:code/to-item': { text: '越权转为事项' },
+    'POST /api/volunteers': { username: 'sec_vol_intruder', name: '越权志愿者', room: 'HPL', team: 'informant', password: PASSWORD },
+    'POST /api/volunteers/:id/disputes': { item: fixtureCodes.dispute },
+    'POST /api/volunteer/tips': { text: '越权线索' },
+    'POST /api/volunteer/disputes/:code/notes': { text: '越权调解记录' },
     'POST /api/rooms/:code/walk-ins': { service: 'hukou_item_change' },
     'PUT /api/rooms/:code/schedule': {
       slotMinutes: 30,

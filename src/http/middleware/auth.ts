@@ -9,6 +9,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** What an officer whose password must be changed may still do: see who they are, change it, sign out. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set(['GET /api/me', 'POST /api/account/password', 'POST /api/auth/logout', 'GET /api/account/sessions']);
 
+/** Routes about one's own account (who am I, sign out, change the password, own sessions): every account's, volunteers' too. */
+function isOwnAccountRoute(method: string, path: string): boolean {
+  const p = path.replace(/\/$/, '');
+  return (method === 'GET' && p === '/api/me') || (method === 'POST' && p === '/api/auth/logout') || p.startsWith('/api/account/');
+}
+
 /** Runs on every request: resolves the session cookie (if any) to ctx.state.officer. */
 export function authenticate(policy: SessionPolicy = DEFAULT_SESSION_POLICY): Middleware<AppState> {
   return async function authenticateMiddleware(ctx, next) {
@@ -36,6 +42,11 @@ export function requireOfficer(roles?: OfficerRole[]): Middleware<AppState> {
     if (officer.mustChangePassword && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(`${ctx.method} ${ctx.path.replace(/\/$/, '')}`)) {
       throw forbidden('请先修改初始密码或临时密码，再继续使用（Change your password first）', 'password_change_required');
     }
+    // Volunteers (least privilege): refused on every route that does not name them, but their own account.
+    if (officer.role === 'volunteer' && !roles?.includes('volunteer') && !isOwnAccountRoute(ctx.method, ctx.path)) {
+      ctx.state.log.warn({ officer: officer.username, path: ctx.path, method: ctx.method }, 'access refused: volunteer on an officer route');
+      throw forbidden('志愿者账号无权使用民警功能（Volunteers may not use officer functions）', 'volunteer_forbidden');
+    }
     if (roles) assertRole(ctx, roles);
     if (!SAFE_METHODS.has(ctx.method)) {
       const sent = ctx.get('x-csrf-token');
@@ -45,6 +56,21 @@ export function requireOfficer(roles?: OfficerRole[]): Middleware<AppState> {
       }
     }
     await next();
+  };
+}
+
+/** Guards the volunteers' own routes: 401 when not signed in, 403 for any account but a volunteer, CSRF as for officers. */
+export function requireVolunteer(): Middleware<AppState> {
+  const signedIn = requireOfficer(['volunteer', 'officer', 'supervisor', 'admin']);
+  return async function requireVolunteerMiddleware(ctx, next) {
+    await signedIn(ctx, async () => {
+      const account = ctx.state.officer as SessionOfficer;
+      if (account.role !== 'volunteer') {
+        ctx.state.log.warn({ officer: account.username, role: account.role, path: ctx.path }, 'access refused: volunteers only');
+        throw forbidden('这是志愿者专用功能（For volunteers only）', 'volunteers_only');
+      }
+      await next();
+    });
   };
 }
 

@@ -1,5 +1,6 @@
 import { roomByCode, roomsByCodes } from '../../modules/rooms';
 import Router from '@koa/router';
+import { volunteersOfReport } from './volunteers';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { badRequest, forbidden, notFound } from '../../lib/errors';
@@ -246,7 +247,9 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
   });
 
   router.get('/monthly', requireOfficer(), async (ctx) => {
-    ctx.body = await load(ctx);
+    const report = await load(ctx);
+    // Sections of their own (issue 20): the room's volunteers and what they did in the month.
+    ctx.body = { ...report, volunteers: await volunteersOfReport(ctx, report.month, report.scope.room?.code ?? null, settings.zone) };
     ctx.set('Cache-Control', 'private, no-store');
   });
 

@@ -13,7 +13,7 @@ const auditSchema = new Schema(
     officerName: { type: String, default: null, maxlength: 60 },
     officerUsername: { type: String, default: null, maxlength: 40 },
     /** Who acted when it was not an officer: 'tipster', 'resident', 'system'. */
-    actorKind: { type: String, required: true, enum: ['officer', 'tipster', 'resident', 'system'] },
+    actorKind: { type: String, required: true, enum: ['officer', 'volunteer', 'tipster', 'resident', 'system'] },
     action: { type: String, required: true, maxlength: 60 },
     item: { type: Types.ObjectId, ref: 'Item', default: null },
     itemCode: { type: String, default: null, maxlength: 16 },

@@ -4,6 +4,8 @@ import { AuditModel, type AuditEntry } from './audit.model';
 /** Who did something: an officer (from the session) or a non-officer actor. */
 export type AuditActor =
   | { kind: 'officer'; id: string; name: string; username: string }
+  /** A volunteer of the four teams (signs in with its own account): every view it makes is logged. */
+  | { kind: 'volunteer'; id: string; name: string; username: string }
   | { kind: 'tipster' | 'resident' | 'system' };
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
@@ -22,6 +24,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'tip.view': '查看线索',
   'tip.list': '列表中查看线索',
   'tip.tipster_view': '举报人查询进度',
+  'volunteer.create': '新增志愿者账号',
+  'volunteer.assign_dispute': '交给调解员一起纠纷',
+  'volunteer.tip': '信息员提交线索',
+  'volunteer.view': '志愿者查看',
+  'volunteer.dispute_view': '调解员查看纠纷',
+  'volunteer.dispute_note': '调解员添加记录',
   'attachment.upload': '上传图片',
   'attachment.view': '查看图片',
   'access.denied': '越权访问被拒绝',
@@ -62,7 +70,7 @@ export interface AuditProps {
 }
 
 function toDoc(props: AuditProps): Record<string, unknown> {
-  const officer = props.actor.kind === 'officer' ? props.actor : null;
+  const officer = props.actor.kind === 'officer' || props.actor.kind === 'volunteer' ? props.actor : null;
   return {
     at: props.at ?? new Date(),
     officer: officer?.id ?? null,

@@ -7,6 +7,8 @@ import type { ActingOfficer } from './officer.types';
  */
 export async function accessibleRoomCodes(officer: Pick<ActingOfficer, 'role' | 'rooms' | 'district'>): Promise<string[] | 'all'> {
   if (officer.role === 'admin') return 'all';
+  // A volunteer reaches its room only through the volunteer routes, never an officer's room scope.
+  if (officer.role === 'volunteer') return [];
   if (officer.role === 'supervisor') {
     if (!officer.district) return [];
     return roomCodesOfDistrict(officer.district);

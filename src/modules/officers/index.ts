@@ -3,7 +3,7 @@ export { OFFICER_ROLES, OFFICER_ROLE_LABELS, type Officer, type OfficerRole } fr
 export { presentOfficer } from './officer.presenter';
 export type { ActingOfficer, OfficerSessions } from './officer.types';
 export { accessibleRoomCodes, canAccessRoom, roomFilter } from './access';
-export { hashPassword, needsRehash, verifyPassword } from './password';
+export { generateTemporaryPassword, hashPassword, needsRehash, verifyPassword } from './password';
 export {
   activeOfficerById,
   activeOfficersOfRooms,

@@ -1,12 +1,20 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
+/** The roles the officers' API creates and edits. */
 export const OFFICER_ROLES = ['officer', 'supervisor', 'admin'] as const;
-export type OfficerRole = (typeof OFFICER_ROLES)[number];
+/**
+ * Every role an account may hold: the officers' and 'volunteer' (the four volunteer teams, issue
+ * 20). A volunteer signs in like an officer but every officer route refuses it (requireOfficer);
+ * only the volunteer routes take it, and it is tied to one room. Created through the volunteers module.
+ */
+export const ACCOUNT_ROLES = [...OFFICER_ROLES, 'volunteer'] as const;
+export type OfficerRole = (typeof ACCOUNT_ROLES)[number];
 
 export const OFFICER_ROLE_LABELS: Record<OfficerRole, string> = {
   officer: '社区民警',
   supervisor: '督导（所领导）',
   admin: '系统管理员',
+  volunteer: '警务志愿者',
 };
 
 const officerSchema = new Schema(
@@ -15,7 +23,7 @@ const officerSchema = new Schema(
     name: { type: String, required: true, trim: true, maxlength: 40 },
     badge: { type: String, trim: true, maxlength: 20 },
     phone: { type: String, trim: true, maxlength: 20 },
-    role: { type: String, required: true, enum: OFFICER_ROLES, default: 'officer' },
+    role: { type: String, required: true, enum: ACCOUNT_ROLES, default: 'officer' },
     /** Room codes this officer serves (officers) — supervisors see their whole district. */
     rooms: { type: [String], default: [] },
     district: { type: String, trim: true, maxlength: 32 },

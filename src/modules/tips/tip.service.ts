@@ -25,6 +25,8 @@ export interface SubmitTipProps {
   now?: Date;
   /** config.SLA_MINUTES; defaults to the built-in SLA per kind. */
   slaMinutes?: Partial<Record<string, number>>;
+  /** Labels the officers see on the item (e.g. 信息员: a volunteer's named tip). */
+  labels?: string[];
 }
 
 export interface SubmitTipResult {
@@ -59,12 +61,13 @@ export async function submitTip(props: SubmitTipProps): Promise<SubmitTipResult>
     contact,
     secretHash: await hashTipSecret(secret),
     slaMinutes: props.slaMinutes,
+    labels: props.labels,
     now,
     codeKind: 'tip',
   });
   await Promise.all([
     applyToQueue(item),
-    recordAudit({ actor: { kind: 'tipster' }, action: 'tip.create', item, at: now, detail: props.anonymous ? '匿名' : '实名' }),
+    recordAudit({ actor: { kind: 'tipster' }, action: 'tip.create', item, at: now, detail: props.anonymous ? '匿名' : props.labels?.includes('信息员') ? '实名（信息员）' : '实名' }),
   ]);
   return { code: item.code, secret, item };
 }

@@ -1,0 +1,18 @@
+/** The four volunteer teams (信息员、专管员、调解员、安全员): least-privilege accounts tied to one room. */
+export { VOLUNTEER_TEAM_LABELS, VOLUNTEER_TEAMS, type VolunteerTeam } from './volunteer.model';
+export {
+  addMediatorNote,
+  assignDispute,
+  createVolunteer,
+  disputeForMediator,
+  findVolunteer,
+  listVolunteers,
+  mediatorDisputes,
+  ownTips,
+  roomNotices,
+  submitVolunteerTip,
+  volunteerHome,
+  volunteerMonth,
+  volunteerOf,
+  type VolunteerMonthRow,
+} from './volunteer.service';
