@@ -45,6 +45,7 @@ const PAGES: PageSpec[] = [
   { name: 'admin FAQ', path: '/admin/faq/', signIn: true, as: 'admin', ready: '#faq-rows tr' },
   { name: 'admin audit log', path: '/admin/audit/', signIn: true, as: 'admin', ready: '#main p[role=status]:has-text("共显示")' },
   { name: 'own account', path: '/account/', signIn: true, as: 'admin', ready: '#password-form' },
+  { name: 'volunteer page', path: '/volunteer/', signIn: true, ready: '#login-view:not(.hidden)' },
 ];
 const RESIDENT_PAGES = PAGES.filter((p) => !p.signIn);
 const VIEWPORTS = [

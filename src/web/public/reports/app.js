@@ -69,6 +69,8 @@ async function load() {
   }
   setStatus('');
   render(report, query);
+  // Sections that render themselves from the same report (e.g. volunteers.js: the four volunteer teams).
+  document.dispatchEvent(new window.CustomEvent('report:rendered', { detail: report }));
 }
 
 function kpi(key, label, value, sub, flagged) {
