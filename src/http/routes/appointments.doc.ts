@@ -165,6 +165,9 @@ export const appointmentDocs: RouteDocs = {
         label: z.string().nullable().optional(),
         slots: z.array(z.object({ start: iso, end: iso, capacity: z.number().int(), held: z.number().int(), appointments: z.array(OfficerAppointment) })),
         offGrid: z.array(OfficerAppointment),
+        closedDayCancellations: z.array(
+          z.object({ code: z.string(), serviceName: z.string(), start: iso, name: z.string().nullable(), phoneMasked: z.string().nullable(), phone: z.string().nullable(), told: z.enum(['chat', 'sms', 'chat_sms', 'none']) }),
+        ),
       }),
     },
     'POST /api/rooms/:code/walk-ins': {

@@ -7,7 +7,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { findService } from '../../modules/services';
-import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
+import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, closedDayCancellations, maskMobile, recordCancellationNotice, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -101,9 +101,11 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
    * Tells a resident that the room closed their booking's day: in the chat they booked from
    * (WeChat, the web chat), and by SMS when SMS is on and they left a number. Each once, by key.
    */
-  async function notifyCancellation(appt: Appointment, at: Date): Promise<void> {
+  async function notifyCancellation(appt: Appointment, at: Date): Promise<{ chat: boolean; sms: boolean }> {
     const room = await roomOf(appt.room);
+    const told = { chat: false, sms: false };
     if (appt.origin) {
+      told.chat = true;
       const when = DateTime.fromJSDate(appt.start, { zone: policy.zone }).toFormat('M月d日 HH:mm');
       await enqueueMessage({
         key: `closed-day-cancel:${appt.code}`,
@@ -112,8 +114,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
         purpose: 'notice',
       });
     }
-    if (!appt.phone) return;
-    await queueSms(sms, {
+    if (!appt.phone) return told;
+    const texted = await queueSms(sms, {
       key: `cancel:${appt.code}`,
       phone: appt.phone,
       purpose: 'cancel',
@@ -121,6 +123,8 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
       source: `appointment:${appt.code}`,
       now: at,
     });
+    told.sms = texted.queued;
+    return told;
   }
 
   // ---------------------------------------------------------------- /api/appointments
@@ -290,6 +294,16 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
         appointments: s.appointments.map(present),
       })),
       offGrid: day.offGrid.map(present),
+      // Bookings a closed day cancelled, with how each resident was told; `none`: the officers call them.
+      closedDayCancellations: (await closedDayCancellations({ room: room.code, date, policy })).map((a) => ({
+        code: a.code,
+        serviceName: a.serviceName,
+        start: isoLocal(a.start, zone),
+        name: a.name ?? null,
+        phoneMasked: maskMobile(a.phone),
+        phone: a.phone ?? null,
+        told: a.cancelNotice ?? 'none',
+      })),
     };
   });
 
@@ -358,8 +372,9 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'calendar.put', room: scope === '*' ? null : scope, detail: `${body.date} ${body.kind}` });
     // A closed day (or hours) with bookings: they are cancelled and each resident is told once (chat and SMS).
     const at = now();
-    const cancelled = body.kind === 'workday' ? [] : await cancelForClosedDay({ scope, date: body.date, officer: { id: me.id }, policy, now: at });
-    for (const appt of cancelled) await notifyCancellation(appt, at);
+    const cancelled = body.kind === 'workday' ? [] : await cancelForClosedDay({ scope, date: body.date, officer: { id: me.id }, policy, now: at, reason: body.name ?? null });
+    // Who could not be told (booked on the page with SMS off) is listed on the day page for the officers to call.
+    for (const appt of cancelled) await recordCancellationNotice(appt.code, await notifyCancellation(appt, at));
     if (cancelled.length > 0) {
       await recordAudit({ actor: { kind: 'officer', id: me.id, name: me.name, username: me.username }, action: 'appointment.cancel_closed_day', room: scope === '*' ? null : scope, detail: `${body.date}：${cancelled.map((a) => a.code).join('、')}` });
     }

@@ -86,6 +86,12 @@ const appointmentSchema = new Schema(
     noShowAt: { type: Date, default: null },
     cancelledAt: { type: Date, default: null },
     cancelledBy: { type: String, enum: ['resident', 'officer', null], default: null },
+    /** Why it was cancelled when not by the resident's own choice: the room closed the day (or those hours). */
+    cancelReason: { type: String, enum: ['closed_day', null], default: null },
+    /** The closed day's own words (e.g. 民警集中培训), shown to the resident. */
+    cancelNote: { type: String, maxlength: 60, default: null },
+    /** How the resident was told of a closed-day cancel: in their chat, by SMS, both, or not at all (officers call them). */
+    cancelNotice: { type: String, enum: ['chat', 'sms', 'chat_sms', 'none', null], default: null },
     createdBy: { type: Types.ObjectId, ref: 'Officer', default: null },
   },
   { timestamps: true },

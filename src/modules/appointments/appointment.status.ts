@@ -2,6 +2,7 @@ import { roomByCode } from '../rooms';
 import { DateTime } from 'luxon';
 import { normalizeCode } from '../../lib/codes';
 import { APPOINTMENT_STATUS_LABELS, AppointmentModel, type AppointmentStatus } from './appointment.model';
+import { CLOSED_DAY_LABEL, closedDayReason } from './appointment.presenter';
 
 const ZONE = 'Asia/Shanghai';
 
@@ -14,6 +15,9 @@ export interface AppointmentStatusFacts {
   /** e.g. 2026年12月3日（周四）09:00–09:30, in the room's zone. */
   when: string;
   start: Date;
+  room: string;
+  /** Cancelled by the room's closed day: why, for the resident (null otherwise). */
+  closedDayReason: string | null;
 }
 
 /**
@@ -23,16 +27,20 @@ export interface AppointmentStatusFacts {
 export async function appointmentStatusFacts(code: string, zone = ZONE): Promise<AppointmentStatusFacts | null> {
   const normalized = normalizeCode(code);
   if (!normalized || !normalized.startsWith('Y')) return null;
-  const appt = await AppointmentModel.findById(normalized, { room: 1, serviceName: 1, start: 1, end: 1, status: 1, code: 1 }).lean();
+  const appt = await AppointmentModel.findById(normalized, { room: 1, serviceName: 1, start: 1, end: 1, status: 1, code: 1, cancelReason: 1, cancelNote: 1 }).lean();
   if (!appt) return null;
   const room = await roomByCode(appt.room, { fields: ['name', 'address'] });
   const start = DateTime.fromJSDate(appt.start, { zone });
   const end = DateTime.fromJSDate(appt.end, { zone });
   const status = appt.status as AppointmentStatus;
+  const closedDay = status === 'cancelled' && appt.cancelReason === 'closed_day';
   return {
     code: appt.code,
     status,
-    statusLabel: APPOINTMENT_STATUS_LABELS[status] ?? appt.status,
+    statusLabel: closedDay ? CLOSED_DAY_LABEL : (APPOINTMENT_STATUS_LABELS[status] ?? appt.status),
+    room: appt.room,
+    /** Cancelled by the room's closed day: why, for the resident (null otherwise). */
+    closedDayReason: closedDay ? closedDayReason(appt.cancelNote) : null,
     serviceName: appt.serviceName,
     place: room ? `${room.name}（${room.address}）` : appt.room,
     when: `${start.toFormat('yyyy年M月d日')}（${WEEKDAYS[start.weekday]}）${start.toFormat('HH:mm')}–${end.toFormat('HH:mm')}`,

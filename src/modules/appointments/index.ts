@@ -19,11 +19,11 @@
 export { appointmentStatusFacts, appointmentStatusText, WEEKDAYS, type AppointmentStatusFacts } from './appointment.status';
 export { listSlots, daysWithFreeSlots, type SlotView } from './availability';
 export { bookAppointment, cancelAppointment, rescheduleAppointment } from './booking.service';
-export { cancelForClosedDay } from './closures';
+export { cancelForClosedDay, closedDayCancellations, recordCancellationNotice } from './closures';
 export { findForResident } from './appointment.records';
 export { activeBookingCount } from './booking-limits';
 export { parseDayWords, parseTimeWords } from './day-words';
-export { normalizeMobile } from './phone';
+export { maskMobile, normalizeMobile } from './phone';
 export { isoWeekday } from './slots';
 export { onAppointmentCompleted, type AppointmentCompletedEvent } from './appointment.events';
 export { appointmentsStartingBetween, type DueAppointment } from './reminders';

@@ -79,14 +79,21 @@ export async function lookUpStatus(props: { code: string; secret?: string | null
         code,
         title: `预约 ${code}：${f.serviceName}`,
         state: f.statusLabel,
-        nextStep: APPOINTMENT_NEXT[f.status] ?? '',
+        nextStep: f.closedDayReason ?? APPOINTMENT_NEXT[f.status] ?? '',
         facts: [
           { label: '事项', value: f.serviceName },
           { label: '时间', value: f.when },
           { label: '地点', value: f.place },
           ...(itemCode ? [{ label: '已转为事项', value: `${itemCode}（输入此编号可查看办理进度）` }] : []),
         ],
-        link: f.status === 'booked' ? { href: '/book/', text: '去取消或改约' } : f.status === 'no_show' || f.status === 'cancelled' ? { href: '/book/', text: '重新预约' } : null,
+        link:
+          f.status === 'booked'
+            ? { href: '/book/', text: '去取消或改约' }
+            : f.closedDayReason
+              ? { href: `/book/?room=${encodeURIComponent(f.room)}`, text: '重新预约' }
+              : f.status === 'no_show' || f.status === 'cancelled'
+                ? { href: '/book/', text: '重新预约' }
+                : null,
       },
     };
   }

@@ -265,6 +265,11 @@ function details(dl, a) {
   dl.replaceChildren();
   for (const [k, v] of rows) dl.append(el('dt', { text: k }), el('dd', { text: v }));
   if (a.materials?.length) dl.append(el('dt', { text: '请携带' }), el('dd', { text: a.materials.join('；') }));
+  // Cancelled by the room's closed day: why, and a way to book again at once.
+  if (a.cancelReasonText) {
+    dl.append(el('dt', { text: '取消原因' }), el('dd', { id: 'cancel-reason', text: a.cancelReasonText }));
+    if (a.rebookUrl) dl.append(el('dt', { text: '重新预约' }), el('dd', {}, el('a', { id: 'rebook', href: a.rebookUrl, text: '重新预约其他时段' })));
+  }
 }
 
 function showDone(appt) {

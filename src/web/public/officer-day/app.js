@@ -66,6 +66,39 @@ function render(day) {
     for (const a of s.appointments) card.append(renderAppt(a));
     box.append(card);
   }
+  renderClosedDayCancellations(box, day.closedDayCancellations ?? []);
+}
+
+const TOLD = { chat: '已在微信/网页聊天中告知', sms: '已短信告知', chat_sms: '已在聊天中和短信告知', none: '未能通知，请电话告知' };
+
+/** Bookings the room's closed day cancelled: who was told how, and whom the officers must call (numbers masked until asked). */
+function renderClosedDayCancellations(box, list) {
+  if (list.length === 0) return;
+  const toCall = list.filter((c) => c.told === 'none').length;
+  const card = el('section', { class: 'card slot', id: 'closed-day-cancellations', 'aria-labelledby': 'closed-day-title' });
+  card.append(el('header', {}, [
+    el('strong', { id: 'closed-day-title', text: '因闭馆日取消的预约' }),
+    el('span', { class: toCall ? 'badge red' : 'muted', text: toCall ? `${toCall} 位需电话告知` : '均已通知' }),
+  ]));
+  for (const c of list) {
+    const number = el('span', { class: 'phone', text: c.phoneMasked ?? '（未留电话）' });
+    const row = el('div', { class: 'appt', dataset: { code: c.code, told: c.told } }, [
+      el('strong', { text: `${hhmm(c.start)} ${c.serviceName}` }),
+      el('span', { text: ` ${c.name ?? ''} ` }),
+      number,
+      el('span', { class: 'muted', text: ` · 预约号 ${c.code} · ${TOLD[c.told] ?? c.told}` }),
+    ]);
+    if (c.told === 'none' && c.phone) {
+      const show = el('button', { type: 'button', class: 'secondary', text: '显示号码拨打', 'aria-label': `显示 ${c.name ?? c.code} 的完整号码` });
+      show.addEventListener('click', () => {
+        number.replaceChildren(el('a', { href: `tel:${c.phone}`, text: c.phone }));
+        show.remove();
+      });
+      row.append(' ', show);
+    }
+    card.append(row);
+  }
+  box.append(card);
 }
 
 function renderAppt(a) {
