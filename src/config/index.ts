@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.string().url().optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Model of the OpenAI-compatible audio/transcriptions endpoint (residents' voice messages). */
+  OPENAI_TRANSCRIBE_MODEL: z.string().min(1).default('whisper-1'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120000).default(8000),
   WECHATY_PUPPET: z.string().min(1).default('wechaty-puppet-wechat4u'),
   WECHATY_PUPPET_SERVICE_TOKEN: optionalString,

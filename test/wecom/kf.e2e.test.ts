@@ -45,9 +45,9 @@ interface Instance {
 }
 const running: Instance[] = [];
 
-async function startInstance(extra: { beforeHandle?: (msgid: string) => void } = {}): Promise<Instance> {
+async function startInstance(extra: { beforeHandle?: (msgid: string) => void; env?: Record<string, string> } = {}): Promise<Instance> {
   // OUTBOX_POLL_MS is long on purpose: a reply goes out because the channel pushes it at once, not because a poll came by.
-  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000', DATA_DIR: dataDir });
+  const config = testConfig({ ...fake.env(), OUTBOX_POLL_MS: '60000', DATA_DIR: dataDir, ...extra.env });
   const logger = testLogger();
   const runtime = createWecomRuntime({ config, logger, now, core: { ai: null }, kf: { staleMs: 1_000, beforeHandle: extra.beforeHandle, outbox: { baseBackoffMs: 20, staleSendingMs: STALE_SENDING_MS } }, clientOptions: { backoffMs: 5 } });
   const app = createApp({ config, logger, now, wecom: runtime });
@@ -322,4 +322,87 @@ test("a resident's image joins their item: downloaded with media/get and stored 
   expect(stored).toMatchObject({ mime: 'image/png', source: 'wechat', uploadedBy: 'resident', room: 'HPL' });
   expect(readFileSync(path.join(dataDir, 'attachments', stored.storedName)).length).toBeGreaterThan(0);
   expect(fake.callsTo('media/get').map((c) => c.query.media_id)).toEqual(['MEDIA_broken_window']);
+});
+
+/** A stand-in for an OpenAI-compatible audio/transcriptions endpoint: answers `text` for each upload it receives. */
+async function fakeTranscriptionServer(text: string) {
+  const uploads: Array<{ path: string; auth: string; body: Buffer }> = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      uploads.push({ path: req.url ?? '', auth: String(req.headers.authorization ?? ''), body: Buffer.concat(chunks) });
+      if (req.method !== 'POST' || !req.url?.endsWith('/audio/transcriptions')) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'not found' } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ text }));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { uploads, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => new Promise((r) => server.close(r)) };
+}
+
+const AMR = Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(64, 0x3c)]);
+
+test("without a model, a resident's voice message is kept on their item for the officer to download, and the resident is told an officer will listen", async () => {
+  const a = await startInstance();
+  fake.enterSession(KF, 'wmVoice', 'HPL');
+  await fake.notify(a.url, KF);
+  fake.media.set('MEDIA_voice_1', { data: AMR, type: 'audio/amr' });
+  tick(1000);
+  fake.residentSays(KF, 'wmVoice', { msgtype: 'voice', voice: { media_id: 'MEDIA_voice_1' } });
+  await fake.notify(a.url, KF);
+  const reply = await waitFor('voice receipt', () => fake.textsTo('wmVoice').find((t) => t.includes('已收到您的语音')));
+  expect(reply).toContain('民警会收听后回复您');
+  const code = /编号 (\S+?)）/.exec(reply ?? '')![1]!;
+  const item = (await ItemModel.findOne({ code }).lean())!;
+  expect(item).toMatchObject({ room: 'HPL', origin: { channel: 'wecom-kf' } });
+  const msg = (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0)!;
+  expect(msg.text).toContain('[语音');
+
+  // The room's officer sees it in the inbox and downloads the original recording.
+  await createOfficer({ username: 'hplvoice', rooms: ['HPL'] });
+  const { agent } = await login(a.app, 'hplvoice');
+  const detail = await agent.get(`/api/inbox/${item._id}`).expect(200);
+  const att = JSON.stringify(detail.body).match(/"url":"(\/api\/attachments\/[a-f0-9]+)","mime":"audio\/amr"/);
+  expect(att).not.toBeNull();
+  const file = await agent.get(att![1]).buffer(true).parse((res, cb) => {
+    const parts: Buffer[] = [];
+    res.on('data', (c: Buffer) => parts.push(c));
+    res.on('end', () => cb(null, Buffer.concat(parts)));
+  }).expect(200);
+  expect(file.headers['content-type']).toBe('audio/amr');
+  expect(file.headers['content-disposition']).toMatch(/^attachment; filename="voice-[a-f0-9]+\.amr"$/);
+  expect(Buffer.compare(file.body as Buffer, AMR)).toBe(0);
+});
+
+test('with a model, a voice message is transcribed and answered like text: an emergency said aloud gets the emergency answer at once, the recording on the item', async () => {
+  const model = await fakeTranscriptionServer('救命，有人持刀抢劫，就在3号楼下面');
+  try {
+    const a = await startInstance({ env: { OPENAI_API_KEY: 'sk-test-local', OPENAI_BASE_URL: model.url } });
+    fake.enterSession(KF, 'wmShout', 'HPL');
+    await fake.notify(a.url, KF);
+    fake.media.set('MEDIA_voice_2', { data: AMR, type: 'audio/amr' });
+    tick(1000);
+    fake.residentSays(KF, 'wmShout', { msgtype: 'voice', voice: { media_id: 'MEDIA_voice_2' } });
+    await fake.notify(a.url, KF);
+    const answer = await waitFor('the emergency answer', () => fake.textsTo('wmShout').find((t) => t.includes('110')));
+    expect(answer).toContain('本平台不是报警渠道');
+    expect(fake.textsTo('wmShout').some((t) => t.includes('民警会收听'))).toBe(false);
+    // The recording went to the transcription endpoint as a file, with the configured model.
+    const upload = model.uploads.find((u) => u.path.endsWith('/audio/transcriptions'))!;
+    expect(upload.auth).toBe('Bearer sk-test-local');
+    expect(upload.body.includes(AMR)).toBe(true);
+    expect(upload.body.toString('latin1')).toContain('whisper-1');
+    const item = (await waitFor('the emergency item', () => ItemModel.findOne({ kind: 'emergency', 'origin.conversationId': `${KF}:wmShout` }).lean()))!;
+    const withVoice = await waitFor('the recording on the item', async () =>
+      (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0),
+    );
+    expect(withVoice!.text).toContain('[语音] 救命，有人持刀抢劫');
+    expect((await AttachmentModel.findById(withVoice!.attachments![0]).lean())!.mime).toBe('audio/amr');
+  } finally {
+    await model.close();
+  }
 });

@@ -38,7 +38,8 @@ export function attachmentsRouter(config: Config): Router<AppState> {
     }
     ctx.set('Content-Type', attachment.mime);
     ctx.set('Cache-Control', 'private, no-store');
-    ctx.set('Content-Disposition', 'inline');
+    // A voice recording (AMR: browsers cannot play it) downloads with a name a player recognises.
+    ctx.set('Content-Disposition', attachment.mime === 'audio/amr' ? `attachment; filename="voice-${id}.amr"` : 'inline');
     ctx.set('X-Content-Type-Options', 'nosniff');
   });
 

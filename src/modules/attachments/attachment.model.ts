@@ -6,7 +6,7 @@ import { Schema, model, type InferSchemaType, Types } from 'mongoose';
  * DATA_DIR/attachments/<storedName> (a random name: nothing a resident sent becomes a path);
  * only authorised officers of the item's room can fetch them, and every fetch is audited.
  */
-export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'audio/amr'] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
 
 const attachmentSchema = new Schema(
@@ -14,7 +14,7 @@ const attachmentSchema = new Schema(
     item: { type: Types.ObjectId, ref: 'Item', default: null },
     workLog: { type: Types.ObjectId, ref: 'WorkLogEntry', default: null },
     room: { type: String, required: true },
-    storedName: { type: String, required: true, match: /^[a-f0-9]{32}\.(jpg|png|webp)$/ },
+    storedName: { type: String, required: true, match: /^[a-f0-9]{32}\.(jpg|png|webp|amr)$/ },
     mime: { type: String, required: true, enum: ATTACHMENT_TYPES },
     size: { type: Number, required: true, min: 1 },
     sha256: { type: String, required: true },

@@ -7,7 +7,12 @@ import type { Types } from 'mongoose';
 import type { Item } from '../items';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
 
-const EXTENSIONS: Record<AttachmentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+const EXTENSIONS: Record<AttachmentType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'audio/amr': 'amr' };
+
+/** AMR-NB/WB recordings (WeChat voice messages) start with this header. */
+export function isAmr(buf: Buffer): boolean {
+  return buf.length > 6 && buf.toString('latin1', 0, 5) === '#!AMR';
+}
 
 /** The image type by its first bytes (never by the file name or the declared type, which the sender controls). */
 export function sniffImageType(buf: Buffer): AttachmentType | null {
@@ -44,6 +49,8 @@ export interface StoreAttachmentProps {
   uploadedBy: 'resident' | 'tipster' | 'officer';
   officerId?: string | null;
   now?: Date;
+  /** A resident's voice message (AMR, kept as recorded): only the WeChat channels pass this. */
+  audio?: boolean;
 }
 
 export function attachmentsDir(dataDir: string): string {
@@ -62,9 +69,10 @@ export async function storeAttachment(props: StoreAttachmentProps): Promise<Atta
   if (props.buffer.length > props.maxBytes) {
     throw tooLarge(`图片不能超过 ${Math.floor(props.maxBytes / 1024)} KB（Image too large）`, 'attachment_too_large');
   }
-  const mime = sniffImageType(props.buffer);
-  if (!mime) throw unsupportedType('只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）', 'unsupported_attachment');
-  const clean = await withoutMetadata(props.buffer, mime);
+  const mime = props.audio ? (isAmr(props.buffer) ? 'audio/amr' : null) : sniffImageType(props.buffer);
+  if (!mime) throw unsupportedType(props.audio ? '语音格式无法识别（Only AMR voice messages）' : '只能上传 JPG、PNG 或 WebP 图片（Only JPEG, PNG or WebP images）', 'unsupported_attachment');
+  // A recording is kept as it came (AMR carries no position or device data); images lose their metadata.
+  const clean = mime === 'audio/amr' ? props.buffer : await withoutMetadata(props.buffer, mime);
   const storedName = `${randomBytes(16).toString('hex')}.${EXTENSIONS[mime]}`;
   const dir = attachmentsDir(props.dataDir);
   await mkdir(dir, { recursive: true, mode: 0o700 });

@@ -224,7 +224,11 @@ function renderMessage(m) {
   return el('li', { class: `msg ${cls}` }, [
     m.kind === 'event' ? null : el('span', { class: 'who', text: `${who} · ${fmtTime(m.at)}` }),
     el('span', { text: m.kind === 'event' ? `${fmtTime(m.at)} ${m.text}` : m.text }),
-    ...m.attachments.map((a) => el('a', { href: a.url, target: '_blank', rel: 'noopener' }, el('img', { src: a.url, alt: '附件图片', loading: 'lazy' }))),
+    ...m.attachments.map((a) =>
+      a.mime === 'audio/amr'
+        ? el('a', { href: a.url, class: 'voice', download: '' , text: '🔊 居民语音（AMR 原始录音，点击下载后用播放器收听）' })
+        : el('a', { href: a.url, target: '_blank', rel: 'noopener' }, el('img', { src: a.url, alt: '附件图片', loading: 'lazy' })),
+    ),
   ]);
 }
 
