@@ -1,7 +1,6 @@
 import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
-import { appointmentsStartingBetween, type DueAppointment } from '../modules/appointments';
-import { AppointmentModel } from '../modules/appointments/appointment.model';
+import { appointmentsStartingBetween, type DueAppointment, remindableStartsBetween } from '../modules/appointments';
 import { formatDate, renderFor, roomValues } from '../modules/templates';
 import { WEEKDAY_LABELS } from '../modules/talk-day';
 import { queueSms, smsSettings } from '../modules/sms';
@@ -35,11 +34,8 @@ function reminderSlots(spec: (env: JobEnv) => ScheduleSpec, window: (at: Date, e
   async function withWork(slots: Date[], env: JobEnv): Promise<JobSlot[]> {
     if (slots.length === 0) return [];
     const windows = slots.map((at) => window(at, env));
-    const starts = await AppointmentModel.find(
-      { status: 'booked', start: { $gte: windows[0][0], $lt: windows[windows.length - 1][1] }, $or: [{ 'origin.isGroup': false }, { source: 'web' }] },
-      { start: 1 },
-    ).lean();
-    return slots.filter((_, i) => starts.some((a) => a.start >= windows[i][0] && a.start < windows[i][1])).map((at) => toSlot(at, env));
+    const starts = await remindableStartsBetween(windows[0][0], windows[windows.length - 1][1]);
+    return slots.filter((_, i) => starts.some((start) => start >= windows[i][0] && start < windows[i][1])).map((at) => toSlot(at, env));
   }
   return {
     async slotsBetween(from: Date, to: Date, env: JobEnv): Promise<JobSlot[]> {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { AppointmentModel } from '../modules/appointments/appointment.model';
+import { countBookedBetween } from '../modules/appointments';
 import { ITEM_KIND_LABELS, type ItemKind, itemsWaitingFor } from '../modules/items';
 import { renderFor } from '../modules/templates';
 import { activeOfficers, type JobDefinition, type JobEnv, type JobRunContext, notifyOfficer, type OfficerTarget } from '../modules/notices';
@@ -41,11 +41,7 @@ async function digestFor(ctx: JobRunContext, officer: OfficerTarget): Promise<vo
   const zone = ctx.env.zone;
   const day = DateTime.fromJSDate(ctx.slotAt, { zone }).startOf('day');
   const waiting = await itemsWaitingFor(officer, 200);
-  const appointments = await AppointmentModel.countDocuments({
-    room: { $in: officer.rooms },
-    status: 'booked',
-    start: { $gte: day.toJSDate(), $lt: day.plus({ days: 1 }).toJSDate() },
-  });
+  const appointments = await countBookedBetween(officer.rooms, day.toJSDate(), day.plus({ days: 1 }).toJSDate());
   if (waiting.length === 0 && appointments === 0) return;
   const overdue = waiting.filter((i) => i.dueAt <= ctx.slotAt).length;
   // Codes and kinds only: what residents wrote (tips above all) never goes to an officer's WeChat.

@@ -1,5 +1,4 @@
-import { findVisit, type MobileVisit, noticeAt, visitNoticeText, visitRecipients } from '../modules/mobile-visits';
-import { MobileVisitModel } from '../modules/mobile-visits/mobile-visit.model';
+import { findVisit, type MobileVisit, noticeAt, visitNoticeText, visitRecipients, visitsStartingBetween } from '../modules/mobile-visits';
 import { groupAddress, type JobDefinition, type JobEnv, type JobSlot } from '../modules/notices';
 
 /** 流动警务室: the day before each stop, a notice to the groups near it. One run per visit: `mobilevisit:<id>`. */
@@ -19,21 +18,17 @@ function slotOf(v: MobileVisit, env: JobEnv): JobSlot | null {
   };
 }
 
-async function visitsStarting(from: Date, to: Date): Promise<MobileVisit[]> {
-  return MobileVisitModel.find({ cancelledAt: null, start: { $gt: from, $lte: to } }).sort({ start: 1 }).lean<MobileVisit[]>();
-}
-
 export function mobileVisitJob(): JobDefinition {
   return {
     name: MOBILE_VISIT_JOB,
     label: '流动警务室停靠通知',
     async slotsBetween(from, to, env) {
       // A notice goes out at most ~2 days before its visit (day before, or at entry).
-      const visits = await visitsStarting(from, new Date(to.getTime() + 2 * DAY_MS));
+      const visits = await visitsStartingBetween(from, new Date(to.getTime() + 2 * DAY_MS));
       return visits.map((v) => slotOf(v, env)).filter((s): s is JobSlot => s !== null && s.at > from && s.at <= to);
     },
     async upcoming(after, env, limit) {
-      const visits = await visitsStarting(after, new Date(after.getTime() + 60 * DAY_MS));
+      const visits = await visitsStartingBetween(after, new Date(after.getTime() + 60 * DAY_MS));
       return visits
         .map((v) => slotOf(v, env))
         .filter((s): s is JobSlot => s !== null && s.at > after)

@@ -3,9 +3,7 @@ import os from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
-import { claimAndRun, createJobEnv, type JobDefinition, type JobEnv, resumeExpiredRuns } from '../modules/notices';
-import { SchedulerStateModel } from '../modules/notices/job-run.model';
-import { insertUnique } from '../storage/unique-insert';
+import { advanceLastChecked, claimAndRun, createJobEnv, type JobDefinition, type JobEnv, lastCheckedTimes, resumeExpiredRuns } from '../modules/notices';
 
 /**
  * The scheduler of one instance. Every minute (node-cron, in APP_TIMEZONE) it ticks: for each
@@ -59,8 +57,7 @@ export function createScheduler(props: {
     const now = env.now();
     let states: Map<string, Date>;
     try {
-      const docs = await SchedulerStateModel.find({ job: { $in: names } }).lean();
-      states = new Map(docs.map((d) => [d.job, d.lastChecked]));
+      states = await lastCheckedTimes(names);
     } catch (err) {
       log.error({ err }, 'scheduler tick failed: cannot read its state');
       return { ...report, errors: 1 };
@@ -116,18 +113,4 @@ export function createScheduler(props: {
       log.info('scheduler stopped');
     },
   };
-}
-
-/** Moves each job's lastChecked forward (never back). Races only make a later tick look at a few more slots. */
-async function advanceLastChecked(jobs: string[], states: Map<string, Date>, now: Date): Promise<void> {
-  const existing = jobs.filter((j) => states.has(j) && states.get(j)!.getTime() < now.getTime());
-  for (const job of jobs.filter((j) => !states.has(j))) {
-    const created = await insertUnique(SchedulerStateModel, { job, lastChecked: now });
-    if (!created.won) existing.push(job);
-  }
-  if (existing.length === 0) return;
-  await SchedulerStateModel.bulkWrite(
-    existing.map((job) => ({ updateOne: { filter: { job, lastChecked: { $lt: now } }, update: { $set: { lastChecked: now } } } })),
-    { ordered: false },
-  );
 }

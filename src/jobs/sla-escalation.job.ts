@@ -1,10 +1,8 @@
 import { roomByCode, type Room } from '../modules/rooms';
 import { DateTime } from 'luxon';
 import { type Item, ITEM_KIND_LABELS, type ItemKind, itemsDueBy, type ItemStatus } from '../modules/items';
-import { districtSupervisors, escalationKey, type JobDefinition, type JobEnv, type JobRunContext, notifyOfficer, type OfficerTarget, roomOfficers } from '../modules/notices';
-import { EscalationModel } from '../modules/notices/escalation.model';
+import { districtSupervisors, escalationKey, escalationsOf, type JobDefinition, type JobEnv, type JobRunContext, markEscalated, notifyOfficer, type OfficerTarget, roomOfficers } from '../modules/notices';
 import { renderFor } from '../modules/templates';
-import { insertUnique } from '../storage/unique-insert';
 import { alertSettings, queueItemAlert } from '../modules/alerts';
 import { nextSlots, slotKey, slotsBetween, type ScheduleSpec } from './schedule';
 
@@ -30,13 +28,12 @@ interface Pending {
 async function pendingEscalations(at: Date, supervisorAfterMs: number): Promise<Pending[]> {
   const items = await itemsDueBy(OPEN_FOR_OFFICERS, at, 500);
   if (items.length === 0) return [];
-  const markers = await EscalationModel.find({ item: { $in: items.map((i) => i._id) } }).lean();
-  const done = new Map(markers.map((m) => [m.key, m]));
+  const done = await escalationsOf(items.map((i) => i._id));
   const out: Pending[] = [];
   for (const item of items) {
     const first = done.get(escalationKey(item._id, item.dueAt, 1));
     if (!first) out.push({ item, level: 1 });
-    else if (at.getTime() - first.at.getTime() >= supervisorAfterMs && !done.has(escalationKey(item._id, item.dueAt, 2))) out.push({ item, level: 2 });
+    else if (at.getTime() - first.getTime() >= supervisorAfterMs && !done.has(escalationKey(item._id, item.dueAt, 2))) out.push({ item, level: 2 });
   }
   return out;
 }
@@ -93,5 +90,5 @@ async function escalate(ctx: JobRunContext, item: Item, room: Room | null, level
   // The WeCom alert (app message to the officers' or supervisors' WeCom userids, the room's robot): code, kind, room, link.
   await queueItemAlert({ item, event: level === 1 ? 'sla' : 'sla_supervisor', eventKey: `sla:${event}`, settings: alertSettings(ctx.env.config), now: ctx.env.now() });
   // Written last: until it exists, the next run (or the resumer) completes this escalation.
-  await insertUnique(EscalationModel, { key: event, item: item._id, dueAt: item.dueAt, level, room: item.room, at: ctx.slotAt });
+  await markEscalated({ item: item._id, dueAt: item.dueAt, level, room: item.room, at: ctx.slotAt });
 }

@@ -1,7 +1,6 @@
 import { roomByCode } from '../modules/rooms';
 import { DateTime } from 'luxon';
-import { enabledOccurrences, occurrenceFor, type TalkDayOccurrence, type TalkDayPhase, type TalkDaySettings, talkDayText, toInput } from '../modules/talk-day';
-import { TalkDaySettingsModel } from '../modules/talk-day/talk-day.model';
+import { enabledOccurrences, occurrenceFor, savedSettings, type TalkDayOccurrence, type TalkDayPhase, talkDayText } from '../modules/talk-day';
 import { boundGroupsOfRooms, groupAddress, type JobDefinition, type JobEnv, type JobSlot } from '../modules/notices';
 
 /**
@@ -55,15 +54,12 @@ export function talkDayJob(): JobDefinition {
     },
     async run(ctx) {
       const { room: code, month, phase } = ctx.payload as { room: string; month: string; phase: TalkDayPhase };
-      const [room, doc] = await Promise.all([
-        roomByCode(code, { activeOnly: true }),
-        TalkDaySettingsModel.findOne({ room: code }).lean<TalkDaySettings>(),
-      ]);
-      if (!room || !doc) return;
+      const [room, settings] = await Promise.all([roomByCode(code, { activeOnly: true }), savedSettings(code)]);
+      if (!room || !settings) return;
       // Recomputed now: the run uses the room's latest details, and a cancelled month sends nothing.
-      const o = await occurrenceFor(toInput(doc), month, ctx.env.zone);
+      const o = await occurrenceFor(settings, month, ctx.env.zone);
       if (o.cancelled) return;
-      const text = await talkDayText(room, o, phase, doc.daysBefore, ctx.env.zone);
+      const text = await talkDayText(room, o, phase, settings.daysBefore, ctx.env.zone);
       for (const group of await boundGroupsOfRooms([code])) {
         await ctx.deliver({
           recipient: group.conversationId,

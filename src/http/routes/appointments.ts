@@ -7,7 +7,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { findService } from '../../modules/services';
-import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, closedDayCancellations, maskMobile, recordCancellationNotice, completeAppointment, deleteCalendarEntry, findByCode, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
+import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, closedDayCancellations, maskMobile, recordCancellationNotice, completeAppointment, deleteCalendarEntry, findByCode, findCalendarEntry, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -29,7 +29,6 @@ import { clientKey, createDailyLimiter, createRateLimiter, type RateLimiter } fr
 import { queueSms, smsSettings } from '../../modules/sms';
 import { enqueueMessage } from '../../modules/outbox';
 import type { VerificationCodes } from '../../modules/verification';
-import { CalendarEntryModel } from '../../modules/appointments/schedule.model';
 import { bookVisit, leaderDays, turnVisitIntoItem, visitItemCodes } from '../../modules/visits';
 
 export interface AppointmentRouteOptions {
@@ -385,7 +384,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
   calendar.delete('/:id', requireOfficer(), async (ctx) => {
     const id = String(ctx.params.id);
     if (!Types.ObjectId.isValid(id)) throw badRequest('编号格式不正确（Invalid id）', undefined, 'invalid_id');
-    const entry = await CalendarEntryModel.findById(id).lean();
+    const entry = await findCalendarEntry(id);
     if (!entry) throw notFound('未找到该日历条目（Calendar entry not found）');
     if (entry.scope === '*') assertRole(ctx, ['admin']);
     else await assertRoomSetupWrite(ctx, entry.scope);

@@ -2,12 +2,10 @@ import Router from '@koa/router';
 import type { Config } from '../../config';
 import { notFound } from '../../lib/errors';
 import type { AppState } from '../types';
-import { Types } from 'mongoose';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { itemById } from '../../modules/items';
-import { type Attachment, readAttachment } from '../../modules/attachments';
-import { AttachmentModel } from '../../modules/attachments/attachment.model';
+import { findAttachment, readAttachment } from '../../modules/attachments';
 
 /** GET /api/attachments/:id — only for officers who may see the item's room; every view is audited. */
 export function attachmentsRouter(config: Config): Router<AppState> {
@@ -15,8 +13,7 @@ export function attachmentsRouter(config: Config): Router<AppState> {
 
   router.get('/:id', requireOfficer(), async (ctx) => {
     const id = ctx.params.id;
-    if (!Types.ObjectId.isValid(id)) throw notFound('未找到该图片（Attachment not found）');
-    const attachment = await AttachmentModel.findById(id).lean<Attachment>();
+    const attachment = await findAttachment(id);
     if (!attachment) throw notFound('未找到该图片（Attachment not found）');
     const officer = currentOfficer(ctx.state);
     const actor = { kind: 'officer' as const, id: officer.id, name: officer.name, username: officer.username };

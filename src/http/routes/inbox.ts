@@ -11,8 +11,7 @@ import type { Logger } from '../../logging/logger';
 import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
-import { type Attachment, storeAttachment } from '../../modules/attachments';
-import { AttachmentModel } from '../../modules/attachments/attachment.model';
+import { attachmentsOfItem, storeAttachment } from '../../modules/attachments';
 import { imageUpload, uploadedFile } from '../middleware/upload';
 import { appendMessage, type Item } from '../../modules/items';
 import { LiveHub, publishLiveEvent } from '../../modules/live';
@@ -181,10 +180,9 @@ export function inboxRouter(deps: InboxRouterDeps): Router<AppState> {
   router.get('/:id', async (ctx) => {
     const { item, officer } = await loadAuthorized(ctx, { withContact: true });
     const [thread, room] = await Promise.all([loadThread(item._id), roomByCode(item.room, { fields: ['district'] })]);
-    const attachmentIds = thread.flatMap((m) => m.attachments ?? []).filter((id) => Types.ObjectId.isValid(id));
     const [names, attachments, targets] = await Promise.all([
       officerNames([item.assignee, ...thread.map((m) => m.officer)]),
-      attachmentIds.length ? AttachmentModel.find({ _id: { $in: attachmentIds }, item: item._id }).lean<Attachment[]>() : Promise.resolve([] as Attachment[]),
+      attachmentsOfItem(item._id, thread.flatMap((m) => m.attachments ?? [])),
       transferTargets(item.room, room?.district ?? null),
     ]);
     if (item.kind === 'tip') {

@@ -5,12 +5,10 @@ import { z } from 'zod';
 import type { AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
 import { parseInput } from '../validate';
-import { createJobEnv, type JobRun } from '../../modules/notices';
+import { createJobEnv, findNotification, latestNotifications, markNotificationRead, recentRuns } from '../../modules/notices';
 import { allJobs } from '../../jobs/registry';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { currentOfficer, requireOfficer } from '../middleware/auth';
-import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
-import { OfficerNotificationModel } from '../../modules/notices/notification.model';
 
 const visibleTo = (codes: string[] | 'all') => (rooms: readonly string[]) => codes === 'all' || rooms.length === 0 || rooms.some((r) => codes.includes(r));
 
@@ -40,12 +38,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
     const q = parseInput(RunsQuerySchema, ctx.query);
     const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
     const visible = visibleTo(codes);
-    const filter: Record<string, unknown> = q.job ? { job: q.job } : {};
-    if (codes !== 'all') filter.$or = [{ rooms: { $size: 0 } }, { rooms: { $in: codes } }];
-    const runs = await JobRunModel.find(filter).sort({ slotAt: -1 }).limit(q.limit).lean<JobRun[]>();
-    const deliveries = runs.length
-      ? await JobDeliveryModel.find({ $or: runs.map((r) => ({ job: r.job, runKey: r.runKey })) }).lean()
-      : [];
+    const { runs, deliveries } = await recentRuns({ job: q.job, rooms: codes, limit: q.limit });
     const shown = deliveries.filter((d) => visible(d.room ? [d.room] : []));
     const messages = await deliveryStates(shown.map((d) => d.key));
     const byKey = new Map(messages.map((m) => [m.key, m]));
@@ -75,7 +68,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
 
   router.get('/notifications', requireOfficer(), async (ctx) => {
     const officer = currentOfficer(ctx.state);
-    const list = await OfficerNotificationModel.find({ officer: officer.id }).sort({ at: -1 }).limit(50).lean();
+    const list = await latestNotifications(officer.id, 50);
     ctx.body = {
       notifications: list.map((n) => ({ id: String(n._id), kind: n.kind, room: n.room, text: n.text, at: n.at, readAt: n.readAt ?? null })),
       unread: list.filter((n) => !n.readAt).length,
@@ -85,13 +78,13 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
   router.post('/notifications/:id/read', requireOfficer(), async (ctx) => {
     const officer = currentOfficer(ctx.state);
     if (!Types.ObjectId.isValid(ctx.params.id)) throw notFound();
-    const n = await OfficerNotificationModel.findOne({ _id: ctx.params.id }).lean();
+    const n = await findNotification(ctx.params.id);
     if (n && String(n.officer) !== officer.id) {
       // Another officer's notice: answered as if it did not exist, but the attempt is logged.
       ctx.state.log.warn({ officer: officer.username, path: ctx.path, method: ctx.method }, 'access refused: notification of another officer');
     }
     if (!n || String(n.officer) !== officer.id) throw notFound('未找到该提醒（Notification not found）');
-    if (!n.readAt) await OfficerNotificationModel.updateOne({ _id: n._id }, { $set: { readAt: new Date() } });
+    await markNotificationRead(n, new Date());
     ctx.body = { ok: true };
   });
 

@@ -6,7 +6,7 @@ import { humanText, parseInput, roomCodeSchema } from '../validate';
 import { MOBILE_VISIT_JOB } from '../../jobs/mobile-visit.job';
 import { accessibleRoomCodes } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
-import { JobDeliveryModel, JobRunModel } from '../../modules/notices/job-run.model';
+import { deliveryCounts, runStates } from '../../modules/notices';
 import { findRoom } from '../../modules/rooms';
 import { cancelVisit, createVisit, findVisit, listVisits, type MobileVisit, noticeAt } from '../../modules/mobile-visits';
 
@@ -29,10 +29,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
 
   async function present(visits: MobileVisit[]) {
     const runKeys = visits.map((v) => `mobilevisit:${String(v._id)}`);
-    const [runs, deliveries] = await Promise.all([
-      JobRunModel.find({ job: MOBILE_VISIT_JOB, runKey: { $in: runKeys } }, { runKey: 1, status: 1, finishedAt: 1 }).lean(),
-      JobDeliveryModel.find({ job: MOBILE_VISIT_JOB, runKey: { $in: runKeys } }, { runKey: 1 }).lean(),
-    ]);
+    const [runs, groups] = await Promise.all([runStates(MOBILE_VISIT_JOB, runKeys), deliveryCounts(MOBILE_VISIT_JOB, runKeys)]);
     return visits.map((v) => {
       const runKey = `mobilevisit:${String(v._id)}`;
       const run = runs.find((r) => r.runKey === runKey);
@@ -50,7 +47,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
         notice: {
           at: noticeAt(v, zone),
           status: run ? run.status : 'pending',
-          groups: deliveries.filter((d) => d.runKey === runKey).length,
+          groups: groups.get(runKey) ?? 0,
         },
       };
     });

@@ -5,8 +5,7 @@ import { conflict, notFound } from '../../lib/errors';
 import type { AppState } from '../types';
 import { parseInput } from '../validate';
 import { openTip } from '../../modules/tips';
-import { answerSurvey, findSurveyByToken, RATING_LABELS, type RatingValue, type Survey, surveyForResolvedItem, surveySettings } from '../../modules/surveys';
-import { SurveyModel, RatingModel } from '../../modules/surveys/survey.model';
+import { answerSurvey, findSurveyByToken, givenRating, RATING_LABELS, type RatingValue, type Survey, surveyForResolvedItem, surveyOfItem, surveySettings } from '../../modules/surveys';
 import { createRateLimiter } from '../../modules/rate-limits';
 import { rateLimitByIp } from '../middleware/rate-limit';
 
@@ -60,8 +59,7 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
   router.get('/surveys/:token', rateLimitByIp(limiter, clock), async (ctx) => {
     const survey = await findSurveyByToken(String(ctx.params.token));
     if (!survey) throw surveyNotFound();
-    const rating = await RatingModel.findById(survey._id, { rating: 1 }).lean();
-    ctx.body = { survey: presentSurvey(survey, (rating?.rating as RatingValue) ?? null, clock()) };
+    ctx.body = { survey: presentSurvey(survey, await givenRating(survey), clock()) };
   });
 
   router.post('/surveys/:token', rateLimitByIp(limiter, clock), async (ctx) => {
@@ -79,7 +77,7 @@ export function surveysRouter(config: Config, options: { now?: () => Date } = {}
     if (item.status !== 'resolved' && item.status !== 'closed') throw conflict('该线索尚未办结，办结后可以评价（The tip is not resolved yet）', 'tip_not_resolved');
     const now = clock();
     // Normally created when the tip was resolved; a tip resolved before surveys existed gets one now.
-    let survey = await SurveyModel.findById(`item:${String(item._id)}`).lean<Survey>();
+    let survey = await surveyOfItem(String(item._id));
     if (!survey) survey = (await surveyForResolvedItem({ ...item, anonymous: true }, settings, item.resolvedAt ?? now))?.survey ?? null;
     if (!survey) throw tipNotFound();
     const result = await answerSurvey({ survey, rating: input.rating, comment: input.comment, via: 'tip', now, settings });

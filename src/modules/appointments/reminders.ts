@@ -47,3 +47,17 @@ export async function appointmentsStartingBetween(from: Date, to: Date): Promise
     };
   });
 }
+
+/**
+ * The start times of booked appointments in [from, to) that a reminder can reach (a private
+ * chat, or booked on the web page): lets a reminder job skip runs with nobody to remind.
+ */
+export async function remindableStartsBetween(from: Date, to: Date): Promise<Date[]> {
+  const appts = await AppointmentModel.find({ status: 'booked', start: { $gte: from, $lt: to }, $or: [{ 'origin.isGroup': false }, { source: 'web' }] }, { start: 1 }).lean<Pick<Appointment, 'start'>[]>();
+  return appts.map((a) => a.start);
+}
+
+/** How many booked appointments these rooms have in [from, to) (the officers' daily digest). */
+export async function countBookedBetween(rooms: readonly string[], from: Date, to: Date): Promise<number> {
+  return AppointmentModel.countDocuments({ room: { $in: rooms }, status: 'booked', start: { $gte: from, $lt: to } });
+}

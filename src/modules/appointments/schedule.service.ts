@@ -1,5 +1,6 @@
 import { roomExists, type Room } from '../rooms';
 import { DateTime } from 'luxon';
+import { Types } from 'mongoose';
 import { badRequest, notFound } from '../../lib/errors';
 import { insertUnique } from '../../storage/unique-insert';
 import holidayData from './data/cn-public-holidays.json';
@@ -141,6 +142,12 @@ export function ensureCalendarSeeded(): Promise<number> {
 export function resetCalendarSeedMemo(): void {
   seeding = null;
   invalidateScheduleCache();
+}
+
+/** One calendar entry by its id (null for an id that is not an ObjectId or names nothing). */
+export async function findCalendarEntry(id: string): Promise<(CalendarEntryDoc & { _id: Types.ObjectId }) | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  return CalendarEntryModel.findById(id).lean<CalendarEntryDoc & { _id: Types.ObjectId }>();
 }
 
 /** Deletes a calendar entry (and forgets cached calendars). */

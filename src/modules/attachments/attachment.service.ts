@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Types } from 'mongoose';
 import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
 import type { Types } from 'mongoose';
@@ -91,6 +92,19 @@ export async function storeAttachment(props: StoreAttachmentProps): Promise<Atta
     at: props.now ?? new Date(),
   });
   return created.toObject() as Attachment;
+}
+
+/** One attachment by its id; null for an id that is not an ObjectId or names nothing. */
+export async function findAttachment(id: string): Promise<Attachment | null> {
+  if (!Types.ObjectId.isValid(id)) return null;
+  return AttachmentModel.findById(id).lean<Attachment>();
+}
+
+/** The attachments among `ids` that belong to this item (an id from another item's thread is dropped). */
+export async function attachmentsOfItem(itemId: Types.ObjectId, ids: readonly string[]): Promise<Attachment[]> {
+  const valid = ids.filter((id) => Types.ObjectId.isValid(id));
+  if (valid.length === 0) return [];
+  return AttachmentModel.find({ _id: { $in: valid }, item: itemId }).lean<Attachment[]>();
 }
 
 export async function readAttachment(dataDir: string, attachment: Attachment): Promise<Buffer> {

@@ -2,10 +2,8 @@ import { Types } from 'mongoose';
 import { deliveryStates } from '../outbox';
 import { badRequest } from '../../lib/errors';
 import { broadcastSlot, BROADCAST_JOB, broadcastJob } from './broadcast.job';
-import { claimAndRun, type JobEnv, outboxKey } from '../notices';
+import { cancelRunBeforeStart, claimAndRun, type JobEnv, outboxKey, runStates } from '../notices';
 import { broadcastRecipients } from './broadcast.recipients';
-import { insertUnique } from '../../storage/unique-insert';
-import { JobRunModel } from '../notices/job-run.model';
 import { type Room } from '../rooms';
 import { formatDate, renderFor, roomValues } from '../templates';
 import { BroadcastModel, type Broadcast, type BroadcastKind } from './broadcast.model';
@@ -89,21 +87,17 @@ export async function listBroadcasts(filter: Record<string, unknown>): Promise<B
  * other cannot both win.
  */
 export async function cancelBroadcast(b: Broadcast, by: string, now: Date): Promise<boolean> {
-  const claim = await insertUnique(JobRunModel, {
+  const won = await cancelRunBeforeStart({
     job: BROADCAST_JOB,
     runKey: broadcastSlot(b).runKey,
     slotAt: b.sendAt,
     rooms: [b.room],
     payload: { broadcast: String(b._id) },
-    status: 'expired',
-    owner: `cancel:${by}`,
-    attempt: 0,
-    leaseUntil: now,
-    startedAt: now,
-    finishedAt: now,
-    lastError: '已取消',
+    by,
+    reason: '已取消',
+    now,
   });
-  if (!claim.won) return false;
+  if (!won) return false;
   await BroadcastModel.updateOne({ _id: b._id }, { $set: { cancelledAt: now } });
   return true;
 }
@@ -124,7 +118,7 @@ export interface DeliveryView {
 /** A broadcast's state and per-group delivery, read from its job run and the outbox (by key). */
 export async function broadcastDelivery(list: Broadcast[], env: Pick<JobEnv, 'catchUpMs'>, now: Date): Promise<Map<string, { state: BroadcastState; deliveries: DeliveryView[] }>> {
   const runKeys = list.map((b) => broadcastSlot(b).runKey);
-  const runs = await JobRunModel.find({ job: BROADCAST_JOB, runKey: { $in: runKeys } }, { runKey: 1, status: 1 }).lean();
+  const runs = await runStates(BROADCAST_JOB, runKeys);
   const keys = list.flatMap((b) => b.targets.map((t) => outboxKey(BROADCAST_JOB, broadcastSlot(b).runKey, t.conversationId)));
   const messages = await deliveryStates(keys);
   const byKey = new Map(messages.map((m) => [m.key, m]));

@@ -79,6 +79,11 @@ export async function listVisits(filter: Record<string, unknown>, since: Date): 
   return MobileVisitModel.find({ ...filter, end: { $gte: since } }).sort({ start: 1 }).limit(200).lean<MobileVisit[]>();
 }
 
+/** Visits not cancelled that start after `from` and no later than `to`, earliest first. */
+export async function visitsStartingBetween(from: Date, to: Date): Promise<MobileVisit[]> {
+  return MobileVisitModel.find({ cancelledAt: null, start: { $gt: from, $lte: to } }).sort({ start: 1 }).lean<MobileVisit[]>();
+}
+
 export async function cancelVisit(id: Types.ObjectId, by: string, now: Date): Promise<void> {
   await MobileVisitModel.updateOne({ _id: id, cancelledAt: null }, { $set: { cancelledAt: now, cancelledBy: by } });
 }

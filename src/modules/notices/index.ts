@@ -21,4 +21,8 @@ export {
 } from './recipients';
 export type { Delivery, JobDefinition, JobEnv, JobRunContext, JobSlot } from './notice.types';
 export { escalationKey } from './escalation.model';
+export { escalationsOf, markEscalated } from './escalations';
+export { advanceLastChecked, lastCheckedTimes } from './scheduler-state';
+export { cancelRunBeforeStart, deliveryCounts, recentRuns, type RunDelivery, runStates } from './history';
+export { findNotification, latestNotifications, markNotificationRead } from './notifications';
 export type { JobRun } from './job-run.model';

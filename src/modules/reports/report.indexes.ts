@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
+import { createAppointmentTimeIndexes } from '../appointments';
 import { createItemTimeIndexes } from '../items';
 
 /**
@@ -13,7 +13,6 @@ export async function ensureReportIndexes(): Promise<'created' | 'skipped'> {
   const info = (await db.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: unknown; ferretdbFeatures?: unknown };
   if (info.ferretdbVersion || info.ferretdbFeatures) return 'skipped';
   await createItemTimeIndexes(['firstResponseAt', 'resolvedAt', 'closedAt', 'dueAt'], 'reports_');
-  for (const field of ['createdAt', 'completedAt', 'noShowAt', 'cancelledAt']) await AppointmentModel.collection.createIndex({ [field]: 1 }, { name: `reports_${field}` });
-  await AppointmentEventModel.collection.createIndex({ createdAt: 1 }, { name: 'reports_createdAt' });
+  await createAppointmentTimeIndexes('reports_');
   return 'created';
 }

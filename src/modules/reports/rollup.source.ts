@@ -1,8 +1,8 @@
 import { roomsByCodes, type RoomType } from '../rooms';
-import { AppointmentEventModel, AppointmentModel } from '../appointments/appointment.model';
+import { appointmentEndings, appointmentFacts } from '../appointments';
 import { itemsForRollup } from '../items';
 import { transitionLog } from '../inbox';
-import { RatingModel, SurveyModel } from '../surveys/survey.model';
+import { ratingsGiven, surveysSent } from '../surveys';
 import { compileBusinessClock, type BusinessClock, type OpeningPeriod } from './business-hours';
 import { RollupAccumulator, type ItemEvent, type RatingValue } from './figures';
 
@@ -56,7 +56,6 @@ export async function accumulateRange(props: AccumulateProps): Promise<RollupAcc
   const acc = new RollupAccumulator({ zone: props.zone, from: props.from, to: props.to, clocks: businessClocks(props.rooms, props.zone) });
   const range = { $gte: props.from, $lt: props.to };
   const roomFilter = props.onlyRooms ? { room: { $in: props.onlyRooms } } : {};
-  const within = (fields: string[]) => (props.fullScan ? { ...roomFilter } : { ...roomFilter, $or: fields.map((f) => ({ [f]: range })) });
 
   // Items' facts come from their transition log (ItemClaim: inserted once, when the change
   // happened). The items to read: those created, due or closed in the range, and those with a
@@ -99,41 +98,23 @@ export async function accumulateRange(props: AccumulateProps): Promise<RollupAcc
 
   // Who completed an appointment or marked the no-show: its 'end' transition.
   const slack = 3600_000;
-  const eventFilter: Record<string, unknown> = props.fullScan
-    ? { key: 'end', type: { $in: ['completed', 'no_show'] } }
-    : { key: 'end', type: { $in: ['completed', 'no_show'] }, createdAt: { $gte: new Date(props.from.getTime() - slack), $lt: new Date(props.to.getTime() + slack) } };
+  const scope = { rooms: props.onlyRooms, range: props.fullScan ? undefined : range };
   const endOfficer = new Map<string, string>();
-  for await (const e of AppointmentEventModel.find(eventFilter, { appointment: 1, officer: 1 }).lean().cursor({ batchSize: 2000 })) {
+  for await (const e of appointmentEndings({ range: props.fullScan ? undefined : { $gte: new Date(props.from.getTime() - slack), $lt: new Date(props.to.getTime() + slack) } })) {
     if (e.officer) endOfficer.set(String(e.appointment), String(e.officer));
   }
-  const apptCursor = AppointmentModel.find(within(['createdAt', 'completedAt', 'noShowAt', 'cancelledAt']), {
-    room: 1,
-    createdAt: 1,
-    completedAt: 1,
-    noShowAt: 1,
-    cancelledAt: 1,
-  })
-    .lean()
-    .cursor({ batchSize: 2000 });
-  for await (const a of apptCursor) {
-    const doc = a as typeof a & { createdAt?: Date };
+  for await (const a of appointmentFacts(scope)) {
     acc.addAppointment({
-      room: doc.room,
-      createdAt: doc.createdAt ?? null,
-      completedAt: doc.completedAt ?? null,
-      noShowAt: doc.noShowAt ?? null,
-      cancelledAt: doc.cancelledAt ?? null,
-      endOfficer: endOfficer.get(String(doc._id)) ?? null,
+      room: a.room,
+      createdAt: a.createdAt ?? null,
+      completedAt: a.completedAt ?? null,
+      noShowAt: a.noShowAt ?? null,
+      cancelledAt: a.cancelledAt ?? null,
+      endOfficer: endOfficer.get(String(a._id)) ?? null,
     });
   }
 
-  const surveyFilter = props.fullScan ? { ...roomFilter } : { ...roomFilter, sentAt: range };
-  for await (const s of SurveyModel.find(surveyFilter, { room: 1, officer: 1, sentAt: 1 }).lean().cursor({ batchSize: 2000 })) {
-    acc.addSurvey({ room: s.room, officer: s.officer ?? null, sentAt: s.sentAt });
-  }
-  const ratingFilter = props.fullScan ? { ...roomFilter } : { ...roomFilter, answeredAt: range };
-  for await (const r of RatingModel.find(ratingFilter, { room: 1, officer: 1, rating: 1, answeredAt: 1 }).lean().cursor({ batchSize: 2000 })) {
-    acc.addRating({ room: r.room, officer: r.officer ?? null, rating: r.rating as RatingValue, answeredAt: r.answeredAt });
-  }
+  for await (const s of surveysSent(scope)) acc.addSurvey({ room: s.room, officer: s.officer ?? null, sentAt: s.sentAt });
+  for await (const r of ratingsGiven(scope)) acc.addRating({ room: r.room, officer: r.officer ?? null, rating: r.rating as RatingValue, answeredAt: r.answeredAt });
   return acc;
 }

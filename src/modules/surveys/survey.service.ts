@@ -297,6 +297,17 @@ export async function findSurveyByToken(token: string): Promise<Survey | null> {
   return a.length === b.length && timingSafeEqual(a, b) ? survey : null;
 }
 
+/** The rating a survey was given, or null while it is unanswered. */
+export async function givenRating(survey: Pick<Survey, '_id'>): Promise<RatingValue | null> {
+  const rating = await RatingModel.findById(survey._id, { rating: 1 }).lean();
+  return (rating?.rating as RatingValue | undefined) ?? null;
+}
+
+/** The survey sent when this item was resolved, if one was. */
+export async function surveyOfItem(itemId: string): Promise<Survey | null> {
+  return SurveyModel.findById(subjectKey('item', itemId)).lean<Survey>();
+}
+
 // ------------------------------------------------------------------ hooks
 
 function addressOfItem(item: Item): ReplyAddress | null {
@@ -358,4 +369,20 @@ export function registerSurveyHooks(deps: { config: Pick<Config, 'SURVEY_WINDOW_
     for (const off of unsubscribe) off();
     unsubscribe = [];
   };
+}
+
+// ------------------------------------------------------------------ report facts
+
+/** Surveys of these rooms (all without `rooms`) sent in the range (all without `range`): for the monthly reports. */
+export function surveysSent(where: { rooms?: readonly string[]; range?: { $gte: Date; $lt: Date } }): AsyncIterable<Pick<Survey, 'room' | 'officer' | 'sentAt'>> {
+  const filter: Record<string, unknown> = where.rooms ? { room: { $in: [...where.rooms] } } : {};
+  if (where.range) filter.sentAt = where.range;
+  return SurveyModel.find(filter, { room: 1, officer: 1, sentAt: 1 }).lean<Array<Pick<Survey, 'room' | 'officer' | 'sentAt'>>>().cursor({ batchSize: 2000 });
+}
+
+/** Ratings of these rooms (all without `rooms`) given in the range (all without `range`): for the monthly reports. */
+export function ratingsGiven(where: { rooms?: readonly string[]; range?: { $gte: Date; $lt: Date } }): AsyncIterable<Pick<Rating, 'room' | 'officer' | 'rating' | 'answeredAt'>> {
+  const filter: Record<string, unknown> = where.rooms ? { room: { $in: [...where.rooms] } } : {};
+  if (where.range) filter.answeredAt = where.range;
+  return RatingModel.find(filter, { room: 1, officer: 1, rating: 1, answeredAt: 1 }).lean<Array<Pick<Rating, 'room' | 'officer' | 'rating' | 'answeredAt'>>>().cursor({ batchSize: 2000 });
 }

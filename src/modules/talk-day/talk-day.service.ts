@@ -46,6 +46,12 @@ export function toInput(doc: TalkDaySettings): TalkDaySettingsInput {
   };
 }
 
+/** The room's saved talk-day settings; null when the room never saved any (it holds no talk day). */
+export async function savedSettings(room: string): Promise<TalkDaySettingsInput | null> {
+  const doc = await TalkDaySettingsModel.findOne({ room }).lean<TalkDaySettings>();
+  return doc ? toInput(doc) : null;
+}
+
 export async function loadSettings(room: string): Promise<{ settings: TalkDaySettingsInput; stored: boolean } | null> {
   const doc = await TalkDaySettingsModel.findOne({ room }).lean<TalkDaySettings>();
   if (doc) return { settings: toInput(doc), stored: true };
