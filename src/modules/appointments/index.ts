@@ -16,7 +16,7 @@
  * - On FerretDB 1.24 every query other than `_id` equality scans its collection, so the hot
  *   path reads and writes by `_id` only; past seats are purged (the appointment keeps a copy).
  */
-export { appointmentStatusFacts, appointmentStatusText, WEEKDAYS, type AppointmentStatusFacts } from './appointment.status';
+export { appointmentStatusFacts, appointmentStatusText, WEEKDAYS } from './appointment.status';
 export { listSlots, daysWithFreeSlots, type SlotView } from './availability';
 export { bookAppointment, cancelAppointment, rescheduleAppointment } from './booking.service';
 export { cancelForClosedDay, closedDayCancellations, recordCancellationNotice } from './closures';

@@ -6,7 +6,6 @@ export { accessibleRoomCodes, canAccessRoom, roomFilter } from '../officers';
 export type { SessionOfficer } from './auth.types';
 export {
   changeOwnPassword,
-  clearLoginFailures,
   endOfficerSessions,
   endOwnSession,
   listOwnSessions,
@@ -14,7 +13,6 @@ export {
   logout,
   purgeExpiredSessions,
   purgeLoginFailures,
-  recentFailureCounts,
   resolveSession,
   safeEqual,
   DEFAULT_SESSION_POLICY,

@@ -2,11 +2,11 @@
  * The conversation core: one inbound message (from any channel) in, replies and effects out.
  * Channels and entry points use it through this file only.
  */
-export type { ChannelName, InboundMessage, OutboundReply, ReplyAddress, ReplyOption } from './messages';
+export type { InboundMessage, OutboundReply, ReplyOption } from './messages';
 export { createConversationCore, type ConversationCore, type ConversationCoreOverrides } from './core';
-export type { HandleResult } from './conversation.service';
+
 // The one decision path (the core acts on it; `npm run triage` reports it).
-export { decide, decideEmergency, decideIntent } from './decide';
+export { decide } from './decide';
 export type { Knowledge } from './knowledge';
 export { findWebConversation, openWebConversation, readFeed } from './chat.service';
 export { presentFeedMessage, presentReply } from './chat.presenter';

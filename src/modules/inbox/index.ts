@@ -6,4 +6,4 @@ export { listInbox, loadItem, loadThread, officerNames, transferTargets } from '
 export type { Actor, InboxSettings, ReplyNoticeSender } from './inbox.types';
 export { addNote, addResidentMessage, replyToItem } from './replies.service';
 export { cannedReplyById, createCannedReply, deleteCannedReply, listCannedReplies } from './canned-replies';
-export { transitionLog, type TransitionLogEntry } from './transition-log';
+export { transitionLog } from './transition-log';

@@ -1,4 +1,3 @@
 /** Live events: what changed, for every instance's live pages and catch-up passes. */
 export { conversationKey, createdItemIdsSince, createdItemsSince, onLocalEvent, publishChatSignal, publishLiveEvent, publishSessionEnded } from './live.service';
 export { LiveHub } from './live.hub';
-export type { LiveEvent, LiveEventType } from './live-event.model';

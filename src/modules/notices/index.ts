@@ -5,7 +5,7 @@
  * delivery so a retry sends nothing twice, holds group notices in quiet hours (src/lib/quiet-hours.ts), and records
  * what went to whom (job runs, deliveries, officers' in-app notifications, SLA escalations).
  */
-export { claimAndRun, resumeExpiredRuns, outboxKey, MAX_ATTEMPTS } from './runs';
+export { claimAndRun, resumeExpiredRuns, outboxKey } from './runs';
 export { createJobEnv } from './env';
 export { notifyOfficer } from './officer-notify';
 export {
@@ -19,10 +19,9 @@ export {
   type BoundGroup,
   type OfficerTarget,
 } from './recipients';
-export type { Delivery, JobDefinition, JobEnv, JobRunContext, JobSlot } from './notice.types';
+export type { JobDefinition, JobEnv, JobRunContext, JobSlot } from './notice.types';
 export { escalationKey } from './escalation.model';
 export { escalationsOf, markEscalated } from './escalations';
 export { advanceLastChecked, lastCheckedTimes } from './scheduler-state';
-export { cancelRunBeforeStart, deliveryCounts, recentRuns, type RunDelivery, runStates } from './history';
+export { cancelRunBeforeStart, deliveryCounts, recentRuns, runStates } from './history';
 export { findNotification, latestNotifications, markNotificationRead } from './notifications';
-export type { JobRun } from './job-run.model';

@@ -1,6 +1,6 @@
 /** Officers: their accounts and what others read of them (other modules never query the Officer model themselves). */
-export { OFFICER_ROLES, OFFICER_ROLE_LABELS, type Officer, type OfficerRole } from './officer.model';
-export { presentOfficer } from './officer.presenter';
+export { OFFICER_ROLES, OFFICER_ROLE_LABELS, type OfficerRole } from './officer.model';
+
 export type { ActingOfficer, OfficerSessions } from './officer.types';
 export { accessibleRoomCodes, canAccessRoom, roomFilter } from './access';
 export { generateTemporaryPassword, hashPassword, needsRehash, verifyPassword } from './password';
@@ -20,7 +20,6 @@ export {
   officersVisibleTo,
   officerWithPasswordByUsername,
   setOfficerPassword,
-  type OfficerDoc,
 } from './officer.queries';
 export {
   assignRoomOfficers,
@@ -31,7 +30,4 @@ export {
   unlockOfficer,
   updateOfficer,
   wecomUserIdsOf,
-  type OfficerCreateReq,
-  type OfficerListReq,
-  type OfficerUpdateReq,
 } from './officer.service';

@@ -1,5 +1,5 @@
 export { buildMonthlyReport, refreshLiveCaches, type MonthlyReport, type ReportFocus, type ReportScope, type ReportSettings } from './report.service';
-export { rollupDay, runRollups, rebuildAllRollups, lastRolledUpDay } from './rollup.service';
+export { runRollups } from './rollup.service';
 export { ensureReportIndexes } from './report.indexes';
 export { currentMonth, MONTH_RE } from './calendar';
 export { dailyChart, rankingChart, trendChart } from './charts';

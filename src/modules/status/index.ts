@@ -1,2 +1,2 @@
 /** Residents' status look-up by booking number, item code or tip code (+ secret). */
-export { lookUpStatus, type StatusAnswer, type StatusLookup } from './status.service';
+export { lookUpStatus } from './status.service';

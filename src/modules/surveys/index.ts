@@ -11,9 +11,7 @@ export {
   surveysSent,
   surveyOfItem,
   surveyForResolvedItem,
-  surveyForCompletedAppointment,
   type RequestSurveyProps,
-  type RequestSurveyResult,
 } from './survey.service';
-export { RATING_LABELS, RATING_VALUES, type RatingValue } from './survey.model';
+export { RATING_LABELS, type RatingValue } from './survey.model';
 export type { Survey } from './survey.model';

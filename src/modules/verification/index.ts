@@ -4,15 +4,10 @@
  * VERIFY_CODES_PER_PHONE_PER_DAY a day per number, stored only as salted hashes.
  */
 export {
-  createVerificationCodes,
   purgeVerification,
   verificationError,
   VERIFICATION_PURPOSES,
-  CODE_TTL_MINUTES,
-  CODE_MAX_TRIES,
   GRANT_MINUTES,
   type VerificationCodes,
-  type VerificationPurpose,
-  type CheckOutcome,
 } from './verification.service';
 export { verificationFromConfig } from './verification.factory';
