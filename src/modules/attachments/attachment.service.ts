@@ -4,7 +4,6 @@ import path from 'node:path';
 import { Types } from 'mongoose';
 import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
-import type { Types } from 'mongoose';
 import type { Item } from '../items';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
 
