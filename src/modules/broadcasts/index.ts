@@ -2,4 +2,4 @@
 export { broadcastJob } from './broadcast.job';
 export { type Broadcast, BROADCAST_KIND_LABELS, BROADCAST_KINDS } from './broadcast.model';
 export { broadcastDelivery, cancelBroadcast, composeText, createBroadcast, findBroadcast, listBroadcasts } from './broadcast.service';
-export { broadcastRecipients, type BroadcastScope } from './broadcast.recipients';
+export { broadcastRecipients } from './broadcast.recipients';
