@@ -1,5 +1,5 @@
 /** The officers' 工作日志 (field work) and its monthly targets: what other code may use. */
-export { WORK_LOG_COUNT_LABELS, WORK_LOG_KINDS, WORK_LOG_KIND_LABELS, WORK_LOG_MAX_PHOTOS } from './work-log.kinds';
+export { WORK_LOG_COUNT_LABELS, WORK_LOG_KINDS, WORK_LOG_KIND_LABELS, WORK_LOG_MAX_PHOTOS, type WorkLogKind } from './work-log.kinds';
 export type { WorkLogEntry } from './work-log.model';
 export { presentWorkLogEntry } from './work-log.presenter';
 export {
@@ -14,4 +14,4 @@ export {
   workLogTallies,
   type WorkLogTally,
 } from './work-log.service';
-export { describeTargets, presentTargets, setWorkLogTargets, workLogTargets } from './work-log.targets';
+export { describeTargets, presentTargets, setWorkLogTargets, workLogTargets, type TargetsByRoomType } from './work-log.targets';
