@@ -1,5 +1,5 @@
 /** The four volunteer teams (信息员、专管员、调解员、安全员): least-privilege accounts tied to one room. */
-export { VOLUNTEER_TEAM_LABELS, VOLUNTEER_TEAMS, type VolunteerTeam } from './volunteer.model';
+export { VOLUNTEER_TEAMS } from './volunteer.model';
 export {
   addMediatorNote,
   assignDispute,
@@ -14,5 +14,4 @@ export {
   volunteerHome,
   volunteerMonth,
   volunteerOf,
-  type VolunteerMonthRow,
 } from './volunteer.service';
