@@ -24,7 +24,7 @@ export const AuditQuerySchema = z.object({
 });
 export const AuditExportSchema = AuditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(20000).default(5000) });
 
-/** GET /api/audit — the 工作日志, for supervisors (their district) and admins. */
+/** GET /api/audit — the 操作日志 (audit log), for supervisors (their district) and admins. */
 export function auditRouter(zone = 'Asia/Shanghai'): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/audit' });
 

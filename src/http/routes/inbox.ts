@@ -38,7 +38,7 @@ const actorOf = (o: SessionOfficer): Actor => ({ id: o.id, name: o.name, usernam
 
 /**
  * Authorises on the LOADED item's room. Tips answer 404 to outsiders (their existence is
- * sensitive). Every refusal goes to the 工作日志 as well as the log.
+ * sensitive). Every refusal goes to the 操作日志 (audit log) as well as the log.
  */
 async function authorizeItem(ctx: AppContext, item: Pick<Item, '_id' | 'code' | 'room' | 'kind'>): Promise<SessionOfficer> {
   try {

@@ -1,7 +1,7 @@
 import { Schema, model, type InferSchemaType, Types } from 'mongoose';
 
 /**
- * 工作日志: who did or saw what, when. Insert-only (never updated, never deleted by the
+ * 操作日志 (the audit log): who did or saw what, when. Insert-only (never updated, never deleted by the
  * application). Views of tips, every state change of an item, attachment downloads and
  * refused accesses are recorded here.
  */

@@ -54,7 +54,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'faq.delete': '删除问答',
   'group.unbind': '解除群绑定',
   'group.bind_code': '生成群绑定码',
-  'audit.export': '导出工作日志',
+  'audit.export': '导出操作日志',
   'worklog.create': '记录外勤工作日志',
   'worklog.targets': '设置工作日志月度目标',
 };
@@ -86,7 +86,7 @@ function toDoc(props: AuditProps): Record<string, unknown> {
   };
 }
 
-/** Appends one entry to the 工作日志. */
+/** Appends one entry to the 操作日志 (audit log). */
 export async function recordAudit(props: AuditProps): Promise<void> {
   await AuditModel.create(toDoc(props));
 }

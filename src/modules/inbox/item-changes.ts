@@ -9,7 +9,7 @@ import type { Actor, InboxSettings } from './inbox.types';
 /*
  * What every inbox command shares: who holds an item (a live lease, or waiting for the
  * resident on the holder's reply), the refusals, and the three traces every committed change
- * leaves: an 'event' line in the thread, an entry in the 工作日志 (audit), and a live event for
+ * leaves: an 'event' line in the thread, an entry in the 操作日志 (audit log), and a live event for
  * every instance's open inbox pages. Every change itself goes through transitionItem (one
  * exclusive epoch per change).
  */

@@ -10,7 +10,7 @@ const NAV = [
   { href: '/admin/channels/', label: '接入渠道', roles: ['admin', 'supervisor'] },
   { href: '/admin/faq/', label: '常见问答', roles: ['admin'] },
   { href: '/admin/work-log-targets/', label: '工作目标', roles: ['admin', 'supervisor'] },
-  { href: '/admin/audit/', label: '工作日志', roles: ['admin', 'supervisor'] },
+  { href: '/admin/audit/', label: '操作日志', roles: ['admin', 'supervisor'] },
   { href: '/inbox/', label: '工作台', roles: ['officer', 'supervisor', 'admin'] },
   { href: '/account/', label: '我的账号', roles: ['officer', 'supervisor', 'admin'] },
 ];
@@ -47,7 +47,7 @@ export function showLogin(message) {
     el('input', { id: 'login-password', name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 }),
     el('p', { id: 'login-error', class: 'notice danger hidden', role: 'alert' }),
     el('div', { class: 'row' }, el('button', { type: 'submit', text: '登录' })),
-    el('p', { class: 'muted', text: '本系统仅供警务室民警使用，所有查看和操作均记入工作日志。' }),
+    el('p', { class: 'muted', text: '本系统仅供警务室民警使用，所有查看和操作均记入操作日志。' }),
   ]);
   main().replaceChildren(form);
   if (message) showError('login-error', message);

@@ -1,4 +1,4 @@
-// 工作日志: filter by officer, action, item or tip code, room and date; export as CSV (UTF-8 with BOM).
+// 操作日志 (the audit log): filter by officer, action, item or tip code, room and date; export as CSV (UTF-8 with BOM).
 import { el, formatFullDateTime, showError, clearError } from '/shared/toolkit.js';
 import { startPage, field, options, errorLine } from '/admin/shell.js';
 
@@ -25,7 +25,7 @@ startPage({
     const tbody = el('tbody', { id: 'audit-rows' });
     const info = el('p', { class: 'muted', role: 'status', 'aria-live': 'polite' });
     const csv = el('a', { class: 'button secondary', id: 'audit-csv', href: '/api/audit/export.csv', text: '导出 CSV（Excel 可直接打开）' });
-    const form = el('form', { class: 'card', role: 'search', 'aria-label': '筛选工作日志' }, [
+    const form = el('form', { class: 'card', role: 'search', 'aria-label': '筛选操作日志' }, [
       el('div', { class: 'form-grid' }, [...Object.values(f).map((x) => x.node), el('div', {}, el('button', { type: 'submit', text: '筛选' }))]),
       el('div', { class: 'row' }, csv), error,
     ]);
@@ -64,7 +64,7 @@ startPage({
       e.preventDefault();
       load();
     });
-    main.append(el('h1', { text: '工作日志' }), form, info, el('div', { class: 'table-wrap card' }, el('table', {}, [
+    main.append(el('h1', { text: '操作日志' }), form, info, el('div', { class: 'table-wrap card' }, el('table', {}, [
       el('caption', { class: 'muted', text: '时间为北京时间' }),
       el('thead', {}, el('tr', {}, ['时间', '操作人', '操作', '事项编号', '警务室', '说明'].map((h) => el('th', { scope: 'col', text: h })))), tbody,
     ])));
