@@ -256,8 +256,11 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
       .split('\n')
       .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
     const emergencyRecordFailures = errorLines.filter((line) => line.includes('could not record an emergency')).length;
+    // Errors that only say the database was away are expected here: the names are the ones the
+    // HTTP layer maps to 503 (isDatabaseDown), including the driver's 'Topology is closed' and 'not
+    // connected' while the connection watchdog closes and reopens a connection stuck after the restart.
     const serviceErrors = errorLines
-      .filter((line) => !/"status":503|database_unavailable|MongoServerSelectionError|MongooseServerSelectionError|buffering timed out|ECONNREFUSED|MongoNetwork|PoolCleared|socket has been ended by the other party|context canceled|could not record an emergency/.test(line))
+      .filter((line) => !/"status":503|database_unavailable|MongoServerSelectionError|MongooseServerSelectionError|buffering timed out|ECONNREFUSED|MongoNetwork|PoolCleared|MongoTopologyClosedError|MongoNotConnectedError|socket has been ended by the other party|context canceled|could not record an emergency/.test(line))
       .slice(0, 5)
       .map((line) => line.slice(0, 600));
     const emergencies = Object.fromEntries(
