@@ -13,8 +13,7 @@ module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 60000,
-  // FerretDB instances are child processes. Two workers fit a 2-core machine for local runs; CI
-  // runs one at a time so the contention tests (20 officers × 500 items, 300 bookings on one
-  // slot) are not starved by a neighbouring test file's database.
-  maxWorkers: process.env.CI ? 1 : 2,
+  // Each test file starts its own database server (a child process): two workers fit a 2-core machine.
+  // `npm test` (scripts/run-tests.mjs) runs the contention and fault files one at a time first.
+  maxWorkers: 2,
 };

@@ -2,11 +2,14 @@
  * How long a restart takes: `npm start` until /readyz answers 200, and `npm run bot` until the
  * bot logs "bot started" (wechaty-puppet-mock, so no WeChat login is needed).
  *
- *   npx tsx scripts/bench-start.ts [--runs 3]
+ *   npx tsx scripts/bench-start.ts [--runs 10] [--only start|bot]
  *
- * Each command runs once on a fresh data directory (it may compile and seeds the database),
- * then --runs times on the unchanged built tree and the same data (a warm restart). Both use
- * the embedded database, as a plain `npm start` does; its start-up is part of the figure.
+ * Each command runs once on a fresh data directory (it compiles if the sources changed since the
+ * last build, and seeds the database), then --runs times on the unchanged built tree and the
+ * same data (a warm restart: `scripts/run-built.cjs` finds the build current and runs no
+ * compiler). Both use the embedded database, as a plain `npm start` does; its start-up is part
+ * of the figure. The machine's load average is printed with every run: on a shared machine the
+ * figure depends on it.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +21,8 @@ function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
-const RUNS = arg('runs', 3);
+const RUNS = arg('runs', 10);
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const ROOT = path.resolve(__dirname, '..');
 
 function freePort(): Promise<number> {
@@ -74,16 +78,23 @@ async function timeStart(script: 'start' | 'bot', dataDir: string): Promise<numb
 }
 
 async function main(): Promise<void> {
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} on ${os.cpus().length} cores`);
+  const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' / ');
+  console.log(`load average (1 / 5 / 15 min) at start: ${load()} on ${os.cpus().length} cores`);
   for (const script of ['start', 'bot'] as const) {
+    if (ONLY && ONLY !== script) continue;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), `bench-start-${script}-`));
     try {
       const first = await timeStart(script, dataDir);
-      const warm: number[] = [];
-      for (let i = 0; i < RUNS; i++) warm.push(await timeStart(script, dataDir));
-      const sorted = [...warm].sort((a, b) => a - b);
       const f = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-      console.log(`npm run ${script}: first start ${f(first)}; warm restarts ${warm.map(f).join(', ')} (median ${f(sorted[Math.floor(sorted.length / 2)])})`);
+      console.log(`npm run ${script}: first start ${f(first)} (load ${load()})`);
+      const warm: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        warm.push(await timeStart(script, dataDir));
+        console.log(`  warm restart ${i + 1}: ${f(warm[i])} (load ${load()})`);
+      }
+      const sorted = [...warm].sort((a, b) => a - b);
+      const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+      console.log(`npm run ${script}: ${RUNS} warm restarts: median ${f(median)}, min ${f(sorted[0])}, max ${f(sorted[sorted.length - 1])}; load average now ${load()}`);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

@@ -9,7 +9,7 @@ import { ensureReportIndexes } from './modules/reports';
 import { ensureAdmin, seedIfEmpty } from './modules/seed';
 import { ensureItemCodes } from './modules/items';
 import { createSmsProvider, createSmsSender, smsSettings } from './modules/sms';
-import { NoDatabaseError } from './storage/embedded';
+import { NoDatabaseError } from './storage/database-binary';
 import { openDatabase, type OpenDatabase } from './storage/database';
 import { checkStoredRobotKeys } from './modules/alerts';
 import { secretsKey } from './lib/secret-box';

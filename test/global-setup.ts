@@ -1,4 +1,4 @@
-import { resolveDatabaseBinary } from '../src/storage/embedded';
+import { resolveDatabaseBinary } from '../src/storage/database-binary';
 
 /** Runs once before all test files: makes sure a database binary exists (builds FerretDB on a cold machine). */
 export default async function globalSetup(): Promise<void> {

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
-import { NoDatabaseError } from '../../src/storage/embedded';
+import { NoDatabaseError } from '../../src/storage/database-binary';
 import { openDatabase, type OpenDatabase } from '../../src/storage/database';
 import { BotStartError, createPoliceRoomBot } from './bot';
 

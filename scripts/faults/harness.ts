@@ -15,7 +15,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/lib/project-root';
-import { EmbeddedDatabase, freePort } from '../../src/storage/embedded';
+import { EmbeddedDatabase } from '../../src/storage/embedded';
+import { freePort } from '../../src/storage/server-files';
 
 export const ADMIN_PASSWORD = 'reliability-admin-pass';
 

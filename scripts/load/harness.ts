@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { EmbeddedDatabase, freePort } from '../../src/storage/embedded';
+import { EmbeddedDatabase } from '../../src/storage/embedded';
+import { freePort } from '../../src/storage/server-files';
 
 export async function startDatabase(): Promise<{ uri: string; embedded: EmbeddedDatabase | null }> {
   if (process.env.MONGODB_URI) return { uri: process.env.MONGODB_URI, embedded: null };

@@ -1,5 +1,5 @@
 /**
- * The only importer of "openai". Answers a resident's question with a language model,
+ * Answers a resident's question with a language model (the SDK through openai-client.ts),
  * grounded only in the catalog/FAQ entries the local retrieval found, and citing them.
  *
  * Guarantees the conversation core relies on:
@@ -12,7 +12,7 @@
  *    (redact.ts) before it is sent.
  * OpenAI-compatible providers (DeepSeek, Qwen …) work through OPENAI_BASE_URL + OPENAI_MODEL.
  */
-import OpenAI from 'openai';
+import { lazyOpenAi, type OpenAiSdk } from './openai-client';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
 import { buildMessages, parseModelAnswer } from './prompt';
@@ -31,20 +31,25 @@ export function createGroundedAnswerer(
   logger: Logger,
 ): GroundedAnswerer | null {
   if (!config.OPENAI_API_KEY) return null;
-  const client = new OpenAI({
-    apiKey: config.OPENAI_API_KEY,
-    baseURL: config.OPENAI_BASE_URL,
-    timeout: config.OPENAI_TIMEOUT_MS,
-    maxRetries: 0,
-  });
+  const apiKey = config.OPENAI_API_KEY;
+  // The SDK is loaded with the first question, not at start-up (it is one of the heavier modules).
+  const openai = lazyOpenAi({ apiKey, baseURL: config.OPENAI_BASE_URL, timeout: config.OPENAI_TIMEOUT_MS, maxRetries: 0 });
   return {
     async answer({ question, sources }) {
       if (!sources.length) return null;
       const started = Date.now();
+      let sdk: OpenAiSdk['client'];
+      try {
+        // Loading the SDK (first question only) does not count against the model's time limit.
+        sdk = (await openai()).client;
+      } catch (err) {
+        logger.warn({ err: (err as Error).name }, 'the OpenAI SDK could not be loaded; falling back to the local answer');
+        return null;
+      }
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), config.OPENAI_TIMEOUT_MS);
       try {
-        const completion = await client.chat.completions.create(
+        const completion = await sdk.chat.completions.create(
           { model: config.OPENAI_MODEL, temperature: 0.2, max_tokens: 600, messages: buildMessages(redactForModel(question), sources) },
           { signal: controller.signal, timeout: config.OPENAI_TIMEOUT_MS },
         );

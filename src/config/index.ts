@@ -205,6 +205,8 @@ export const ConfigSchema = z.object({
   SMS_TEMPLATE_REMINDER: optionalString,
   SMS_TEMPLATE_REPLY: optionalString,
   SMS_TEMPLATE_CANCEL: optionalString,
+  /** Optional: room notices texted to 安全员/专管员 (issue 20); without it (tencent/aliyun) they are on their page only. */
+  SMS_TEMPLATE_NOTICE: optionalString,
   /** Webhook provider: the gateway URL and the HMAC-SHA256 key of the X-Sms-Signature header. */
   SMS_WEBHOOK_URL: optionalString.pipe(z.string().url().optional()),
   SMS_WEBHOOK_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),

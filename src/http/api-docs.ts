@@ -5,6 +5,7 @@ import { projectRoot } from '../lib/project-root';
 import { buildOpenApiDocument, type RouteDocs } from './openapi';
 import { adminDocs } from './routes/admin.doc';
 import { appointmentDocs } from './routes/appointments.doc';
+import { classroomDocs } from './routes/classroom.doc';
 import { inboxDocs } from './routes/inbox.doc';
 import { noticeDocs } from './routes/notices.doc';
 import { publicDocs } from './routes/public.doc';
@@ -12,7 +13,7 @@ import { volunteerDocs } from './routes/volunteers.doc';
 import { workLogDocs } from './routes/work-log.doc';
 
 /** Every router's description, in the order of the reference page. A router listed in routes.ts must be described here (test/foundation/openapi.test.ts). */
-const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs, inboxDocs, noticeDocs, workLogDocs, volunteerDocs, adminDocs];
+const ALL_DOCS: readonly RouteDocs[] = [publicDocs, appointmentDocs, inboxDocs, noticeDocs, workLogDocs, classroomDocs, volunteerDocs, adminDocs];
 
 let built: oas31.OpenAPIObject | undefined;
 

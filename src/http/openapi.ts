@@ -36,12 +36,19 @@ export interface RouteDoc {
   bodyType?: 'multipart/form-data' | 'text/xml';
   /** The success answer (JSON unless `responseType` says otherwise). */
   response?: z.ZodType;
-  responseType?: 'text/csv' | 'text/calendar' | 'text/event-stream' | 'image/svg+xml' | 'text/plain' | 'application/octet-stream';
+  responseType?: ResponseType;
+  /**
+   * The same operation also answers in another type, e.g. a booking's look-up answers its calendar
+   * file (text/calendar) when the code ends in `.ics`: `{ type, description }` says so beside the JSON answer.
+   */
+  alsoAnswers?: { type: ResponseType; description: string };
   /** The success status (200 unless said). */
   status?: 200 | 201 | 202 | 204;
   /** Error statuses besides the ones every operation of its kind has (400 with input, 401/403 with a session, 404 with a path parameter). */
   errors?: readonly (400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 503)[];
 }
+
+type ResponseType = 'text/csv' | 'text/calendar' | 'text/event-stream' | 'image/svg+xml' | 'text/plain' | 'application/octet-stream' | 'audio/wav';
 
 export type RouteKey = `${Method} /${string}`;
 
@@ -87,7 +94,10 @@ function responses(doc: RouteDoc, needsSession: boolean): ZodOpenApiResponsesObj
   const out: Record<`${number}`, ZodOpenApiResponseObject> = {};
   if (status === 204) out['204'] = { description: '成功，无内容（Done, no content）' };
   else if (doc.responseType) out[`${status}`] = { description: '成功（Success）', content: { [doc.responseType]: { schema: z.string() } } };
-  else out[`${status}`] = { description: '成功（Success）', content: { 'application/json': { schema: doc.response ?? OkSchema } } };
+  else {
+    const also = doc.alsoAnswers ? { [doc.alsoAnswers.type]: { schema: z.string().meta({ description: doc.alsoAnswers.description }) } } : {};
+    out[`${status}`] = { description: '成功（Success）', content: { 'application/json': { schema: doc.response ?? OkSchema }, ...also } };
+  }
   const errors = new Set<number>(doc.errors ?? []);
   if (doc.params || doc.query || doc.body) errors.add(400);
   if (needsSession) [401, 403].forEach((s) => errors.add(s));

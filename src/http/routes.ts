@@ -11,6 +11,7 @@ import { authRouter } from './routes/auth';
 import { botStatusRouter } from './routes/bot-status';
 import { broadcastsRouter } from './routes/broadcasts';
 import { chatRouter } from './routes/chat';
+import { classroomRouter } from './routes/classroom';
 import { chatLiveRouter } from './routes/chat-live';
 import { faqRouter } from './routes/faq';
 import { groupsRouter } from './routes/groups';
@@ -49,21 +50,22 @@ export function buildRouters(deps: AppDeps): Router<AppState>[] {
     adminRouter(deps), //               /api/admin/… (the admin console: checklist, rooms, channels, QR codes)
     roomsRouter(), //                   /api/rooms (public)
     servicesRouter(), //                /api/services (public)
-    ...appointmentRouters(deps, { verification }), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
+    ...appointmentRouters(deps, { verification, now: deps.now }), //     /api/appointments…, /api/holidays…, /api/rooms/:code/(slots|schedule…)
     roomsAdminRouter(), //              POST/PUT /api/rooms
     officersRouter(), //                /api/officers…
     inboxRouter(deps), //               /api/inbox…
     tipsRouter(deps.config, { now: deps.now }), // /api/tips…
     attachmentsRouter(deps.config), //  /api/attachments…
-    auditRouter(deps.config.APP_TIMEZONE), // /api/audit, /api/audit/export.csv
+    auditRouter(deps.config.APP_TIMEZONE, { now: deps.now }), // /api/audit, /api/audit/export.csv
     chatRouter(deps, { verification }), // /api/chat…
     chatLiveRouter(deps), //            /api/chat/conversations/:id/events (SSE)
     statusRouter(deps.config), //       POST /api/status (residents' look-up)
     faqRouter(), //                     /api/faq…
     groupsRouter(deps), //              /api/groups…
-    botStatusRouter(), //               /api/bot/status
-    reportsRouter(deps.config), //      /api/reports…
+    botStatusRouter({ now: deps.now }), // /api/bot/status
+    reportsRouter(deps.config, { now: deps.now }), // /api/reports…
     workLogRouter(deps), //             /api/work-log… (officers' field-work log, its photos, monthly targets)
+    classroomRouter(deps), //          /api/classroom… (网上课堂: officers' questions, answers, proposals for the residents' FAQ)
     surveysRouter(deps.config, { now: deps.now }), // /api/surveys/:token, /api/tips/:code/rating
     // Scheduled messages: talk day, mobile visits, broadcasts, templates, job runs.
     talkDayRouter(deps), //             /api/rooms/:code/talk-day

@@ -3,6 +3,7 @@ import os from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config';
 import type { Logger } from '../logging/logger';
+import { isDatabaseDown } from '../storage/database-errors';
 import { advanceLastChecked, claimAndRun, createJobEnv, type JobDefinition, type JobEnv, lastCheckedTimes, resumeExpiredRuns } from '../modules/notices';
 
 /**
@@ -39,6 +40,15 @@ const FIRST_LOOK_BACK_MS = 60_000;
  */
 const OVERLAP_MS = 2 * 60_000;
 
+/**
+ * A failed step of a tick. The database being away (down, restarting) is no fault of the job:
+ * a warning, and the next tick looks at the same slots again; anything else is an error.
+ */
+function logFailure(log: Logger, err: unknown, fields: Record<string, unknown>, message: string): void {
+  if (isDatabaseDown(err)) log.warn({ ...fields, err, databaseAway: true }, `${message}: the database is away (retried at the next tick)`);
+  else log.error({ ...fields, err }, message);
+}
+
 export function createScheduler(props: {
   jobs: readonly JobDefinition[];
   config: Config;
@@ -59,7 +69,7 @@ export function createScheduler(props: {
     try {
       states = await lastCheckedTimes(names);
     } catch (err) {
-      log.error({ err }, 'scheduler tick failed: cannot read its state');
+      logFailure(log, err, {}, 'scheduler tick failed: cannot read its state');
       return { ...report, errors: 1 };
     }
     const checked: string[] = [];
@@ -75,7 +85,7 @@ export function createScheduler(props: {
       } catch (err) {
         // lastChecked is not advanced: the next tick looks at the same slots again.
         report.errors++;
-        log.error({ err, job: job.name }, 'scheduler tick failed for a job');
+        logFailure(log, err, { job: job.name }, 'scheduler tick failed for a job');
       }
     }
     try {
@@ -83,7 +93,7 @@ export function createScheduler(props: {
       await advanceLastChecked(checked, states, now);
     } catch (err) {
       report.errors++;
-      log.error({ err }, 'scheduler tick failed while resuming runs or saving its state');
+      logFailure(log, err, {}, 'scheduler tick failed while resuming runs or saving its state');
     }
     return report;
   }

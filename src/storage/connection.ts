@@ -1,4 +1,5 @@
 import mongoose, { type Connection } from 'mongoose';
+import { pings } from './server-files';
 
 /**
  * One mongoose connection per process. Short server-selection and socket timeouts make a
@@ -26,7 +27,12 @@ function connectOptions(options: { dbName?: string }): mongoose.ConnectOptions {
     heartbeatFrequencyMS: 2000,
     // FerretDB 1.24 has no sessions/transactions and no retryable writes.
     retryWrites: false,
+    // Mongoose builds every model's indexes as soon as it connects (models compiled later too);
+    // syncIndexes() below waits for that pass. A collection is created by its first index or
+    // insert, so asking the server to create each of ~80 collections at every start (autoCreate)
+    // is skipped: it cost about 40% of the index pass on a warm start.
     autoIndex: true,
+    autoCreate: false,
   };
 }
 
@@ -59,7 +65,7 @@ export function watchConnection(
         lastOk = Date.now();
         return;
       }
-      if (Date.now() - lastOk < timing.stuckAfterMs || !(await reachable(uri))) return;
+      if (Date.now() - lastOk < timing.stuckAfterMs || !(await pings(uri, 1000))) return;
       log('database reachable but this connection is not: reconnecting', { unreadyMs: Date.now() - lastOk });
       await mongoose.disconnect().catch(() => undefined);
       await mongoose.connect(uri, connectOptions(options));
@@ -75,25 +81,16 @@ export function watchConnection(
   return { stop: () => clearInterval(timer) };
 }
 
-/** Can a fresh client reach the database right now? */
-async function reachable(uri: string): Promise<boolean> {
-  const client = new mongoose.mongo.MongoClient(uri, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
-  try {
-    await client.connect();
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close(true).catch(() => undefined);
-  }
-}
 
-/** Builds every registered model's indexes; unique indexes carry the product's exclusivity guarantees, so they must exist before traffic. */
+/**
+ * Waits until every registered model's indexes exist (and throws if one could not be built);
+ * unique indexes carry the product's exclusivity guarantees, so they must exist before traffic.
+ * The work is mongoose's own autoIndex pass (`Model.init()`, started for every model when the
+ * connection opens, all models at once; run again after a reconnect), not a second pass: before,
+ * a sequential `createIndexes()` per model ran beside it and doubled the start-up's index work.
+ */
 export async function syncIndexes(): Promise<void> {
-  for (const model of Object.values(mongoose.connection.models)) {
-    await model.createIndexes();
-  }
+  await Promise.all(Object.values(mongoose.connection.models).map((model) => model.init()));
 }
 
 export async function isDatabaseReady(): Promise<boolean> {

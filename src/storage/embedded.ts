@@ -1,175 +1,31 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import net from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { projectRoot } from '../lib/project-root';
+import { resolveDatabaseBinary, type DatabaseKind, type ResolvedBinary } from './database-binary';
+import {
+  acceptsConnections,
+  answers,
+  freePort,
+  isAlive,
+  isServerProcess,
+  killAndWait,
+  legacyServer,
+  lockFile,
+  readServerInfo,
+  serverInfoFile,
+  type ServerInfo,
+  sleep,
+  takeLock,
+  writeServerInfo,
+} from './server-files';
 
 /**
  * The embedded database: a real MongoDB-protocol server run as a child process when no
- * MONGODB_URI is given. Resolution order: `mongod` on PATH (real MongoDB), then FerretDB
- * 1.24 with its SQLite backend (FERRETDB_BIN, PATH, .cache/bin, or built once with Go).
+ * MONGODB_URI is given, on the binary that ./database-binary.ts resolves (or builds). This file
+ * is the server's lifecycle: start, share one server per data directory between processes,
+ * supervise and restart it, stop it.
  */
-export const FERRETDB_MODULE_PATH = 'github.com/FerretDB/FerretDB';
-export const FERRETDB_VERSION = 'v1.24.2';
-export const FERRETDB_MODULE = `${FERRETDB_MODULE_PATH}/cmd/ferretdb@${FERRETDB_VERSION}`;
-
-export type DatabaseKind = 'mongod' | 'ferretdb';
-
-export interface ResolvedBinary {
-  kind: DatabaseKind;
-  bin: string;
-}
-
-export class NoDatabaseError extends Error {
-  constructor(detail?: string) {
-    super(
-      [
-        'No database available. Give the service one of these:',
-        '  1. MONGODB_URI=mongodb://… pointing at MongoDB 6 or 7 (docker compose up brings one);',
-        '  2. a `mongod` binary on PATH (the service starts it with its data under DATA_DIR);',
-        `  3. FerretDB 1.24: set FERRETDB_BIN, put \`ferretdb\` on PATH, or install Go so the service can build it (go install ${FERRETDB_MODULE}).`,
-        detail ? `Detail: ${detail}` : '',
-      ]
-        .filter(Boolean)
-        .join('\n'),
-    );
-    this.name = 'NoDatabaseError';
-  }
-}
-
-function which(command: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, command);
-    if (existsSync(candidate)) return candidate;
-  }
-  return null;
-}
-
-export const cachedFerretBin = (): string => path.join(projectRoot(), '.cache', 'bin', 'ferretdb');
-
-/**
- * What the cached binary was built from; a binary with another (or no) stamp is rebuilt.
- * Bump it whenever the build recipe below changes.
- */
-export const FERRETDB_BUILD_STAMP = `${FERRETDB_VERSION}+sqlite-id-index`;
-const buildStampFile = (): string => `${cachedFerretBin()}.build`;
-
-function cachedBinaryIsCurrent(): boolean {
-  try {
-    return existsSync(cachedFerretBin()) && readFileSync(buildStampFile(), 'utf8').trim() === FERRETDB_BUILD_STAMP;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * FerretDB 1.24's SQLite backend creates the primary index on `_ferretdb_sjson->"_id"` but
- * filters on `_ferretdb_sjson->'$._id'`. Both mean the same to SQLite's JSON `->` operator,
- * but the planner matches index expressions by their text, so every lookup, update and
- * delete by `_id` scans the whole table (72 ms per find at 50,000 documents here, growing
- * linearly). Writing the filter as `->'_id'` — the same value — lets SQLite use the index
- * (EXPLAIN: "SEARCH … USING INDEX …__id_"). Production runs MongoDB, where `_id` is always
- * indexed; this fix only keeps the embedded development/test database honest at scale.
- */
-const SQLITE_ID_COLUMN_FILE = path.join('internal', 'backends', 'sqlite', 'metadata', 'metadata.go');
-const SQLITE_ID_COLUMN_UPSTREAM = `IDColumn = DefaultColumn + "->'$._id'"`;
-const SQLITE_ID_COLUMN_INDEXED = `IDColumn = DefaultColumn + "->'_id'"`;
-
-function patchSqliteIdColumn(sourceDir: string): void {
-  const file = path.join(sourceDir, SQLITE_ID_COLUMN_FILE);
-  const source = readFileSync(file, 'utf8');
-  if (!source.includes(SQLITE_ID_COLUMN_UPSTREAM)) {
-    throw new NoDatabaseError(`FerretDB source changed: ${SQLITE_ID_COLUMN_FILE} no longer contains ${SQLITE_ID_COLUMN_UPSTREAM}`);
-  }
-  writeFileSync(file, source.replace(SQLITE_ID_COLUMN_UPSTREAM, SQLITE_ID_COLUMN_INDEXED));
-}
-
-/**
- * Builds FerretDB into .cache/bin with Go. Returns the binary path or throws NoDatabaseError.
- *
- * A plain `go install …@v1.24.2` compiles, but the binary panics at start ("Invalid
- * build/version/version.txt file content"): the module as served by the proxy lacks the
- * generated version file that FerretDB embeds. FerretDB's docs say to create it by hand, so
- * we build from a writable copy of the module source with build/version/version.txt written,
- * and with the one-line `_id` index fix described at patchSqliteIdColumn().
- */
-export function buildFerretDb(log: (msg: string) => void = console.error): string {
-  const go = which('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : null);
-  if (!go) throw new NoDatabaseError('Go is not installed, so FerretDB cannot be built here.');
-  const target = cachedFerretBin();
-  mkdirSync(path.dirname(target), { recursive: true });
-  log(`Building FerretDB ${FERRETDB_VERSION} into ${path.dirname(target)} with Go (first start only; this takes a few minutes)…`);
-  const env = { ...process.env, CGO_ENABLED: process.env.CGO_ENABLED ?? '0', GOFLAGS: '-mod=mod' };
-  const run = (args: string[], cwd?: string) =>
-    spawnSync(go, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
-
-  const download = run(['mod', 'download', '-json', `${FERRETDB_MODULE_PATH}@${FERRETDB_VERSION}`], os.tmpdir());
-  if (download.status !== 0) throw new NoDatabaseError(`go mod download failed:\n${download.stderr}${download.stdout}`);
-  const moduleDir = (JSON.parse(download.stdout) as { Dir?: string }).Dir;
-  if (!moduleDir) throw new NoDatabaseError(`go mod download gave no source folder:\n${download.stdout}`);
-
-  const workDir = mkdtempSync(path.join(os.tmpdir(), 'ferretdb-src-'));
-  try {
-    cpSync(moduleDir, workDir, { recursive: true });
-    chmodTree(workDir);
-    writeFileSync(path.join(workDir, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
-    patchSqliteIdColumn(workDir);
-    const build = (extra: string[]) => run(['build', '-trimpath', ...extra, '-o', target, './cmd/ferretdb'], workDir);
-    let result = build([]);
-    // Newer Go toolchains reject FerretDB's go:linkname uses; this is the known workaround.
-    if (result.status !== 0 && /invalid reference to runtime\./.test(result.stderr)) {
-      log('Retrying the FerretDB build with -ldflags=-checklinkname=0 …');
-      result = build(['-ldflags=-checklinkname=0']);
-    }
-    if (result.status !== 0 || !existsSync(target)) throw new NoDatabaseError(`FerretDB build failed:\n${result.stderr}`);
-    writeFileSync(buildStampFile(), `${FERRETDB_BUILD_STAMP}\n`);
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
-  }
-  log('FerretDB built.');
-  return target;
-}
-
-function chmodTree(dir: string): void {
-  chmodSync(dir, 0o755);
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) chmodTree(full);
-    else chmodSync(full, 0o644);
-  }
-}
-
-export function resolveDatabaseBinary(options: { ferretdbBin?: string; build?: boolean; log?: (m: string) => void } = {}): ResolvedBinary {
-  const mongod = which('mongod');
-  if (mongod) return { kind: 'mongod', bin: mongod };
-  if (options.ferretdbBin) {
-    if (!existsSync(options.ferretdbBin)) throw new NoDatabaseError(`FERRETDB_BIN=${options.ferretdbBin} does not exist.`);
-    return { kind: 'ferretdb', bin: options.ferretdbBin };
-  }
-  const onPath = which('ferretdb');
-  if (onPath) return { kind: 'ferretdb', bin: onPath };
-  if (cachedBinaryIsCurrent()) return { kind: 'ferretdb', bin: cachedFerretBin() };
-  if (options.build === false) {
-    if (existsSync(cachedFerretBin())) return { kind: 'ferretdb', bin: cachedFerretBin() }; // older recipe, still a working server
-    throw new NoDatabaseError();
-  }
-  return { kind: 'ferretdb', bin: buildFerretDb(options.log) };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface EmbeddedDatabaseOptions {
   dataDir: string;
@@ -180,16 +36,6 @@ export interface EmbeddedDatabaseOptions {
   /** How often a shared (not our own child) server is pinged, and the restart backoff bounds. */
   superviseMs?: number;
   restartBackoffMs?: { base: number; max: number };
-}
-
-/**
- * What a data directory's server is, in `<dir>/server.json`: its pid, the process that owns it
- * (started it and stops it) and its port. Every process that uses the directory reads it first.
- */
-interface ServerInfo {
-  pid: number;
-  ownerPid: number;
-  port: number;
 }
 
 /**
@@ -410,6 +256,13 @@ export class EmbeddedDatabase {
     let lastError: unknown;
     while (Date.now() < deadline) {
       if (this.child !== child) throw new Error(`Embedded ${this.binary?.kind} exited during start-up:\n${this.lastOutput}`);
+      // Wait for the port first, in short steps: a driver connection tried before the server
+      // listens waits out its whole server-selection timeout (500 ms), while the server itself
+      // listens after about 150 ms.
+      if (!(await acceptsConnections(this.port!))) {
+        await sleep(10);
+        continue;
+      }
       const client = new mongoose.mongo.MongoClient(this.uri, { serverSelectionTimeoutMS: 500, connectTimeoutMS: 500 });
       try {
         await client.connect();
@@ -449,117 +302,4 @@ export class EmbeddedDatabase {
       if (readServerInfo(dir)?.pid === child.pid) rmSync(serverInfoFile(dir), { force: true });
     }
   }
-}
-
-const serverInfoFile = (dir: string) => path.join(dir, 'server.json');
-const lockFile = (dir: string) => path.join(dir, 'server.lock');
-const legacyPidFile = (dir: string) => path.join(dir, 'server.pid');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function readServerInfo(dir: string): ServerInfo | null {
-  try {
-    const info = JSON.parse(readFileSync(serverInfoFile(dir), 'utf8')) as Partial<ServerInfo>;
-    if (Number.isInteger(info.pid) && Number.isInteger(info.ownerPid) && Number.isInteger(info.port)) return info as ServerInfo;
-  } catch {
-    // none, or half-written: treated as no server
-  }
-  return null;
-}
-
-function writeServerInfo(dir: string, info: ServerInfo): void {
-  const tmp = `${serverInfoFile(dir)}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(info));
-  renameSync(tmp, serverInfoFile(dir));
-}
-
-/** The start lock: created exclusively with our pid; a lock whose holder is gone is removed. */
-function takeLock(dir: string): boolean {
-  try {
-    writeFileSync(lockFile(dir), String(process.pid), { flag: 'wx' });
-    return true;
-  } catch {
-    let holder: number;
-    try {
-      holder = Number(readFileSync(lockFile(dir), 'utf8').trim());
-    } catch {
-      return false;
-    }
-    if (holder && !isAlive(holder)) rmSync(lockFile(dir), { force: true });
-    return false;
-  }
-}
-
-/** Is the process alive (a zombie is not)? EPERM means it exists under another user. */
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 1) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    // /proc/<pid>/stat: "pid (comm) S …"; Z = zombie (dead, not yet reaped).
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // not Linux: kill(0) said it exists
-  }
-}
-
-/** A live process whose command line names this very directory (a database server of it). */
-function isServerProcess(pid: number, dir: string): boolean {
-  if (!isAlive(pid)) return false;
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
-  } catch {
-    return false;
-  }
-}
-
-async function answers(port: number): Promise<boolean> {
-  const client = new mongoose.mongo.MongoClient(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 700, connectTimeoutMS: 700 });
-  try {
-    await client.connect();
-    await client.db('admin').command({ ping: 1 });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.close(true).catch(() => undefined);
-  }
-}
-
-async function killAndWait(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 50 && isAlive(pid); i++) await sleep(100);
-}
-
-/**
- * Versions before server.json wrote only `server.pid` (no owner). A live server named there
- * that answers (on the port in its command line) is used as it is; one that does not answer is
- * a leftover and is stopped.
- */
-async function legacyServer(dir: string): Promise<ServerInfo | null> {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(legacyPidFile(dir), 'utf8').trim());
-  } catch {
-    return null;
-  }
-  if (!isServerProcess(pid, dir)) {
-    rmSync(legacyPidFile(dir), { force: true });
-    return null;
-  }
-  const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-  const listen = cmdline.find((a) => a.startsWith('--listen-addr='))?.split(':').pop();
-  const portArg = cmdline[cmdline.indexOf('--port') + 1];
-  const port = Number(listen ?? (cmdline.includes('--port') ? portArg : NaN));
-  if (Number.isInteger(port) && (await answers(port))) return { pid, ownerPid: 0, port };
-  await killAndWait(pid);
-  rmSync(legacyPidFile(dir), { force: true });
-  return null;
 }

@@ -1,4 +1,5 @@
-import { detectEmergency } from './emergency';
+import { detectEmergency, detectEmergencyNormalized, isNotLive } from './emergency';
+import { normalize } from './segment';
 
 describe('detectEmergency', () => {
   const cases: Array<[string, string, string[]]> = [
@@ -108,6 +109,7 @@ describe('detectEmergency', () => {
     '打架斗殴会被拘留吗',
     '我要报案回执',
     '上个月被骗了三千，派出所给了回执，现在进度怎样',
+    '上个月被骗走三千，派出所给了回执，现在进度怎样',
   ])('not an emergency: %s', (text) => {
     expect(detectEmergency(text)).toBeNull();
   });
@@ -140,6 +142,9 @@ describe('detectEmergency: danger scenes and families', () => {
     ['隔壁传来女人的惨叫声 已经好一会了', 'police'],
     ['工地上有人被钢筋砸中了', 'medical'],
     ['对方又让我转五千 说转了就能解冻 我已经转了两次', 'fraud'],
+    // a loss just suffered, told with a third party and a scheme word, is not a tip to file later
+    ['有人冒充公检法 号码是境外的 我被骗走两万', 'fraud'],
+    ['我妈的钱被骗光了', 'fraud'],
   ])('%s → %s', (text, kind) => {
     const e = detectEmergency(text);
     expect(e).not.toBeNull();
@@ -206,5 +211,94 @@ describe('detectEmergency: holdout-3 families', () => {
     'I am a student',
   ])('%s → none', (text) => {
     expect(detectEmergency(text)).toBeNull();
+  });
+});
+
+// What the emergency safety net (emergency-net.ts) is told is not happening now: it must not flag these.
+describe('isNotLive', () => {
+  test.each([
+    '昨晚梦见家里着火了',
+    '做梦都是被人追',
+    '万一电梯坏了被困怎么办',
+    '去年被人骗过一次',
+    '法院已经判决了',
+    '报警四十分钟才来人 我要投诉',
+    '报案到现在都没消息',
+    '孩子已经找到了',
+    '火已经扑灭了 没事了',
+    '跑没影了 早跑了',
+    '有人在群里发返利刷单的广告', // a crime to report, not a danger now
+  ])('not live: %s', (text) => {
+    expect(isNotLive(normalize(text))).toBe(true);
+  });
+
+  test.each([
+    '楼下有人拿刀追人',
+    '正在着火 梦见什么的别管了 救命', // present overrides a dream word
+    '万一他回来怎么办 他现在还在门口砸门', // "还在" is now
+    '刚刚被骗了两万',
+    '邻居家一直冒烟',
+  ])('live: %s', (text) => {
+    expect(isNotLive(normalize(text))).toBe(false);
+  });
+});
+
+describe('detectEmergency: the numbers to call', () => {
+  test.each([
+    ['着火了 有人被困在里面 喘不上气', ['119', '110', '120']], // fire first, then what else is going on
+    ['被骗了 对方还威胁我', ['96110', '110']],
+    ['救命', ['110']], // a generic cue alone
+    ['救命 着火了', ['119', '110']], // a generic cue adds 110 to a specific kind
+    ['有人要跳河', ['110', '120']],
+  ])('%s → %j', (text, numbers) => {
+    expect(detectEmergency(text)?.numbers).toEqual(numbers);
+  });
+
+  test('an empty or blank message is no emergency', () => {
+    expect(detectEmergency('')).toBeNull();
+    expect(detectEmergencyNormalized('')).toBeNull();
+  });
+});
+
+// Each suppression rule on its own: what it lets pass and what it must not swallow.
+describe('detectEmergency: suppression, one rule at a time', () => {
+  test.each([
+    ['他昨天就来闹过 现在还在门口砸门', 'police'], // a past word does not cancel what is happening now
+    ['报警了还没人来 他拿着刀在楼下', 'police'], // waiting for the police is not a complaint about them
+    ['楼下有人打架 物业不作为', 'police'], // a complaint word does not cancel a specific cue
+    ['我好怕 着火了', 'fire'], // fear in an earlier clause is not "怕着火"
+    ['冒充公安的让我转账 我没理 但我妈已经转了', 'fraud'], // averted by one, money gone for another
+    ['有人在撬门 我挂了电话', 'police'], // "挂了" averts fraud only
+    ['我被骗走两万 对方号码是境外的', 'fraud'], // a number reported, and a loss
+    ['刚被骗了三万 还能追回吗', 'fraud'], // just happened: still an emergency
+    ['客服让我下载个会议app开共享 说是退款 有哪些步骤', 'fraud'], // in progress: an advice word does not cancel it
+    ['有人在撬我家门 我记下了他的车牌号码', 'police'], // a number noted is a fraud-report sign only
+    ['楼下有人在撬车 怎么报案', 'police'], // asking how to report: only a fraud loss is "afterwards"
+  ])('%s → %s', (text, kind) => {
+    expect(detectEmergency(text)?.kind).toBe(kind);
+  });
+
+  test.each([
+    '刚才有人冒充公安说我涉嫌洗钱 我直接挂了', // a fraud attempt shut down
+    '有人冒充公检法打电话说我涉嫌洗钱 号码我记下了', // reported, nothing lost
+    '被骗了三万 还能追回吗', // asking what can be done afterwards
+    '我爸不是叫不醒 就是睡得沉', // negation right before a cue
+    '现在没火了吧', // negation right before a scene word
+    '出门买菜到现在五个小时了', // the errand cue needs a person
+    '有人在群里发返利刷单的广告', // a crime to report, not a danger now
+  ])('%s → none', (text) => {
+    expect(detectEmergency(text)).toBeNull();
+  });
+
+  test.each([
+    ['我要报警', ['110']], // a generic cue alone is police
+    ['救命 有人晕倒了', ['120', '110']], // the specific kind decides, the generic cue adds 110
+    ['我爸一个人在楼顶 一直哭', ['110', '119']], // a scene with its extra number
+  ])('%s → %j', (text, numbers) => {
+    expect(detectEmergency(text)?.numbers).toEqual(numbers);
+  });
+
+  test('a dream told in the present tense is still not live for the safety net', () => {
+    expect(isNotLive(normalize('刚刚做了个噩梦 梦见有人撬门'))).toBe(true);
   });
 });

@@ -201,16 +201,15 @@ function isPresent(text: string): boolean {
   return PRESENT.test(m ? text.slice(0, m.index) + ' ' + text.slice(m.index + m[0].length) : text);
 }
 
-function clauseBounds(text: string, index: number): [number, number] {
+/** Where the clause holding `index` starts (after the last punctuation mark or space before it). */
+function clauseStart(text: string, index: number): number {
   let s = index;
   while (s > 0 && !',.!?;\n '.includes(text[s - 1])) s--;
-  let e = index;
-  while (e < text.length && !',.!?;\n '.includes(text[e])) e++;
-  return [s, e];
+  return s;
 }
 
 function isSuppressed(text: string, cue: Cue, m: RegExpExecArray): boolean {
-  const [cs] = clauseBounds(text, m.index);
+  const cs = clauseStart(text, m.index);
   const before = text.slice(cs, m.index);
   const after = text.slice(m.index + m[0].length, m.index + m[0].length + 2);
   if (NEGATION_BEFORE.test(before) && !/^(没|不)/.test(m[0])) return true;
@@ -258,7 +257,7 @@ function detectScene(t: string): { kind: EmergencyKind; extra?: string[] } | nul
   for (const scene of SCENES) {
     const m = scene.re.exec(t);
     if (!m || scene.unless?.test(t)) continue;
-    const [cs] = clauseBounds(t, m.index);
+    const cs = clauseStart(t, m.index);
     const before = t.slice(cs, m.index);
     if (NEGATION_BEFORE.test(before) || MODAL_BEFORE.test(before)) continue;
     return { kind: scene.kind, extra: scene.extra };

@@ -19,6 +19,8 @@ export { INTENTS, isIntent } from './types';
 export type { Analysis, AppointmentAction, EmergencyInfo, EmergencyKind, FaqEntry, Hit, Intent } from './types';
 export { detectEmergency, EMERGENCY_NUMBERS } from './emergency';
 export { normalize, segment } from './segment';
+/** The bot's search words of a text (normalised, jieba search mode, stop words dropped): other searches use the same. */
+export { tokenize } from './retrieval';
 export { detectService } from './service';
 export { FAQ_SEED } from './faq-seed';
 export { loadTrainingData, parseTrainingData, type TrainingExample } from './training';

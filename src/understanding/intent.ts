@@ -48,6 +48,8 @@ const STATUS = new RegExp([
 // --- appointment
 // Any verb use of 约 ("约个", "帮我约一下", "约好的", "我明天约的"), but not 大约/节约/约定/约会…, nor 约 + a quantity ("约15个工作日").
 const APPOINTMENT = /预约|预订|改约|挂号|排号|取号|(?<!大|节|简|婚|合|特|制|公|邀|相|隐|条|违|履|签|租|契|赴|失|誓|盟|规|纽|集|制)约(?!束|定|会|莫|摸|谈|合|为|占|等于|法|稿|数|分|[0-9]|[一二三四五六七八九十两几半]+(天|周|年|小时|分钟|元|块|成|倍|个(工作日|月|小时|星期|礼拜|多)))/;
+// 约访 in the resident's words: asking to sit down with the station's leader or the officer ("找所长谈谈", "想跟民警当面聊聊").
+const TALK_REQUEST = /(找|见|约)(一下|一次)?(你们)?(的)?(所长|所领导|派出所领导)[^,.!?;]{0,6}(谈|聊|见面|当面|面谈)|(和|跟|同)(你们)?(的)?(所长|所领导|社区民警|民警|警官)(当面|见面)(谈|聊)|(见|找)(所长|所领导)$/;
 const APPOINTMENT_QUESTION = /(需要|要|用|得|必须|需不需要|要不要|用不用|需|是否要|是否需要)(提前)?(预)?约(吗|么|嘛|不|没)?$|(需要|要|用|得|必须|需不需要|要不要|用不用)(提前)?(预)?约(吗|么|嘛|不)|不(预)?约(可以|能|行)|(提前)(几天|多久|多长时间|多少天)[^,.!?;]{0,2}(预)?约|(预)?约[^,.!?;]{0,4}(要|得|需要)?提前(几天|多久|多长时间|多少天)/;
 const CANCEL = /取消|退掉|退了|不去了|去不了|来不了|不约了|撤销|不用了/;
 const CHANGE = /改约|改期|改(到|成|在|天|日子|时间|一下时间)|换(个|一下|一个)?(时间|日子|天)|调(整)?(个|一下)?时间|推迟|延后|延期|提前到|挪(到|一下)|能不能早点|往(后|前)(推|挪|延|移|调|改|提)|推(到|后|一|两|几)|顺延|挪(个|一|两|几)|(晚|早)(一|两|几)天/;
@@ -144,6 +146,7 @@ export function classifyIntent(t: string, ctx: IntentContext): IntentDecision {
   if (LOOSE_CODE.test(t) && (LOOKUP.test(t) || stripped.replace(/谢谢|麻烦|你好|您好|请/g, '').length <= 12)) return d('status', 0.7);
   if (STATUS.test(t) && !/(多久|多长时间|几天|什么时候)(能|可以)?(办好|拿到|下来)/.test(t)) return d('status', 0.8);
   if (isAppointment) return d('appointment', 0.85, appointmentAction(t));
+  if (TALK_REQUEST.test(t)) return d('appointment', 0.9, 'book');
   // Someone else's crime or scheme, told as a report: a tip, sure enough that the model does not overrule it.
   if (reportsCrime(t)) return d('tip', 0.9);
   if (TIP.test(t)) return d('tip', 0.8);

@@ -28,6 +28,9 @@ describe('typed days (injected clock, Asia/Shanghai)', () => {
     ['2026-12-10', '2026-12-10'],
     ['2026年12月10日', '2026-12-10'],
     ['12/3', '2026-12-03'],
+    // Phrases our rules do not know: chrono-node's Chinese parser (loaded on first use) reads them.
+    ['三天后', '2026-12-03'],
+    ['5天后', '2026-12-05'],
   ])('%s → %s', (text, expected) => {
     expect(day(text)).toBe(expected);
   });

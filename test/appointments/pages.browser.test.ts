@@ -60,4 +60,27 @@ describe('booking page and officers day view in a browser', () => {
     expect(errors).toEqual([]);
     expect(dayErrors).toEqual([]);
   });
+
+  it('the day view appears only with its room chosen, so a date changed at once asks for that room (a slow network)', async () => {
+    const officer = await createOfficer({ username: 'day-officer-slow', rooms: ['HPL'], district: 'XH' });
+    await rig.browser.clearCookies();
+    const day = await rig.browser.newPage();
+    const dayErrors = collectPageErrors(day, (_status, url) => url.endsWith('/api/me'));
+    const asked: string[] = [];
+    day.on('request', (r) => void (r.url().includes('/day?') && asked.push(new URL(r.url()).pathname)));
+    await day.route('**/api/rooms', async (route) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      await route.continue();
+    });
+    await signInOnPage(day, `${rig.base}/officer-day/?room=HPL`, officer.username, officer.password);
+    await day.waitForSelector('#day-view:not(.hidden)');
+    expect(await day.inputValue('#room')).toBe('HPL');
+    await day.fill('#date', '2026-12-18');
+    await day.dispatchEvent('#date', 'change');
+    await day.waitForFunction(() => document.getElementById('slots')!.children.length > 0);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((p) => p === '/api/rooms/HPL/day')).toBe(true);
+    expect(dayErrors).toEqual([]);
+    await day.close();
+  });
 });

@@ -35,7 +35,8 @@ describe('booking through the mock WeChat bot', () => {
     await say('选择警务室 HPL');
     expect(await say('我要预约')).toMatch(/哪项业务/);
     expect(await say('身份证换领')).toMatch(/请选择日期/);
-    expect(await say('1')).toMatch(/可预约的时段/); // first offered day
+    // The second offered day: the first may be today, with one slot left late in the afternoon.
+    expect(await say('2')).toMatch(/可预约的时段/);
     expect(await say('2')).toMatch(/姓名和手机号/); // second slot of that day
     expect(await say('张三 13812345678')).toMatch(/请携带/);
     expect(await say('1')).toMatch(/请核对预约信息/); // 已备齐
@@ -47,11 +48,11 @@ describe('booking through the mock WeChat bot', () => {
     const booked = await AppointmentModel.findById(code).lean();
     expect(booked).toMatchObject({ status: 'booked', source: 'bot', origin: { channel: 'wechat', isGroup: false } });
 
-    // Reschedule to the first slot of the second offered day.
+    // Reschedule to the first slot of the third offered day.
     expect(await say('改约')).toMatch(/预约号/);
     expect(await say(code)).toMatch(/手机号/);
     expect(await say('13812345678')).toMatch(/请选择新的日期/);
-    expect(await say('2')).toMatch(/可预约的时段/);
+    expect(await say('3')).toMatch(/可预约的时段/);
     const moved = await say('1');
     expect(moved).toMatch(/改约成功/);
     const after = await AppointmentModel.findById(code).lean();

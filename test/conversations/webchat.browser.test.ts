@@ -74,3 +74,58 @@ it('keeps a message typed while offline and sends it when the connection returns
   expect(await page.locator('.msg-pending').count()).toBe(0);
   expect(await page.evaluate(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL'])).toEqual([]);
 });
+
+it('with two tabs open, a message typed offline in one is sent once, by that tab, which shows the answer', async () => {
+  const other = await rig.browser.newPage();
+  await other.goto(`${rig.base}/?room=HPL`);
+  await other.locator('.options button').first().waitFor();
+  const page = await rig.browser.newPage();
+  await page.goto(`${rig.base}/?room=HPL`);
+  await page.locator('.options button').first().waitFor();
+  const posts: string[] = [];
+  // Messages that reached the server (tries made while offline fail in the browser and do not count).
+  const onRequest = (r: { method(): string; url(): string; postData(): string | null }) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/chat/messages') && r.postData()?.includes('户口迁移需要什么')) posts.push(r.url());
+  };
+  rig.browser.on('requestfinished', onRequest);
+  try {
+    await rig.browser.setOffline(true);
+    await page.fill('#text', '户口迁移需要什么');
+    await page.click('#send');
+    await page.locator('#net-status', { hasText: '联网后会自动发送' }).waitFor();
+    const otherAnswers = await other.locator('.msg-bot .bubble').count();
+    const answersBefore = await page.locator('.msg-bot .bubble').count();
+    await rig.browser.setOffline(false);
+    await page.waitForFunction((n) => document.querySelectorAll('.msg-bot .bubble').length > n, answersBefore, { timeout: 30_000 });
+    expect(await page.locator('.msg-pending').count()).toBe(0);
+    // Both tabs heard 'online'; give the other one time to (wrongly) send it too.
+    await other.waitForTimeout(1_500);
+    expect(posts).toHaveLength(1);
+    expect(await other.locator('.msg-bot .bubble').count()).toBe(otherAnswers);
+  } finally {
+    rig.browser.off('requestfinished', onRequest);
+    await rig.browser.setOffline(false);
+  }
+});
+
+it('a message left waiting in a tab that was closed is sent by the next tab opened', async () => {
+  for (const open of rig.browser.pages()) await open.close();
+  const page = await rig.browser.newPage();
+  await page.goto(`${rig.base}/?room=HPL`);
+  await page.locator('.options button').first().waitFor();
+  await rig.browser.setOffline(true);
+  try {
+    await page.fill('#text', '护照怎么办理');
+    await page.click('#send');
+    await page.locator('#net-status', { hasText: '联网后会自动发送' }).waitFor();
+    await page.close();
+  } finally {
+    await rig.browser.setOffline(false);
+  }
+  const next = await rig.browser.newPage();
+  await next.goto(`${rig.base}/?room=HPL`);
+  await next.locator('.msg-me .bubble', { hasText: '护照怎么办理' }).waitFor();
+  await next.waitForFunction(() => JSON.parse(localStorage.getItem('police-room-chat') || '{}')['pending:HPL']?.length === 0, undefined, { timeout: 30_000 });
+  expect(await next.locator('.msg-pending').count()).toBe(0);
+  expect(await next.locator('.msg-bot .bubble').count()).toBeGreaterThan(1);
+});

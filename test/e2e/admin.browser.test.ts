@@ -99,6 +99,17 @@ it('takes a bureau from a fresh start to an officer at work, and every admin pag
   expect(temp).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
   await admin.waitForSelector('tr[data-username="e2e_cop"]');
   expect(await admin.locator('tr[data-username="e2e_cop"]').textContent()).toContain('待修改临时密码');
+  // Editing fills the form (username fixed), saves, and gives the form back for adding.
+  await admin.locator('tr[data-username="e2e_cop"] button', { hasText: '编辑' }).click();
+  expect(await admin.locator('#officer-form-title').textContent()).toBe('编辑：陈静');
+  expect(await admin.inputValue('#o-username')).toBe('e2e_cop');
+  expect(await admin.locator('#o-username').isDisabled()).toBe(true);
+  expect(await admin.isChecked('#officer-form input[name=rooms][value=HPL]')).toBe(true);
+  await admin.fill('#o-badge', '031300');
+  await admin.click('#officer-form button[type=submit]');
+  await admin.locator('tr[data-username="e2e_cop"]', { hasText: '031300' }).waitFor();
+  expect(await admin.locator('#officer-form-title').textContent()).toBe('新增民警');
+  expect(await admin.locator('#o-username').isDisabled()).toBe(false);
 
   // 3. The officer signs in with it, is made to change it, and lands in the inbox with HPL's work only.
   const officer = await officerContext.newPage();

@@ -119,3 +119,16 @@ it('"领取下一条" rides out a busy database: a 503 with Retry-After is tried
   expect(waiting.code).toMatch(/^S/);
   await page.close();
 }, 60_000);
+
+it("shows an admin the WeChat bot's state in the top bar", async () => {
+  await createOfficer({ username: 'inbox_admin', role: 'admin', name: '管理员', password: 'Inbox-admin-2025' });
+  await rig.browser.clearCookies();
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await signInOnPage(page, `${rig.base}/inbox/`, 'inbox_admin', 'Inbox-admin-2025');
+  await page.waitForSelector('#bot-status:not(.hidden)');
+  expect(await page.locator('#bot-status').textContent()).toMatch(/^微信：\S+/);
+  await page.waitForSelector('#live-status.ok', { timeout: 10_000 });
+  expect(errors).toEqual([]);
+  await page.close();
+});

@@ -93,3 +93,46 @@ it('tells integrators that a booking needs materialsConfirmed, and what a refuse
   const error = (doc as unknown as { components: { schemas: Record<string, { properties: Record<string, { required: string[] }> }> } }).components.schemas.Error;
   expect(error.properties.error.required).toEqual(['code', 'message']);
 });
+
+it('states the limits of text fields people type (checked after trimming) and the .ics answer as text/calendar', () => {
+  type Schema = { properties?: Record<string, { minLength?: number; maxLength?: number; description?: string }> };
+  const body = (p: string, m: string) => (doc.paths[p][m] as unknown as { requestBody: { content: Record<string, { schema: Schema }> } }).requestBody.content['application/json'].schema;
+  expect(body('/api/inbox/{id}/reply', 'post').properties!.text).toMatchObject({ minLength: 1, maxLength: 2000 });
+  expect(body('/api/inbox/{id}/reply', 'post').properties!.text.description).toMatch(/去掉首尾空白/);
+  expect(body('/api/appointments/{code}/notes', 'post').properties!.text).toMatchObject({ minLength: 1, maxLength: 1000 });
+  expect(body('/api/templates/{key}', 'put').properties!.text).toMatchObject({ minLength: 1, maxLength: 2000 });
+  const lookUp = doc.paths['/api/appointments/{code}'].get.responses['200'] as { content: Record<string, { schema: { type?: string; description?: string } }> };
+  expect(Object.keys(lookUp.content).sort()).toEqual(['application/json', 'text/calendar']);
+  expect(lookUp.content['text/calendar'].schema).toMatchObject({ type: 'string' });
+  expect(lookUp.content['text/calendar'].schema.description).toMatch(/\.ics/);
+});
+
+it('describes every success answer with its fields (no bare object, no untyped field)', () => {
+  type S = { $ref?: string; type?: string; properties?: Record<string, S>; items?: S; additionalProperties?: unknown; anyOf?: S[]; oneOf?: S[] };
+  const schemas = (doc as unknown as { components: { schemas: Record<string, S> } }).components.schemas;
+  const problems: string[] = [];
+  const walk = (s: S | undefined, where: string, seen: Set<string>) => {
+    if (!s) return;
+    if (s.$ref) {
+      const name = s.$ref.split('/').pop()!;
+      if (!seen.has(name)) walk(schemas[name], `${where}→${name}`, new Set([...seen, name]));
+      return;
+    }
+    const keys = Object.keys(s).filter((k) => !['description', 'example', 'examples', 'title', 'default'].includes(k));
+    if (keys.length === 0) problems.push(`${where}: untyped`);
+    if (s.type === 'object' && !s.properties && !s.additionalProperties) problems.push(`${where}: bare object`);
+    for (const [k, v] of Object.entries(s.properties ?? {})) walk(v, `${where}.${k}`, seen);
+    walk(s.items, `${where}[]`, seen);
+    [...(s.anyOf ?? []), ...(s.oneOf ?? [])].forEach((x, i) => walk(x, `${where}|${i}`, seen));
+  };
+  for (const [p, item] of Object.entries(doc.paths)) {
+    for (const m of METHODS) {
+      const op = item[m];
+      if (!op) continue;
+      for (const [status, r] of Object.entries(op.responses as Record<string, { content?: Record<string, { schema: S }> }>)) {
+        if (/^2/.test(status) && r.content?.['application/json']) walk(r.content['application/json'].schema, `${m.toUpperCase()} ${p} ${status}`, new Set());
+      }
+    }
+  }
+  expect(problems).toEqual([]);
+});

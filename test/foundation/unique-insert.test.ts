@@ -35,6 +35,25 @@ describe('unique-insert helper on the real embedded server', () => {
     for (const w of winners) expect(stored.find((s) => s.token === w!.candidate)!.owner).toBe((w!.doc as { owner: number }).owner);
   });
 
+  it('without spreading, takes the first free candidate in the order given (walk-in seats first)', async () => {
+    const taken: Array<number | null> = [];
+    for (let owner = 0; owner < 4; owner++) {
+      const r = await claimFirstFree(Token, [7, 3, 9], (token) => ({ pool: 'ordered', token, owner }), { spread: false });
+      taken.push(r?.candidate ?? null);
+    }
+    expect(taken).toEqual([7, 3, 9, null]);
+  });
+
+  it('by default starts at a random candidate, so concurrent claimants do not all collide on the first', async () => {
+    const firsts = new Set<number>();
+    for (let round = 0; round < 20; round++) {
+      const r = await claimFirstFree(Token, [1, 2, 3, 4, 5, 6, 7, 8], (token) => ({ pool: `spread-${round}`, token, owner: 0 }));
+      firsts.add(r!.candidate);
+    }
+    // Always the same first candidate in 20 rounds of 8 would be a 1 in 8^19 chance.
+    expect(firsts.size).toBeGreaterThan(1);
+  });
+
   it('rethrows errors that are not duplicate keys', async () => {
     const strict = model('UniqueInsertStrict', new Schema({ n: { type: Number, required: true } }));
     await expect(insertUnique(strict, {})).rejects.toThrow(/required/);

@@ -19,6 +19,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     APPOINTMENT_RATE_MANAGE_PER_PHONE_PER_HOUR: '100000',
     APPOINTMENT_RATE_ICS_PER_IP_PER_10MIN: '100000',
     APPOINTMENT_RATE_SLOTS_PER_IP_PER_MIN: '100000',
+    // Tests book the first free slot, which in opening hours starts within the default 2-hour cancel
+    // cut-off, and then cancel or move it; the cut-off has its own test (appointments/api.test.ts).
+    APPOINTMENT_CANCEL_CLOSES_MINUTES: '0',
     ...overrides,
   });
 }

@@ -1,4 +1,6 @@
+import mongoose from 'mongoose';
 import { startTestDatabase, type TestDatabase } from '../helpers/db';
+import { capturingLogger } from '../security/helpers';
 import { seedAll } from '../../src/modules/seed/seed.service';
 import { OutboxModel } from '../../src/modules/outbox/outbox.model';
 import { enqueueMessage } from '../../src/modules/outbox/outbox.service';
@@ -185,5 +187,39 @@ describe('quiet hours', () => {
     expect((await byKey(calm._id)).nextAttemptAt).toEqual(sh('2026-04-13T08:00'));
     expect((await byKey(urgent._id)).nextAttemptAt).toEqual(sh('2026-04-12T22:02'));
     expect((await byKey(urgent._id)).urgent).toBe(true);
+  });
+});
+
+describe('a failing job', () => {
+  beforeEach(setup);
+
+  it("is a warning when the database is away (the next tick looks again) and an error when the job itself broke", async () => {
+    const { logger, logs } = capturingLogger('info');
+    let failure: Error = new mongoose.mongo.MongoNotConnectedError('Client must be connected before running operations');
+    const looked: string[] = [];
+    const flaky: JobDefinition = {
+      name: 'flaky',
+      label: '测试任务',
+      async slotsBetween(from, to) {
+        looked.push(`${from.toISOString()}..${to.toISOString()}`);
+        throw failure;
+      },
+      upcoming: async () => [],
+      run: async () => undefined,
+    };
+    const clock = new FakeClock(sh('2026-04-17T09:00'));
+    const s = createScheduler({ jobs: [flaky], config: testConfig(), logger, now: clock.now, instanceId: 'flaky' });
+
+    expect((await s.tick()).errors).toBe(1);
+    const away = logs.lines().filter((l) => l.job === 'flaky');
+    expect(away.map((l) => l.level)).toEqual([40]);
+    expect(away[0]).toMatchObject({ databaseAway: true, msg: expect.stringContaining('the database is away') });
+
+    failure = new Error('slot arithmetic broke');
+    clock.advance(60_000);
+    logs.clear();
+    expect((await s.tick()).errors).toBe(1);
+    expect(logs.lines().filter((l) => l.job === 'flaky').map((l) => [l.level, l.msg])).toEqual([[50, 'scheduler tick failed for a job']]);
+    expect(looked).toHaveLength(2); // the job was asked again at the next tick
   });
 });

@@ -37,7 +37,8 @@ it('once delivered, the tip code and secret are gone from the stored message', a
 });
 
 it('delivered messages are purged after the retention; queued ones stay', async () => {
-  const old = await enqueueMessage({ key: 'purge:old', to: { channel: 'wechat', conversationId: 'wx-x', isGroup: false }, text: '旧消息' });
+  // Not due yet, so the running bot's sender does not take it before the test marks it sent 40 days ago.
+  const old = await enqueueMessage({ key: 'purge:old', to: { channel: 'wechat', conversationId: 'wx-x', isGroup: false }, text: '旧消息', notBefore: new Date(Date.now() + 86_400_000) });
   await OutboxModel.updateOne({ _id: old.message._id }, { $set: { status: 'sent', sentAt: new Date(Date.now() - 40 * 86_400_000) } });
   await OutboxSendModel.create({ message: old.message._id, attempt: 1, sender: 'test', claimedAt: new Date(Date.now() - 40 * 86_400_000) });
   const queued = await enqueueMessage({ key: 'purge:queued', to: { channel: 'web', conversationId: 'web-x', isGroup: false }, text: '待发', notBefore: new Date(Date.now() + 86_400_000) });

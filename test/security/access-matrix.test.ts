@@ -221,8 +221,8 @@ it('public endpoints reached with HPL codes but without the secret or phone give
 });
 
 it('positive control: the same requests succeed for those allowed (HPL officer, XH supervisor, admin), so the refusals are about access', async () => {
-  const adminOnly = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|GET \/api\/bot\/status|[A-Z]+ \/api\/faq.*|GET \/api\/admin\/(checklist|bot-qr\.svg)|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|POST \/api\/volunteers|[A-Z]+ \/api\/channels\/.*)$/;
-  const supervisorOnly = /^(GET \/api\/officers|GET \/api\/audit|GET \/api\/groups|POST \/api\/groups|DELETE \/api\/groups|GET \/api\/admin\/(rooms|channels)$)/;
+  const adminOnly = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|GET \/api\/bot\/status|[A-Z]+ \/api\/faq.*|GET \/api\/admin\/(checklist|bot-qr\.svg)|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|POST \/api\/classroom\/faq-proposals\/:id\/decision|POST \/api\/volunteers|PATCH \/api\/volunteers\/:id|POST \/api\/volunteers\/:id\/reset-password|GET \/api\/volunteers\/:id\/phone|[A-Z]+ \/api\/channels\/.*)$/;
+  const supervisorOnly = /^(GET \/api\/officers|GET \/api\/audit|GET \/api\/groups|POST \/api\/groups|DELETE \/api\/groups|GET \/api\/admin\/(rooms|channels)$|POST \/api\/classroom\/questions\/:id\/(answers|faq-proposals)|GET \/api\/classroom\/faq-proposals)/;
   const failures: string[] = [];
   let ok = 0;
   // Reads first, then changes (so a deletion does not spoil a later read); logout last.

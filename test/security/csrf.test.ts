@@ -18,7 +18,7 @@ let world: World;
 const { app, config, logger, logs } = buildCapturingApp();
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const targets = allEndpoints(config, logger).filter((e) => STATE_CHANGING.has(e.method) && !(key(e) in PUBLIC_ENDPOINTS));
-const ADMIN_ONLY = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|[A-Z]+ \/api\/faq.*|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|POST \/api\/volunteers|[A-Z]+ \/api\/channels\/.*)$/;
+const ADMIN_ONLY = /^(POST \/api\/rooms|PUT \/api\/rooms\/:code|POST \/api\/officers.*|PUT \/api\/officers\/:id|[A-Z]+ \/api\/faq.*|PUT \/api\/admin\/rooms\/:code\/officers|PUT \/api\/work-log\/targets\/:type|POST \/api\/volunteers|PATCH \/api\/volunteers\/:id|POST \/api\/volunteers\/:id\/reset-password|GET \/api\/volunteers\/:id\/phone|[A-Z]+ \/api\/channels\/.*)$/;
 const SUPERVISOR_ONLY = /^(POST \/api\/groups\/bind-codes|DELETE \/api\/groups\/:groupId)$/;
 
 beforeAll(async () => {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
@@ -6,12 +8,14 @@ import request from 'supertest';
 import type { Config } from '../../src/config';
 import { buildRouters } from '../../src/http/routes';
 import type { Logger } from '../../src/logging/logger';
+import { storeAttachment } from '../../src/modules/attachments';
 import { GroupBindingModel } from '../../src/modules/groups/group.model';
 import { createItem } from '../../src/modules/items/item.service';
 import { ItemModel } from '../../src/modules/items/item.model';
 import { OfficerNotificationModel } from '../../src/modules/notices/notification.model';
 import { RoomModel } from '../../src/modules/rooms/room.model';
 import { TEMPLATE_DEFINITIONS } from '../../src/modules/templates/template.defaults';
+import { testConfig } from '../helpers/app';
 import { createOfficer } from '../helpers/auth';
 import { startDemoServer, type DemoServer, type HttpApp } from '../helpers/server';
 
@@ -107,6 +111,15 @@ export const SCOPED_ENDPOINTS: Record<string, string> = {
   'GET /api/admin/channels': "the WeChat bots' state (no room data) for admins and supervisors",
   'GET /api/work-log/options': "the work-log kinds and the caller's own rooms with their places",
   'GET /api/work-log/targets': 'the monthly work-log targets per room type (no room data)',
+  // 网上课堂 is one board for all staff (officers learn from each other's questions); it holds no
+  // residents' data (numbers masked on save) and a question's room only says whose month counts.
+  'GET /api/classroom/options': "the categories and the caller's own rooms",
+  'GET /api/classroom/questions': '网上课堂: the questions of the staff-wide board',
+  'POST /api/classroom/questions': "asks on the staff-wide board, counted in the caller's own room",
+  'GET /api/classroom/questions/:id': '网上课堂: a question of the staff-wide board',
+  'POST /api/classroom/questions/:id/answers': 'any supervisor or admin answers on the staff-wide board',
+  'POST /api/classroom/questions/:id/faq-proposals': 'any supervisor or admin proposes an answer for the FAQ (an admin reviews it)',
+  'GET /api/classroom/faq-proposals': 'proposals for the residents\' FAQ (no room data)',
 };
 
 export interface Session {
@@ -147,10 +160,15 @@ export interface HplRecords {
   broadcastId: string;
   broadcastTitle: string;
   attachmentId: string;
+  /** A resident's voice recording (AMR) on HPL's item. */
+  voiceAttachmentId: string;
   notificationId: string;
   talkDayPlace: string;
   templateText: string;
   faqId: string;
+  /** A 网上课堂 question and an FAQ proposal made from it (by the district's supervisor). */
+  classroomQuestionId: string;
+  classroomProposalId: string;
   /** Strings that may only appear in answers to those allowed to see room HPL. */
   markers: string[];
 }
@@ -288,9 +306,27 @@ export async function buildWorld(server: Server): Promise<World> {
     .attach('file', PNG_1x1, { filename: 'a.png', contentType: 'image/png' });
   const attachmentId = ok(upload, 'attachment').message.attachments?.[0]?.id ?? ok(upload, 'attachment').message.images?.[0]?.id;
   if (!attachmentId) throw new Error(`no attachment id in ${JSON.stringify(upload.body)}`);
+  // Voice comes only from WeChat (no upload route): stored the way the channel stores it, where the app reads.
+  const voice = await storeAttachment({
+    dataDir: testConfig().DATA_DIR,
+    maxBytes: 1024 * 1024,
+    item,
+    buffer: readFileSync(path.join(__dirname, '../fixtures/voice/resident.amr')),
+    source: 'wechat',
+    uploadedBy: 'resident',
+    audio: true,
+  });
 
   const notification = await OfficerNotificationModel.create({ key: 'sec:hpl:1', officer: ids.sec_hpl, kind: 'sla_officer', room: 'HPL', item: item._id, text: '和平里机密提醒子', at: new Date() });
   const faq = ok(await as(admin).get('/api/faq'), 'faq').faq[0];
+
+  const S = as(supXh);
+  const classroomQuestion = ok(await S.post('/api/classroom/questions', { category: 'system', title: '督导的系统问题', body: '预约改期后短信没有发出怎么办？' }), 'classroom question').question;
+  ok(await S.post(`/api/classroom/questions/${classroomQuestion.id}/answers`, { body: '到任务页查看发送记录，失败的可以重发。' }), 'classroom answer');
+  const classroomProposal = ok(
+    await S.post(`/api/classroom/questions/${classroomQuestion.id}/faq-proposals`, { faqQuestion: '预约改期后没收到短信怎么办？', faqAnswer: '请联系警务室，民警会为您重发。' }),
+    'classroom proposal',
+  ).proposal;
 
   const records: HplRecords = {
     itemId: String(item._id),
@@ -310,10 +346,13 @@ export async function buildWorld(server: Server): Promise<World> {
     broadcastId: broadcast.id,
     broadcastTitle,
     attachmentId,
+    voiceAttachmentId: String(voice._id),
     notificationId: String(notification._id),
     talkDayPlace,
     templateText,
     faqId: faq.id,
+    classroomQuestionId: classroomQuestion.id,
+    classroomProposalId: classroomProposal.id,
     markers: [],
   };
   records.markers = [
@@ -329,6 +368,7 @@ export async function buildWorld(server: Server): Promise<World> {
     records.workLogId,
     records.broadcastId,
     records.attachmentId,
+    records.voiceAttachmentId,
     records.notificationId,
     'g-sec-hpl',
     'sec_hpl',
@@ -355,6 +395,7 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/admin\/rooms\/:code/, 'HPL'],
     [/^\/api\/groups\/:groupId/, 'g-sec-hpl-spare'],
     [/^\/api\/account\/sessions\/:id/, '65f000000000000000000000'],
+    [/^\/api\/attachments\/:id\/playable/, r.voiceAttachmentId],
     [/^\/api\/attachments\/:id/, r.attachmentId],
     [/^\/api\/mobile-visits\/:id/, r.visitId],
     [/^\/api\/work-log\/targets\/:type/, 'urban'],
@@ -364,6 +405,8 @@ export function fillPath(e: Endpoint, r: HplRecords, officerIds: Record<string, 
     [/^\/api\/jobs\/notifications\/:id/, r.notificationId],
     [/^\/api\/reports\/chart\/:name/, 'ranking.svg'],
     [/^\/api\/faq\/:id/, r.faqId],
+    [/^\/api\/classroom\/questions\/:id/, r.classroomQuestionId],
+    [/^\/api\/classroom\/faq-proposals\/:id/, r.classroomProposalId],
     [/^\/api\/services\/:key/, 'hukou_item_change'],
     [/^\/api\/surveys\/:token/, 'x'.repeat(32)],
     [/^\/api\/chat\/conversations\/:id/, 'A'.repeat(22)],
@@ -400,6 +443,7 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'POST /api/appointments/:code/to-item': { text: '越权转为事项' },
     'POST /api/volunteers': { username: 'sec_vol_intruder', name: '越权志愿者', room: 'HPL', team: 'informant', password: PASSWORD },
     'POST /api/volunteers/:id/disputes': { item: fixtureCodes.dispute },
+    'PATCH /api/volunteers/:id': { name: '越权改名' },
     'POST /api/volunteer/tips': { text: '越权线索' },
     'POST /api/volunteer/disputes/:code/notes': { text: '越权调解记录' },
     'POST /api/rooms/:code/walk-ins': { service: 'hukou_item_change' },
@@ -436,6 +480,10 @@ export function bodyFor(e: Endpoint, officerIds: Record<string, string>): object
     'POST /api/templates/:key/preview': { room: 'HPL' },
     'POST /api/work-log': { room: 'HPL', kind: 'household_visit', at: DateTime.now().minus({ hours: 1 }).toISO(), place: '和平里社区', count: 3 },
     'PUT /api/work-log/targets/:type': { targets: { household_visit: 1 } },
+    'POST /api/classroom/questions': { category: 'other', title: '越权提问标题', body: '越权提问内容' },
+    'POST /api/classroom/questions/:id/answers': { body: '越权解答' },
+    'POST /api/classroom/questions/:id/faq-proposals': { faqQuestion: '越权提议的问题', faqAnswer: '越权提议的答案' },
+    'POST /api/classroom/faq-proposals/:id/decision': { decision: 'reject', reason: '越权审核' },
   };
   return bodies[k] ?? {};
 }

@@ -83,6 +83,12 @@ describe('booking a 约访', () => {
     expect(refused.body.error.message).toMatch(/^所领导只在每月警民恳谈日/);
     expect(await AppointmentModel.countDocuments()).toBe(before);
 
+    // Nor can the leader's 约访 be moved to another day: the booking stays on the talk day.
+    const moved = await request(server).post(`/api/appointments/${res.body.code}/reschedule`).send({ phone: mobile(1), start: other.slots.find((s) => s.remaining > 0)!.start });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.code).toBe('leader_only_on_talk_day');
+    expect((await AppointmentModel.findOne({ code: res.body.code }).lean())!.start.toISOString()).toBe(new Date(res.body.start).toISOString());
+
     // With the room's officer, any open day.
     const withOfficer = await book({ start: other.slots.find((s) => s.remaining > 0)!.start, phone: mobile(3) });
     expect(withOfficer.status).toBe(201);

@@ -69,3 +69,59 @@ it('a 调解员 sees only the dispute given to them and adds a note; a 信息员
   expect(errors).toEqual([]);
   await page.close();
 });
+
+it('an admin adds a volunteer on the console page (temporary password shown once), edits its team and switches it off', async () => {
+  await rig.browser.clearCookies();
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await signInOnPage(page, `${rig.base}/admin/volunteers/`, 'vb_admin', 'password-123');
+  await page.locator('#volunteer-form').waitFor();
+  await page.selectOption('#volunteer-room-filter', 'HPL');
+  await page.fill('#v-username', 'vb_safety');
+  await page.fill('#v-name', '郑安全');
+  await page.selectOption('#v-team', 'safety');
+  await page.selectOption('#v-room', 'HPL');
+  await page.fill('#v-phone', '13912340061');
+  await page.click('#volunteer-form button[type=submit]');
+  await page.locator('#temp-password').waitFor();
+  expect((await page.locator('#temp-password').textContent())!.length).toBeGreaterThanOrEqual(10);
+  const row = page.locator('#volunteer-rows tr[data-username=vb_safety]');
+  await row.waitFor();
+  expect(await row.textContent()).toContain('139****0061');
+  expect(await row.textContent()).toContain('安全员');
+  await row.locator('button', { hasText: '编辑' }).click();
+  await page.selectOption('#v-team', 'specialist');
+  await page.click('#volunteer-form button[type=submit]');
+  await page.locator('#volunteer-rows tr[data-username=vb_safety]', { hasText: '专管员' }).waitFor();
+  page.once('dialog', (d) => void d.accept());
+  await row.locator('button', { hasText: '停用' }).click();
+  await page.locator('#volunteer-rows tr[data-username=vb_safety]', { hasText: '已停用' }).waitFor();
+  expect(await axe(page)).toEqual([]);
+  // The volunteer it was cannot sign in any more.
+  await rig.browser.clearCookies();
+  const temporary = await page.locator('#temp-password').textContent();
+  await signInOnPage(page, `${rig.base}/volunteer/`, 'vb_safety', temporary!);
+  await page.locator('#error:not(.hidden)').waitFor();
+  expect(await page.locator('#home').isVisible()).toBe(false);
+  expect(errors).toEqual([]);
+  await page.close();
+});
+
+it("the month's report page and printable bulletin show HPL's volunteers per team and their work", async () => {
+  await rig.browser.clearCookies();
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await signInOnPage(page, `${rig.base}/reports/?room=HPL`, 'vb_admin', 'password-123');
+  // HPL this month: 信息员 吴信息 (one tip), 调解员 周调解 (one note), 专管员 郑安全 (switched off today, still active in the month).
+  const expected = ['和平里社区警务室', '1', '1', '1', '0', '3', '1', '1', '0'];
+  const row = page.locator('#volunteer-teams-table tr[data-room=HPL]');
+  await row.waitFor();
+  expect(await row.locator('td, th').allTextContents()).toEqual(expected);
+  await page.goto(`${rig.base}/reports/bulletin.html?room=HPL`);
+  const printed = page.locator('#b-volunteer-teams tr[data-room=HPL]');
+  await printed.waitFor();
+  expect(await printed.locator('td, th').allTextContents()).toEqual(expected);
+  expect(await page.locator('#b-volunteers').textContent()).toContain('信息员提交线索1条，调解员添加调解记录1条');
+  expect(errors).toEqual([]);
+  await page.close();
+});

@@ -171,4 +171,12 @@ it('安全员 receive the room\'s notices that went out; the month lists the roo
   // Another room's officer sees none of HPL's volunteers in its month.
   const lsc = await as(world.lsc).get('/api/reports/monthly');
   expect((lsc.body.volunteers as Array<{ room: string }>).every((r) => r.room !== 'HPL')).toBe(true);
+  // A district's report holds that district's volunteers only, also for an admin who may see every room.
+  const xh = await as(world.admin).get('/api/reports/monthly?district=XH');
+  expect(xh.status).toBe(200);
+  expect(xh.body.volunteers.map((r: { name: string }) => r.name)).toContain('钱七');
+  const qt = await as(world.admin).get('/api/reports/monthly?district=QT');
+  expect(qt.status).toBe(200);
+  expect(qt.body.volunteers.map((r: { name: string }) => r.name)).not.toContain('钱七');
+  expect(qt.body.volunteerTeams.map((r: { room: string }) => r.room)).not.toContain('HPL');
 });

@@ -344,9 +344,42 @@ async function fakeTranscriptionServer(text: string) {
   return { uploads, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, close: () => new Promise((r) => server.close(r)) };
 }
 
-const AMR = Buffer.concat([Buffer.from('#!AMR\n', 'latin1'), Buffer.alloc(64, 0x3c)]);
+// A real WeChat-style voice message: a spoken sentence, AMR-NB 12.2 kbps, 10.4 s (scripts/make-voice-fixture.ts).
+const AMR = readFileSync(path.join(__dirname, '../fixtures/voice/resident.amr'));
 
-test("without a model, a resident's voice message is kept on their item for the officer to download, and the resident is told an officer will listen", async () => {
+async function fetchBytes(agent: ReturnType<typeof request.agent>, url: string, status = 200) {
+  const res = await agent
+    .get(url)
+    .buffer(true)
+    .parse((r, cb) => {
+      const parts: Buffer[] = [];
+      r.on('data', (c: Buffer) => parts.push(c));
+      r.on('end', () => cb(null, Buffer.concat(parts)));
+    });
+  expect(res.status).toBe(status);
+  return res;
+}
+
+/** The WAV a browser gets: RIFF/WAVE, 8 kHz mono 16-bit PCM, as long as the recording (10.4 s). */
+function expectPlayableWav(wav: Buffer): void {
+  expect(wav.toString('latin1', 0, 4)).toBe('RIFF');
+  expect(wav.toString('latin1', 8, 12)).toBe('WAVE');
+  expect(wav.readUInt16LE(20)).toBe(1); // PCM
+  expect(wav.readUInt16LE(22)).toBe(1); // mono
+  expect(wav.readUInt32LE(24)).toBe(8000);
+  expect(wav.readUInt16LE(34)).toBe(16);
+  expect(wav.toString('latin1', 36, 40)).toBe('data');
+  const size = wav.readUInt32LE(40);
+  expect(wav.length).toBeGreaterThanOrEqual(44 + size);
+  const seconds = size / 16000;
+  expect(seconds).toBeGreaterThan(10);
+  expect(seconds).toBeLessThan(11);
+  // Speech, not silence.
+  const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + 44, wav.byteOffset + 44 + size));
+  expect(Math.max(...pcm.map(Math.abs))).toBeGreaterThan(5000);
+}
+
+test("without a model, a resident's voice message is kept on their item, playable in the inbox as WAV and downloadable as recorded; the resident is told an officer will listen", async () => {
   const a = await startInstance();
   fake.enterSession(KF, 'wmVoice', 'HPL');
   await fake.notify(a.url, KF);
@@ -362,20 +395,54 @@ test("without a model, a resident's voice message is kept on their item for the 
   const msg = (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0)!;
   expect(msg.text).toContain('[语音');
 
-  // The room's officer sees it in the inbox and downloads the original recording.
+  // The room's officer sees it in the inbox: a player for the WAV rendition, and the original to download.
   await createOfficer({ username: 'hplvoice', rooms: ['HPL'] });
   const { agent } = await login(a.app, 'hplvoice');
   const detail = await agent.get(`/api/inbox/${item._id}`).expect(200);
-  const att = JSON.stringify(detail.body).match(/"url":"(\/api\/attachments\/[a-f0-9]+)","mime":"audio\/amr"/);
+  const att = JSON.stringify(detail.body).match(/"url":"(\/api\/attachments\/[a-f0-9]+)","playUrl":"([^"]+)","mime":"audio\/amr"/);
   expect(att).not.toBeNull();
-  const file = await agent.get(att![1]).buffer(true).parse((res, cb) => {
-    const parts: Buffer[] = [];
-    res.on('data', (c: Buffer) => parts.push(c));
-    res.on('end', () => cb(null, Buffer.concat(parts)));
-  }).expect(200);
+  const file = await fetchBytes(agent, att![1]);
   expect(file.headers['content-type']).toBe('audio/amr');
   expect(file.headers['content-disposition']).toMatch(/^attachment; filename="voice-[a-f0-9]+\.amr"$/);
   expect(Buffer.compare(file.body as Buffer, AMR)).toBe(0);
+  const played = await fetchBytes(agent, att![2]);
+  expect(played.headers['content-type']).toBe('audio/wav');
+  expect(played.headers['content-disposition']).toMatch(/^inline/);
+  expectPlayableWav(played.body as Buffer);
+  // Another room's officer gets nothing of it.
+  await createOfficer({ username: 'othervoice', rooms: ['LSC'] });
+  const { agent: other } = await login(a.app, 'othervoice');
+  await other.get(att![2]).expect(404);
+});
+
+test('a voice message from a resident who has not picked a room: the room picker answers, and the recording joins their item in the room they pick', async () => {
+  const a = await startInstance();
+  fake.enterSession(KF, 'wmNoRoom', '');
+  await fake.notify(a.url, KF);
+  fake.media.set('MEDIA_voice_3', { data: AMR, type: 'audio/amr' });
+  tick(1000);
+  fake.residentSays(KF, 'wmNoRoom', { msgtype: 'voice', voice: { media_id: 'MEDIA_voice_3' } });
+  await fake.notify(a.url, KF);
+  const picker = await waitFor('the room picker', () => fake.sentTo('wmNoRoom').find((s) => s.msgmenu?.head_content?.includes('已收到您的语音')));
+  expect(picker!.msgmenu!.head_content).toContain('请先选择您所在的警务室');
+  const hpl = picker!.msgmenu!.list.find((o) => o.click?.content === '和平里社区警务室')!;
+  expect(hpl).toBeTruthy();
+  // Not on any room's item yet.
+  expect(await ItemModel.countDocuments({ 'origin.conversationId': `${KF}:wmNoRoom` })).toBe(0);
+
+  tick(1000);
+  fake.residentPicks(KF, 'wmNoRoom', hpl.click!.id, hpl.click!.content);
+  await fake.notify(a.url, KF);
+  const told = await waitFor('the voice receipt', () => fake.textsTo('wmNoRoom').find((t) => t.includes('您之前发来的语音已附在您的事项'))).catch((err) => {
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(fake.textsTo('wmNoRoom'))}`);
+  });
+  expect(fake.textsTo('wmNoRoom').some((t) => t.includes('已为您切换到和平里社区警务室'))).toBe(true);
+  const code = /编号 (\S+?)）/.exec(told ?? '')![1]!;
+  const item = (await ItemModel.findOne({ code }).lean())!;
+  expect(item).toMatchObject({ room: 'HPL', origin: { channel: 'wecom-kf', conversationId: `${KF}:wmNoRoom` } });
+  const msg = (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0)!;
+  const stored = (await AttachmentModel.findById(msg.attachments![0]).lean())!;
+  expect(stored).toMatchObject({ mime: 'audio/amr', size: AMR.length, room: 'HPL' });
 });
 
 test('with a model, a voice message is transcribed and answered like text: an emergency said aloud gets the emergency answer at once, the recording on the item', async () => {
@@ -394,8 +461,12 @@ test('with a model, a voice message is transcribed and answered like text: an em
     // The recording went to the transcription endpoint as a file, with the configured model.
     const upload = model.uploads.find((u) => u.path.endsWith('/audio/transcriptions'))!;
     expect(upload.auth).toBe('Bearer sk-test-local');
-    expect(upload.body.includes(AMR)).toBe(true);
-    expect(upload.body.toString('latin1')).toContain('whisper-1');
+    // As WAV (OpenAI-compatible endpoints refuse AMR), not the AMR as WeCom gave it.
+    expect(upload.body.includes(AMR.subarray(6, 200))).toBe(false);
+    const sent = upload.body.toString('latin1');
+    expect(sent).toMatch(/filename="voice\.wav"/);
+    expect(sent).toContain('whisper-1');
+    expectPlayableWav(upload.body.subarray(upload.body.indexOf('RIFF')));
     const item = (await waitFor('the emergency item', () => ItemModel.findOne({ kind: 'emergency', 'origin.conversationId': `${KF}:wmShout` }).lean()))!;
     const withVoice = await waitFor('the recording on the item', async () =>
       (await ItemMessageModel.find({ item: item._id }).lean()).find((mm) => (mm.attachments ?? []).length > 0),

@@ -13,7 +13,8 @@ import { WorkLogModel } from '../../src/modules/work-log/work-log.model';
  * An officer on a phone (390 × 844, the browser's zone UTC) logs a household visit with a photo
  * while the phone has no signal. The entry waits in the browser; when the connection returns it is
  * sent — and the first answer is lost on the way back, so the page sends it again — and the server
- * holds it exactly once, with its photo once.
+ * holds it exactly once, with its photo once. And the page itself opens without signal: after one
+ * visit online, a reload with no connection still shows the form (its service worker keeps the shell).
  */
 let rig: BrowserTest;
 let officerId: string;
@@ -117,6 +118,38 @@ it('keeps a household visit with its photo while offline and stores it once when
   await page.locator('#b-worklog-officers tr.flagged').waitFor({ timeout: 15_000 });
   expect(await page.locator('#b-worklog').textContent()).toContain('民警张卫东（入户走访、治安巡逻）');
   expect(await page.locator('#b-worklog-officers tr.flagged [data-kind="household_visit"]').textContent()).toBe('1/3 ⚠');
+  expect(errors).toEqual([]);
+  await page.close();
+}, 120_000);
+
+it('opens without signal after one visit online, and the entry typed there is stored once when the connection returns', async () => {
+  const page = await rig.browser.newPage();
+  const errors = collectPageErrors(page, isSignedOutRefusal);
+  await page.goto(`${rig.base}/work-log/`);
+  await page.locator('#log-view:not(.hidden), #login-view:not(.hidden)').first().waitFor();
+  if (await page.locator('#login-view:not(.hidden)').isVisible()) await signInOnPage(page, `${rig.base}/work-log/`, 'wlb_zhang', 'password-123');
+  await page.locator('#log-view:not(.hidden) #kinds input').first().waitFor();
+  // The service worker has taken the page's shell (installed and controlling this page).
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  const before = await WorkLogModel.countDocuments({});
+
+  await rig.browser.setOffline(true);
+  await page.reload();
+  await page.locator('#log-view:not(.hidden) #kinds input').first().waitFor({ timeout: 15_000 });
+  expect(await page.locator('#who').textContent()).toBe('张卫东');
+  expect(await page.locator('#net').textContent()).toContain('当前没有网络');
+  expect(await page.locator('#place option').allTextContents()).toEqual(['和平里社区']);
+  await page.getByLabel('治安巡逻').check();
+  await page.fill('#note', '夜间巡逻小区东门');
+  await page.click('#save');
+  await page.locator('#queue li', { hasText: '等待网络' }).waitFor();
+  expect(await WorkLogModel.countDocuments({})).toBe(before);
+
+  await rig.browser.setOffline(false);
+  await page.locator('#queue-card').waitFor({ state: 'hidden', timeout: 15_000 });
+  await page.locator('#entries li', { hasText: '治安巡逻 · 和平里社区' }).waitFor();
+  expect(await WorkLogModel.countDocuments({})).toBe(before + 1);
+  expect(await WorkLogModel.find({ kind: 'patrol' }).lean()).toEqual([expect.objectContaining({ officerName: '张卫东', place: '和平里社区', note: '夜间巡逻小区东门' })]);
   expect(errors).toEqual([]);
   await page.close();
 }, 120_000);

@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { addResidentMessage } from '../../modules/inbox';
-import { appendMessage, createItem, findItemByCode, type Item, itemById } from '../../modules/items';
-import { storeAttachment } from '../../modules/attachments';
+import { appendMessage, type Item, itemById } from '../../modules/items';
 import { insertUnique } from '../../storage/unique-insert';
 import { detectEmergencyWithNet } from '../../understanding';
 import { createTranscriber, type Transcriber } from '../../ai/transcribe';
@@ -14,7 +13,18 @@ import { WecomApiError, type WecomClient, type WecomResponse } from '../wecom/cl
 import type { WecomSecret } from '../wecom/settings';
 import { noteRoad } from '../wecom/wecom.models';
 import { conversationIdOf, inboundText, parseConversationId, renderReply } from './kf.adapter';
-import { WecomKfContactLinkModel, type WecomKfContactLink, WecomKfCursorModel, WecomKfHandleModel, WecomKfMessageModel, WecomKfWindowModel, type WecomKfCursor, type WecomKfMessage, type WecomKfWindow } from './kf.models';
+import { createKfMedia } from './kf.media';
+import {
+  WecomKfContactLinkModel,
+  type WecomKfContactLink,
+  WecomKfCursorModel,
+  WecomKfHandleModel,
+  WecomKfMessageModel,
+  WecomKfWindowModel,
+  type WecomKfCursor,
+  type WecomKfMessage,
+  type WecomKfWindow,
+} from './kf.models';
 
 /**
  * WeChat Customer Service (微信客服) on the conversation core
@@ -90,6 +100,8 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
   const chains = new Map<string, Promise<void>>();
   const again = new Set<string>();
   let recoverTimer: NodeJS.Timeout | null = null;
+  // Voice messages, images and other non-text messages (kf.media.ts).
+  const media = createKfMedia({ config, log, client, secret, core: options.core, now, transcriber, handleText, enqueueReplies });
 
   // ------------------------------------------------------------------ in
 
@@ -189,18 +201,20 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     const sentAt = new Date(Number(m.send_time ?? 0) * 1000 || now().getTime());
     await openWindow(conv, sentAt);
 
-    if (m.msgtype === 'voice') return markHandled(msgid, await handleVoice(m, conv, msgid, user));
+    if (m.msgtype === 'voice') return markHandled(msgid, await media.handleVoice(m, conv, msgid, user));
     const text = inboundText(m as { msgtype?: unknown; text?: unknown });
-    if (text === null) return markHandled(msgid, await handleNonText(m, conv, msgid));
+    if (text === null) return markHandled(msgid, await media.handleNonText(m, conv, msgid));
     return markHandled(msgid, (await handleText(text, msgid, conv, user)).route);
   }
 
   /** A resident's words (typed, or transcribed from a voice message) through the core; resolves the route. */
   async function handleText(text: string, msgid: string, conv: string, user: string): Promise<{ route: string; itemCode: string | null }> {
     const inbound: InboundMessage = { channel: 'wecom-kf', conversationId: conv, senderId: user, text, isGroup: false, mentioned: true, room: null, receivedAt: now() };
+    // An emergency is answered at once: nothing is read before the core's own emergency check.
+    const memory = detectEmergencyWithNet(text) ? null : await loadMemory(stateKey('wecom-kf', conv, user), now(), config.CONVERSATION_IDLE_MINUTES);
     // Human takeover: while an officer holds the resident's item, the bot does not answer; the
     // message joins the item's thread for the officer. An emergency is still answered at once.
-    const held = detectEmergencyWithNet(text) ? null : await itemHeldByOfficer(conv, user);
+    const held = memory ? await itemHeldByOfficer(memory.openItem) : null;
     if (held) {
       await addResidentMessage({ itemId: held._id, text, now: now(), leaseMinutes: config.CLAIM_LEASE_MINUTES });
       log.info({ code: held.code }, 'officer holds the item: message passed to the officer, no automatic answer');
@@ -209,125 +223,19 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     const result = await options.core.handle(inbound);
     await enqueueReplies(msgid, conv, result.replies, result.route === 'emergency');
     log.info({ route: result.route, room: result.room, item: result.itemCode }, 'customer-service message handled');
+    // The resident has just picked a room: voice messages they sent before it join their item there.
+    if (memory && !memory.room && result.room) await media.attachParkedVoices(msgid, conv, user, result.itemCode ?? null, result.replies.length);
     return { route: result.route, itemCode: result.itemCode ?? null };
   }
 
-  /**
-   * A voice message (kf/sync_msg `voice.media_id`, AMR as asked with voice_format 0): the
-   * recording is downloaded (media/get) and kept on the resident's item (their open one, or a
-   * new one in their room), downloadable from the inbox. With a transcription model the text
-   * goes through the core exactly like typed text (an emergency is answered as one, at once);
-   * without one, or when it gives nothing, the resident is told an officer will listen to it.
-   */
-  async function handleVoice(m: Record<string, unknown>, conv: string, msgid: string, user: string): Promise<string> {
-    const mediaId = String((m.voice as { media_id?: unknown } | undefined)?.media_id ?? '');
-    const audio = mediaId
-      ? await client
-          .media(secret, mediaId, 'resident voice')
-          .then((r) => r.data)
-          .catch((err) => {
-            log.warn({ err: err instanceof Error ? err.message : String(err) }, 'customer-service voice not downloaded');
-            return null;
-          })
-      : null;
-    const transcript = audio && transcriber ? await transcriber.transcribe(audio, 'voice.amr') : null;
-    let route = 'voice';
-    let itemCode: string | null = null;
-    if (transcript) {
-      const handled = await handleText(transcript, msgid, conv, user);
-      route = `voice:${handled.route}`;
-      itemCode = handled.itemCode;
-    }
-    const code = audio ? await attachMedia(m, conv, { data: audio, kind: 'voice', text: transcript }, itemCode).catch((err) => {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'customer-service voice not stored');
-      return null;
-    }) : null;
-    if (!transcript) {
-      const reply = code
-        ? `已收到您的语音，已附在您的事项（编号 ${code}）中，民警会收听后回复您。紧急情况请直接拨打110。`
-        : '已收到您的语音。请再用文字简单说明一下情况，方便民警处理；紧急情况请直接拨打110。';
-      await enqueueReplies(msgid, conv, [{ text: reply }], false);
-    }
-    return code ? `${route}:${code}` : route;
-  }
 
-  async function itemHeldByOfficer(conv: string, user: string): Promise<Item | null> {
-    const memory = await loadMemory(stateKey('wecom-kf', conv, user), now(), config.CONVERSATION_IDLE_MINUTES);
-    if (!memory.openItem) return null;
-    const item = await itemById(memory.openItem.id);
+  async function itemHeldByOfficer(openItem: { id: Item['_id'] } | null): Promise<Item | null> {
+    if (!openItem) return null;
+    const item = await itemById(openItem.id);
     if (!item || !item.assignee) return null;
     return item.status === 'claimed' || item.status === 'waiting' ? item : null;
   }
 
-  async function handleNonText(m: Record<string, unknown>, conv: string, msgid: string): Promise<string> {
-    const kind = String(m.msgtype ?? '');
-    log.info({ kind, conv: conv.slice(0, 8) }, 'non-text customer-service message');
-    if (kind === 'image') {
-      const attached = await attachImage(m, conv).catch((err) => {
-        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'customer-service image not stored');
-        return null;
-      });
-      if (attached) {
-        await enqueueReplies(msgid, conv, [{ text: `已收到您的图片，已附在您的事项（编号 ${attached}）中，民警会一并查看。紧急情况请直接拨打110。` }], false);
-        return `image:${attached}`;
-      }
-    }
-    const reply: OutboundReply =
-      kind === 'image' || kind === 'voice'
-        ? { text: `已收到您的${kind === 'image' ? '图片' : '语音'}。请再用文字简单说明一下情况，方便民警处理；紧急情况请直接拨打110。` }
-        : { text: '暂时只能处理文字消息，请用文字描述您的问题。紧急情况请直接拨打110。' };
-    await enqueueReplies(msgid, conv, [reply], false);
-    return `non-text:${kind}`;
-  }
-
-  /**
-   * The resident's image joins their open item (downloaded with media/get and stored like any
-   * attachment); without an open item but with a room, it starts one for the room's officers.
-   * Resolves the item code, or null when there is no room yet (the resident is asked to write).
-   */
-  async function attachImage(m: Record<string, unknown>, conv: string): Promise<string | null> {
-    const mediaId = String((m.image as { media_id?: unknown } | undefined)?.media_id ?? '');
-    if (!mediaId) return null;
-    return attachMedia(m, conv, { mediaId, kind: 'image' });
-  }
-
-  /**
-   * Stores a resident's image or voice recording on their open item, or on a new item of their
-   * room; the item code, or null when there is no room yet. An image is downloaded here; a
-   * recording comes downloaded (it was also transcribed), with its transcription if any.
-   */
-  async function attachMedia(
-    m: Record<string, unknown>,
-    conv: string,
-    media: { kind: 'image'; mediaId: string } | { kind: 'voice'; data: Buffer; text: string | null },
-    /** The item the core just filed this message under (a transcribed voice message), if any. */
-    itemCode: string | null = null,
-  ): Promise<string | null> {
-    const user = String(m.external_userid ?? '');
-    const key = stateKey('wecom-kf', conv, user);
-    const memory = await loadMemory(key, now(), config.CONVERSATION_IDLE_MINUTES);
-    let item = itemCode ? await findItemByCode(itemCode) : null;
-    if (!item && memory.openItem) item = await itemById(memory.openItem.id);
-    if (item && (item.status === 'resolved' || item.status === 'closed')) item = null;
-    if (!item && !memory.room) return null;
-    const data = media.kind === 'image' ? (await client.media(secret, media.mediaId, 'resident image')).data : media.data;
-    const at = now();
-    const label = media.kind === 'image' ? '[图片]' : media.text ? `[语音] ${media.text}` : '[语音，未转写：请下载收听]';
-    if (!item) {
-      item = await createItem({
-        room: memory.room!,
-        kind: 'question',
-        text: media.kind === 'image' ? '[居民通过微信客服发来一张图片]' : media.text ? `[居民通过微信客服发来语音] ${media.text}` : '[居民通过微信客服发来一段语音]',
-        origin: { channel: 'wecom-kf', conversationId: conv, senderId: user },
-        slaMinutes: config.SLA_MINUTES,
-        now: at,
-      });
-      await saveMemory({ key, channel: 'wecom-kf', conversationId: conv, senderId: user }, { openItem: { id: item._id, code: item.code } }, at);
-    }
-    const attachment = await storeAttachment({ dataDir: config.DATA_DIR, maxBytes: config.ATTACHMENT_MAX_KB * 1024, item, buffer: data, source: 'wechat', uploadedBy: 'resident', now: at, audio: media.kind === 'voice' });
-    await appendMessage({ item: item._id, author: 'resident', kind: 'message', text: label, attachments: [String(attachment._id)], at });
-    return item.code;
-  }
 
   async function handleEvent(m: Record<string, unknown>): Promise<string> {
     const ev = (m.event ?? {}) as Record<string, unknown>;
@@ -372,11 +280,12 @@ export function createKfChannel(options: KfChannelOptions): KfChannel {
     }
   }
 
-  async function enqueueReplies(msgid: string, conv: string, replies: OutboundReply[], urgent: boolean): Promise<void> {
+  /** The replies to one message go out in order; `first` numbers them on after replies already queued for it. */
+  async function enqueueReplies(msgid: string, conv: string, replies: OutboundReply[], urgent: boolean, first = 0): Promise<void> {
     const { openKfId } = parseConversationId(conv);
     for (const [i, reply] of replies.entries()) {
       await enqueueMessage({
-        key: `wecom-kf:${msgid}:${i}`,
+        key: `wecom-kf:${msgid}:${first + i}`,
         to: { channel: 'wecom-kf', conversationId: conv, isGroup: false, account: openKfId },
         text: reply.text,
         options: reply.options,

@@ -80,3 +80,24 @@ export async function roomContactLink(room: string): Promise<WecomKfContactLink 
 export async function kfContactLinks(): Promise<WecomKfContactLink[]> {
   return WecomKfContactLinkModel.find({}).lean<WecomKfContactLink[]>();
 }
+
+/**
+ * WecomKfParkedVoice {_id: msgid}: a voice message from a resident who has not picked a room yet
+ * (no contact-link scene, no item): the recording waits here, not on any room's item, until the
+ * resident picks their room; then it joins their item in that room and is deleted from here.
+ * Read by `conversation` only at that moment (once per resident), never per message.
+ */
+const parkedVoiceSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    conversation: { type: String, required: true },
+    externalUserId: { type: String, required: true },
+    data: { type: Buffer, required: true },
+    /** Its transcription, if a model gave one. */
+    text: { type: String, default: null },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+parkedVoiceSchema.index({ conversation: 1, at: 1 });
+export const WecomKfParkedVoiceModel = model('WecomKfParkedVoice', parkedVoiceSchema);

@@ -1,6 +1,7 @@
 import type { Middleware } from 'koa';
 import mongoose from 'mongoose';
 import { DomainError, type ErrorKind } from '../../lib/errors';
+import { isDatabaseDown } from '../../storage/database-errors';
 import { isDuplicateKeyError } from '../../storage/unique-insert';
 import type { AppState } from '../types';
 
@@ -30,28 +31,6 @@ const httpError = (status: number, code: string, message: string, detail?: unkno
 
 interface ErrorBody {
   error: { code: string; message: string; detail?: unknown; requestId?: string };
-}
-
-const DB_DOWN_NAMES = new Set([
-  'MongooseServerSelectionError',
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-  'MongoPoolClearedError',
-]);
-
-/** The database did not answer (down, restarting, or busy past its timeout): a retryable 503. */
-export function isDatabaseDown(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  if (DB_DOWN_NAMES.has(err.name)) return true;
-  // mongoose's "Operation `x.find()` buffering timed out after 3000ms"; Node's EPIPE when the
-  // driver writes to a socket the database closed while shutting down, and FerretDB's "context
-  // canceled" for a command cut off by its shutdown (both seen as 500s before).
-  // SQLite's "database is locked" (SQLITE_BUSY) is FerretDB waiting out its 10 s busy timeout
-  // under extreme write contention: transient, so a retryable 503 rather than a 500.
-  return /buffering timed out|connection .* closed|ECONNREFUSED|socket has been ended by the other party|\] context canceled$|database is locked|SQLITE_BUSY/i.test(err.message);
 }
 
 /** Maps anything thrown below it onto the stable error shape; only 4xx messages are shown as-is. */

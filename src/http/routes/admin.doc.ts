@@ -10,6 +10,19 @@ import { RoomCreateSchema, RoomUpdateSchema } from './rooms-admin';
 
 // One's own account, the admin console, officers, rooms, the FAQ, WeChat groups, the bots.
 
+/** How the bot would understand a sample message (modules/conversations preview.ts). */
+const UnderstandingPreview = z
+  .object({
+    intent: z.string(),
+    intentLabel: z.string().meta({ description: '意图（e.g. 办事咨询）' }),
+    service: z.string().nullable().meta({ description: '事项编号（service key）' }),
+    serviceName: z.string().nullable(),
+    emergency: z.boolean(),
+    confidence: z.number(),
+    faq: z.object({ id: z.string(), question: z.string(), score: z.number() }).nullable().meta({ description: '会用来回答的常见问题（达到回答阈值时）' }),
+    answer: z.string().meta({ description: '居民首先会看到的回答（简述）' }),
+  })
+  .meta({ id: 'UnderstandingPreview', description: '机器人对一句话的理解（how the bot understands a sample message）' });
 const objectId = z.object({ id: z.string().meta({ description: '24 位十六进制编号（a 24-hex id）' }) });
 const roomCode = z.object({ code: roomCodeSchema });
 
@@ -71,7 +84,13 @@ export const adminDocs: RouteDocs = {
       response: z.object({ room: z.string(), qr: z.object({ kind: z.enum(['wechat_kf', 'web_chat']), url: z.string(), label: z.string() }) }),
     },
     'GET /api/admin/rooms/:code/poster-qr.svg': { summary: '警务室海报二维码：本室微信客服链接，没有时为本室网上咨询（A room’s poster QR code, SVG）', access: 'officer', params: roomCode, responseType: 'image/svg+xml' },
-    'GET /api/officers': { summary: '民警列表（Officers; supervisors see their district）', access: ['supervisor', 'admin'], query: OfficerListSchema, response: z.object({ officers: z.array(Officer) }) },
+    'GET /api/officers': {
+      summary: '民警列表（Officers; supervisors see their district）',
+      description: '不含志愿者账号（志愿者在 /api/volunteers）。',
+      access: ['supervisor', 'admin'],
+      query: OfficerListSchema,
+      response: z.object({ officers: z.array(Officer) }),
+    },
     'POST /api/officers': {
       summary: '新建民警账号（Create an officer）',
       description: '不填密码时生成临时密码（只返回这一次），首次登录须修改。',
@@ -81,9 +100,9 @@ export const adminDocs: RouteDocs = {
       response: WithTemporaryPassword,
       errors: [409],
     },
-    'PUT /api/officers/:id': { summary: '修改民警账号（Update an officer）', access: ['admin'], params: objectId, body: OfficerUpdateSchema, response: z.object({ officer: Officer }) },
-    'POST /api/officers/:id/reset-password': { summary: '重置密码为临时密码（Reset to a temporary password）', access: ['admin'], params: objectId, response: WithTemporaryPassword },
-    'POST /api/officers/:id/unlock': { summary: '解除登录锁定（Lift sign-in delays）', access: ['admin'], params: objectId, response: z.object({ officer: Officer, cleared: z.number().int() }) },
+    'PUT /api/officers/:id': { summary: '修改民警账号（Update an officer）', description: '志愿者账号不在此修改：409 volunteer_account（请用 /api/volunteers）。', access: ['admin'], params: objectId, body: OfficerUpdateSchema, response: z.object({ officer: Officer }), errors: [409] },
+    'POST /api/officers/:id/reset-password': { summary: '重置密码为临时密码（Reset to a temporary password）', description: '志愿者账号不在此修改：409 volunteer_account（请用 /api/volunteers）。', access: ['admin'], params: objectId, response: WithTemporaryPassword, errors: [409] },
+    'POST /api/officers/:id/unlock': { summary: '解除登录锁定（Lift sign-in delays）', description: '志愿者账号不在此修改：409 volunteer_account（请用 /api/volunteers）。', access: ['admin'], params: objectId, response: z.object({ officer: Officer, cleared: z.number().int() }), errors: [409] },
     'POST /api/rooms': { summary: '新建警务室（Create a room）', access: ['admin'], body: RoomCreateSchema, status: 201, response: z.object({ room: z.looseObject({ code: z.string(), name: z.string() }) }), errors: [409] },
     'PUT /api/rooms/:code': {
       summary: '修改警务室（Update a room）',
@@ -97,7 +116,7 @@ export const adminDocs: RouteDocs = {
       summary: '试答：修改前后机器人会怎么回答（Try a question against the FAQ, before and after an edit）',
       access: ['admin'],
       body: FaqTrySchema,
-      response: z.object({ before: z.unknown(), after: z.unknown() }),
+      response: z.object({ before: UnderstandingPreview, after: UnderstandingPreview.nullable().meta({ description: '按草稿修改后的理解；没有草稿时为 null' }) }),
     },
     'GET /api/faq/:id': { summary: '一条常见问题（One FAQ entry）', access: ['admin'], params: z.object({ id: FaqIdSchema }), response: z.object({ faq: Faq }) },
     'POST /api/faq': { summary: '新建常见问题（Create an FAQ entry）', access: ['admin'], body: FaqCreateSchema, status: 201, response: z.object({ faq: Faq }), errors: [409] },

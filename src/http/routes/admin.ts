@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { conflict, notFound } from '../../lib/errors';
@@ -37,6 +36,8 @@ async function posterTarget(publicUrl: string, code: string): Promise<{ kind: 'w
 async function svgResponse(ctx: AppContext, text: string) {
   ctx.set('Content-Type', 'image/svg+xml; charset=utf-8');
   ctx.set('Cache-Control', 'no-store');
+  // Loaded on first use: most processes never draw a QR code, and start-up should not pay for it.
+  const { default: QRCode } = await import('qrcode');
   ctx.body = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
 }
 
@@ -47,6 +48,7 @@ async function svgResponse(ctx: AppContext, text: string) {
  */
 export function adminRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/admin' });
+  const clock = deps.now ?? (() => new Date());
 
   router.get('/checklist', requireOfficer(['admin']), async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
@@ -81,7 +83,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
 
   // The channels page: WeChat bots (the official channels' state is GET /api/channels/status).
   router.get('/channels', requireOfficer(['admin', 'supervisor']), async (ctx) => {
-    const now = new Date();
+    const now = clock();
     const bots = (await listBotStatuses()).map((b) => ({ ...presentBotStatus(b, now), hasQr: effectiveState(b, now) === 'waiting_for_scan' && Boolean(b.qrUrl) }));
     ctx.set('Cache-Control', 'no-store');
     ctx.body = {
@@ -93,7 +95,7 @@ export function adminRouter(deps: AppDeps): Router<AppState> {
   // The bot's login QR code while it waits for a scan (the bot records the link; this draws it).
   router.get('/bot-qr.svg', requireOfficer(['admin']), async (ctx) => {
     const { bot } = parseInput(BotQrQuerySchema, ctx.query);
-    const now = new Date();
+    const now = clock();
     const status = (await listBotStatuses()).find((b) => b.bot === bot);
     if (!status || effectiveState(status, now) !== 'waiting_for_scan' || !status.qrUrl) {
       throw conflict('机器人当前不需要扫码登录（No login QR code to show）', 'no_qr_needed');

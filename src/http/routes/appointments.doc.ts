@@ -97,6 +97,10 @@ export const appointmentDocs: RouteDocs = {
       params: bookingCode,
       query: LookupQuerySchema,
       response: ResidentAppointment,
+      alsoAnswers: {
+        type: 'text/calendar',
+        description: '路径以 .ics 结尾时（/api/appointments/Y7K2M9QD.ics）：日历文件（iCalendar，时间为 UTC），只含服务、时间和警务室，不含姓名和手机号；不需要 phone 参数（When the path ends in .ics: the iCalendar file, no personal data, no phone needed）',
+      },
       errors: [429],
     },
     'POST /api/appointments/:code/cancel': {

@@ -7,7 +7,7 @@ import { parseInput, roomCodeSchema } from '../validate';
 import { assertRole, assertRoomAccess, assertRoomSetupWrite, currentOfficer, requireOfficer } from '../middleware/auth';
 import { recordAudit } from '../../modules/audit';
 import { findService } from '../../modules/services';
-import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, closedDayCancellations, maskMobile, recordCancellationNotice, completeAppointment, deleteCalendarEntry, findByCode, findCalendarEntry, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, rescheduleAppointment, roomDay, saveSchedule } from '../../modules/appointments';
+import { addAppointmentNote, type Appointment, appointmentIcs, appointmentPolicy, type AppointmentPolicy, cancelAppointment, cancelForClosedDay, checkInAppointment, closedDayCancellations, maskMobile, recordCancellationNotice, completeAppointment, deleteCalendarEntry, findByCode, findCalendarEntry, findForResident, isoLocal, listCalendar, listSlots, loadScheduleSpec, markNoShow, presentForOfficer, presentForResident, putCalendarEntry, registerWalkIn, roomDay, saveSchedule } from '../../modules/appointments';
 import {
   BookSchema,
   CalendarEntrySchema,
@@ -29,7 +29,7 @@ import { clientKey, createDailyLimiter, createRateLimiter, type RateLimiter } fr
 import { queueSms, smsSettings } from '../../modules/sms';
 import { enqueueMessage } from '../../modules/outbox';
 import type { VerificationCodes } from '../../modules/verification';
-import { bookVisit, leaderDays, turnVisitIntoItem, visitItemCodes } from '../../modules/visits';
+import { bookVisit, leaderDays, rescheduleVisit, turnVisitIntoItem, visitItemCodes } from '../../modules/visits';
 
 export interface AppointmentRouteOptions {
   now?: () => Date;
@@ -175,7 +175,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
       ctx.type = 'text/calendar; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="${appt.code}.ics"`);
       ctx.set('Cache-Control', 'no-store');
-      ctx.body = appointmentIcs({
+      ctx.body = await appointmentIcs({
         code: appt.code,
         serviceName: appt.serviceName,
         start: appt.start,
@@ -204,7 +204,7 @@ export function appointmentRouters(deps: Pick<AppDeps, 'config'>, options: Appoi
     const body = parseInput(RescheduleSchema, ctx.request.body ?? {});
     await assertManage(ctx, body.phone, body);
     const at = now();
-    const appt = await rescheduleAppointment({ code: String(ctx.params.code), phone: body.phone, start: body.start, policy, now: at });
+    const appt = await rescheduleVisit({ code: String(ctx.params.code), phone: body.phone, start: body.start, policy, now: at });
     ctx.body = await residentView(appt, policy, at);
   });
 

@@ -25,7 +25,8 @@ export const AuditQuerySchema = z.object({
 export const AuditExportSchema = AuditQuerySchema.extend({ limit: z.coerce.number().int().min(1).max(20000).default(5000) });
 
 /** GET /api/audit — the 操作日志 (audit log), for supervisors (their district) and admins. */
-export function auditRouter(zone = 'Asia/Shanghai'): Router<AppState> {
+export function auditRouter(zone = 'Asia/Shanghai', options: { now?: () => Date } = {}): Router<AppState> {
+  const clock = options.now ?? (() => new Date());
   const router = new Router<AppState>({ prefix: '/api/audit' });
 
   router.get('/', requireOfficer(['supervisor', 'admin']), async (ctx) => {
@@ -58,7 +59,7 @@ export function auditRouter(zone = 'Asia/Shanghai'): Router<AppState> {
       detail: `导出 ${entries.length} 条`,
     });
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
-    ctx.set('Content-Disposition', `attachment; filename="audit-${DateTime.now().setZone(zone).toFormat('yyyyMMdd-HHmm')}.csv"`);
+    ctx.set('Content-Disposition', `attachment; filename="audit-${DateTime.fromJSDate(clock()).setZone(zone).toFormat('yyyyMMdd-HHmm')}.csv"`);
     ctx.set('Cache-Control', 'no-store');
     ctx.body = toCsv(['时间（北京时间）', '操作人', '账号', '操作', '事项编号', '警务室', '说明'], rows);
   });

@@ -47,7 +47,7 @@ function presentBroadcast(b: Broadcast, view: { state: string; deliveries: unkno
 /** /api/broadcasts — 警情通报 / 防范提示 to selected bound groups: compose, preview, schedule or send now, delivery per group. */
 export function broadcastsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/broadcasts' });
-  const env = createJobEnv({ config: deps.config, logger: deps.logger });
+  const env = createJobEnv({ config: deps.config, logger: deps.logger, now: deps.now });
   const instanceId = `web:${process.pid}`;
 
   async function loadRoom(ctx: AppContext, code: string) {

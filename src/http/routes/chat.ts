@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../validate';
-import { isDatabaseDown } from '../middleware/errors';
+import { isDatabaseDown } from '../../storage/database-errors';
 import { ChatMessageSchema, ConversationIdSchema, FeedQuerySchema } from './chat.schema';
 import {
   createConversationCore,
@@ -65,7 +65,7 @@ export function chatRouter(deps: AppDeps, overrides: ConversationCoreOverrides =
     const cid = parseInput(ConversationIdSchema, ctx.params.id);
     const query = parseInput(FeedQuerySchema, ctx.query);
     await findWebConversation(cid);
-    const page = await readFeed(cid, query.after, new Date());
+    const page = await readFeed(cid, query.after, core.now());
     ctx.set('Cache-Control', 'no-store');
     ctx.body = { messages: page.messages.map(presentFeedMessage), cursor: page.cursor };
   });

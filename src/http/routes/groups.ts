@@ -15,6 +15,7 @@ export const GroupIdSchema = z.string().min(1).max(200);
 /** /api/groups: which WeChat groups are bound to which rooms, and one-time binding codes. */
 export function groupsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/groups' });
+  const clock = deps.now ?? (() => new Date());
   router.use(requireOfficer(['admin', 'supervisor']));
 
   router.get('/', async (ctx) => {
@@ -28,7 +29,7 @@ export function groupsRouter(deps: AppDeps): Router<AppState> {
     const room = await findRoom(req.room);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
-    const code = await createBindCode({ room: room.code, createdBy: officer.id, now: new Date(), ttlMinutes: deps.config.BIND_CODE_TTL_MINUTES });
+    const code = await createBindCode({ room: room.code, createdBy: officer.id, now: clock(), ttlMinutes: deps.config.BIND_CODE_TTL_MINUTES });
     ctx.state.log.info({ room: room.code, officer: officer.username }, 'group bind code created');
     await recordAudit({ actor: { kind: 'officer', id: officer.id, name: officer.name, username: officer.username }, action: 'group.bind_code', room: room.code });
     ctx.status = 201;

@@ -38,7 +38,16 @@ const ThreadMessage = z.looseObject({ id: z.string(), from: z.string().optional(
 const ItemAnswer = z.object({ item: Item });
 const Canned = z.looseObject({ id: z.string(), room: z.string(), title: z.string(), text: z.string() });
 const TipsterMessage = z.object({ message: z.object({ id: z.string(), from: z.literal('you'), text: z.string(), images: z.number().int(), at: z.string() }) });
-const SurveyResult = z.object({ result: z.unknown() });
+const SurveyResult = z.object({
+  result: z.object({
+    counted: z.boolean().meta({ description: '这次评价是否计入满意度（whether this answer counts）' }),
+    reason: z.enum(['recorded', 'duplicate', 'late']).meta({ description: 'recorded 已记录；duplicate 已评价过（第一次的为准）；late 已过评价期限' }),
+    rating: z.string().nullable().meta({ description: '计入的评价（the rating that counts），late 时为 null' }),
+    ratingLabel: z.string().nullable().meta({ description: '评价的中文（e.g. 满意）' }),
+    commentStored: z.boolean().meta({ description: '留言是否保存' }),
+    followupOpened: z.boolean().meta({ description: '不满意的留言是否已转为待回访事项（a follow-up item was opened）' }),
+  }),
+});
 
 export const inboxDocs: RouteDocs = {
   tag: { name: '收件箱与举报（Inbox and tips）', description: '民警：领取、回复、办结群众的咨询、求助与举报线索；居民：举报线索、补充、评价。' },
@@ -101,6 +110,14 @@ export const inboxDocs: RouteDocs = {
       access: 'officer',
       params: z.object({ id: z.string() }),
       responseType: 'application/octet-stream',
+    },
+    'GET /api/attachments/:id/playable': {
+      summary: '播放居民语音（A voice recording as WAV for the browser’s player; every view audited）',
+      description: '微信语音以 AMR 原样保存（GET /api/attachments/:id 下载）；此处转为浏览器可播放的 WAV（8 kHz 单声道）。无法解码的录音返回 415。',
+      access: 'officer',
+      params: z.object({ id: z.string() }),
+      responseType: 'audio/wav',
+      errors: [404, 415],
     },
     'POST /api/tips': {
       summary: '提交举报线索（Submit a tip, anonymously if you like）',

@@ -18,7 +18,7 @@ export const RunsQuerySchema = z.object({ job: z.string().max(60).optional(), li
 /** /api/jobs — what the scheduler will do next and what each run sent, for the officer's rooms; the officer's own notices. */
 export function jobsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/jobs' });
-  const env = createJobEnv({ config: deps.config, logger: deps.logger });
+  const env = createJobEnv({ config: deps.config, logger: deps.logger, now: deps.now });
   const jobs = allJobs();
   const labels = new Map(jobs.map((j) => [j.name, j.label]));
 
@@ -84,7 +84,7 @@ export function jobsRouter(deps: AppDeps): Router<AppState> {
       ctx.state.log.warn({ officer: officer.username, path: ctx.path, method: ctx.method }, 'access refused: notification of another officer');
     }
     if (!n || String(n.officer) !== officer.id) throw notFound('未找到该提醒（Notification not found）');
-    await markNotificationRead(n, new Date());
+    await markNotificationRead(n, env.now());
     ctx.body = { ok: true };
   });
 

@@ -26,6 +26,7 @@ export const CreateVisitSchema = z.object({
 export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/mobile-visits' });
   const zone = deps.config.APP_TIMEZONE;
+  const clock = deps.now ?? (() => new Date());
 
   async function present(visits: MobileVisit[]) {
     const runKeys = visits.map((v) => `mobilevisit:${String(v._id)}`);
@@ -56,7 +57,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
   router.get('/', requireOfficer(), async (ctx) => {
     const codes = await accessibleRoomCodes(currentOfficer(ctx.state));
     const filter = codes === 'all' ? {} : { $or: [{ room: { $in: codes } }, { targetRooms: { $in: codes } }] };
-    const since = new Date(Date.now() - 7 * 24 * 3600_000);
+    const since = new Date(clock().getTime() - 7 * 24 * 3600_000);
     ctx.body = { visits: await present(await listVisits(filter, since)) };
   });
 
@@ -65,7 +66,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
     const room = await findRoom(input.room);
     if (!room) throw notFound('未找到该警务室（Room not found）', 'room_not_found');
     const officer = await assertRoomAccess(ctx, room.code);
-    const visit = await createVisit({ ...input, room: room.code, allowedRooms: await accessibleRoomCodes(officer), createdBy: officer.username, now: new Date() });
+    const visit = await createVisit({ ...input, room: room.code, allowedRooms: await accessibleRoomCodes(officer), createdBy: officer.username, now: clock() });
     ctx.state.log.info({ visit: String(visit._id), room: room.code, officer: officer.username }, 'mobile visit created');
     ctx.status = 201;
     ctx.body = { visit: (await present([visit]))[0] };
@@ -75,7 +76,7 @@ export function mobileVisitsRouter(deps: AppDeps): Router<AppState> {
     const visit = await findVisit(ctx.params.id);
     if (!visit) throw notFound('未找到该停靠安排（Visit not found）');
     const officer = await assertRoomAccess(ctx, visit.room);
-    await cancelVisit(visit._id, officer.username, new Date());
+    await cancelVisit(visit._id, officer.username, clock());
     ctx.state.log.info({ visit: String(visit._id), officer: officer.username }, 'mobile visit cancelled');
     ctx.body = { visit: (await present([(await findVisit(ctx.params.id))!]))[0] };
   });

@@ -28,7 +28,17 @@ const Broadcast = z
     urgent: z.boolean(),
     sendAt: z.string().nullable(),
     state: z.string(),
-    deliveries: z.array(z.unknown()),
+    deliveries: z.array(
+      z.object({
+        groupId: z.string(),
+        room: z.string(),
+        topic: z.string().nullable().meta({ description: '群名' }),
+        status: z.enum(['pending', 'queued', 'sending', 'sent', 'failed']).meta({ description: 'pending 未排队；queued 等待机器人或免打扰时段；sending；sent 已发；failed 失败' }),
+        notBefore: z.string().nullable().meta({ description: '最早发送时间（ISO 8601）' }),
+        sentAt: z.string().nullable(),
+        error: z.string().nullable(),
+      }),
+    ).meta({ description: '每个群的送达情况（delivery per bound group）' }),
   })
   .meta({ id: 'Broadcast', description: '群发通报（a broadcast to bound groups）' });
 const Visit = z.looseObject({ id: z.string(), room: z.string() }).meta({ id: 'MobileVisit', description: '流动警务站（a mobile-station stop）' });
@@ -102,7 +112,8 @@ export const noticeDocs: RouteDocs = {
     },
     'GET /api/reports/monthly': {
       summary: '月度考核报表（The monthly assessment）',
-      description: '民警看本人与本室，所长/督导看辖区，管理员看全部。',
+      description:
+        '民警看本人与本室，所长/督导看辖区，管理员看全部。volunteerTeams：每个警务室本月在岗志愿者（按队伍）与其工作（信息员线索、调解员记录、送达安全员/专管员的通知）；volunteers：每名志愿者。',
       access: 'officer',
       query: ReportQuerySchema,
       response: z.looseObject({ month: z.string() }).meta({ id: 'MonthlyReport' }),
@@ -178,7 +189,7 @@ export const noticeDocs: RouteDocs = {
       body: RobotKeySchema,
       response: z.object({ room: z.string(), robot: z.boolean() }),
     },
-    'POST /api/channels/wecom/groups/sync': { summary: '同步客户群（Sync the groups of these owners）', access: ['admin'], body: GroupSyncSchema, response: z.object({ synced: z.unknown() }) },
+    'POST /api/channels/wecom/groups/sync': { summary: '同步客户群（Sync the groups of these owners）', access: ['admin'], body: GroupSyncSchema, response: z.object({ synced: z.number().int().meta({ description: '同步到的客户群数（groups synced）' }) }) },
     'PUT /api/channels/wecom/groups/:chatId': {
       summary: '客户群归属警务室（Assign a WeCom group to a room）',
       access: ['admin'],

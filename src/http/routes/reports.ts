@@ -1,6 +1,5 @@
 import { roomByCode, roomsByCodes } from '../../modules/rooms';
 import Router from '@koa/router';
-import { volunteersOfReport } from './volunteers';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import { badRequest, forbidden, notFound } from '../../lib/errors';
@@ -10,7 +9,7 @@ import { accessibleRoomCodes, type SessionOfficer } from '../../modules/auth';
 import { assertRoomAccess, currentOfficer, requireOfficer } from '../middleware/auth';
 import { ITEM_KIND_LABELS, type ItemKind } from '../../modules/items';
 import { officerById, officersVisibleTo } from '../../modules/officers';
-import { buildMonthlyReport, type Cell, currentMonth, dailyChart, ITEM_KIND_KEYS, MONTH_RE, type MonthlyReport, type PresentedFigures, rankingChart, type ReportFocus, type ReportScope, type ReportSettings, toCsv, trendChart } from '../../modules/reports';
+import { buildMonthlyReport, type Cell, currentMonth, dailyChart, ITEM_KIND_KEYS, MONTH_RE, type MonthlyReport, type PresentedFigures, rankingChart, type ReportFocus, type ReportScope, type ReportSettings, toCsv, trendChart, volunteersOfReport, volunteerTeamsCsv } from '../../modules/reports';
 
 export const ReportQuerySchema = z.object({
   month: z.string().regex(MONTH_RE, '月份格式应为 YYYY-MM').optional(),
@@ -20,7 +19,7 @@ export const ReportQuerySchema = z.object({
 });
 export type MonthlyReportQuery = z.infer<typeof ReportQuerySchema>;
 
-const TABLES = ['rooms', 'officers', 'kinds', 'trend', 'daily', 'summary'] as const;
+const TABLES = ['rooms', 'officers', 'kinds', 'trend', 'daily', 'summary', 'answerers', 'volunteers'] as const;
 const CHARTS = ['ranking', 'trend', 'daily'] as const;
 export const ReportTableSchema = z.enum(TABLES);
 export const ReportChartSchema = z.enum(CHARTS.map((c) => `${c}.svg`) as [string, ...string[]]);
@@ -158,17 +157,23 @@ function workLogCells(report: MonthlyReport, w: MonthlyReport['workLog']['totals
   return [...report.workLog.kinds.flatMap((k) => [w.counts[k.key], w.targets[k.key]]), w.total, w.belowTarget.map((k) => label.get(k)).join('、')];
 }
 
-export function reportCsv(report: MonthlyReport, table: (typeof TABLES)[number]): string {
+/** 网上课堂 beside the other figures: questions asked and first answered in the month, and the median wait for that first answer. */
+const CLASSROOM_COLUMNS = ['网上课堂提问', '网上课堂已解答', '网上课堂首次解答中位数(分钟)'];
+const classroomCells = (c: MonthlyReport['rooms'][number]['classroom']): Cell[] => [c.asked, c.answered, c.medianMinutesToFirstAnswer];
+
+const ROLE_LABELS: Record<string, string> = { supervisor: '督导', admin: '管理员' };
+
+export function reportCsv(report: MonthlyReport, table: Exclude<(typeof TABLES)[number], 'volunteers'>): string {
   switch (table) {
     case 'rooms':
       return toCsv(
-        ['月份', '排名', '警务室编号', '警务室', ...figureColumns(), ...workLogColumns(report)],
-        report.rooms.map((r) => [report.month, r.rank, r.code, r.name, ...figureCells(r), ...workLogCells(report, r.workLog)]),
+        ['月份', '排名', '警务室编号', '警务室', ...figureColumns(), ...workLogColumns(report), ...CLASSROOM_COLUMNS],
+        report.rooms.map((r) => [report.month, r.rank, r.code, r.name, ...figureCells(r), ...workLogCells(report, r.workLog), ...classroomCells(r.classroom)]),
       );
     case 'officers':
       return toCsv(
-        ['月份', '民警', '所在警务室', ...figureColumns(), ...workLogColumns(report)],
-        report.officers.map((o) => [report.month, o.name, o.rooms.join('、'), ...figureCells(o), ...workLogCells(report, o.workLog)]),
+        ['月份', '民警', '所在警务室', ...figureColumns(), ...workLogColumns(report), ...CLASSROOM_COLUMNS],
+        report.officers.map((o) => [report.month, o.name, o.rooms.join('、'), ...figureCells(o), ...workLogCells(report, o.workLog), ...classroomCells(o.classroom)]),
       );
     case 'kinds':
       return toCsv(
@@ -180,12 +185,17 @@ export function reportCsv(report: MonthlyReport, table: (typeof TABLES)[number])
         ['月份', '受理', '办结', '回访发出', '评价数', '满意', '基本满意', '不满意', '满意率(%)', '低于考核线', '数据完整'],
         report.trend.map((t) => [t.month, t.received, t.resolved, t.surveysSent, t.answers, t.satisfied, t.basic, t.unsatisfied, t.percent, t.flagged, t.complete]),
       );
+    case 'answerers':
+      return toCsv(
+        ['月份', '解答人', '角色', '网上课堂解答条数', '其中首次解答'],
+        report.classroom.answerers.map((a) => [report.month, a.name, ROLE_LABELS[a.role] ?? a.role, a.answers, a.firstAnswers]),
+      );
     case 'daily':
       return toCsv(['日期', '受理', '办结'], report.daily.days.map((d, i) => [d, report.daily.received[i], report.daily.resolved[i]]));
     case 'summary':
       return toCsv(
-        ['月份', '范围', ...figureColumns(), '近12个月满意率(%)', ...workLogColumns(report)],
-        [[report.month, report.scope.label, ...figureCells(report.totals), report.yearly.percent, ...workLogCells(report, report.workLog.totals)]],
+        ['月份', '范围', ...figureColumns(), '近12个月满意率(%)', ...workLogColumns(report), ...CLASSROOM_COLUMNS, '网上课堂解答条数'],
+        [[report.month, report.scope.label, ...figureCells(report.totals), report.yearly.percent, ...workLogCells(report, report.workLog.totals), ...classroomCells(report.classroom.totals), report.classroom.totals.answers]],
       );
   }
 }
@@ -249,7 +259,10 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
   router.get('/monthly', requireOfficer(), async (ctx) => {
     const report = await load(ctx);
     // Sections of their own (issue 20): the room's volunteers and what they did in the month.
-    ctx.body = { ...report, volunteers: await volunteersOfReport(ctx, report.month, report.scope.room?.code ?? null, settings.zone) };
+    ctx.body = {
+      ...report,
+      ...(await volunteersOfReport(report, settings.zone)),
+    };
     ctx.set('Cache-Control', 'private, no-store');
   });
 
@@ -260,7 +273,8 @@ export function reportsRouter(config: Config, options: { now?: () => Date } = {}
     ctx.set('Content-Type', 'text/csv; charset=utf-8');
     ctx.set('Content-Disposition', `attachment; filename="${name}"`);
     ctx.set('Cache-Control', 'private, no-store');
-    ctx.body = reportCsv(report, table);
+    // The four volunteer teams per room: a section of its own (counted by the volunteers module).
+    ctx.body = table === 'volunteers' ? volunteerTeamsCsv(report.month, (await volunteersOfReport(report, settings.zone)).volunteerTeams) : reportCsv(report, table);
   });
 
   router.get('/chart/:name', requireOfficer(), async (ctx) => {

@@ -37,6 +37,7 @@ export type TalkDayPutReq = z.infer<typeof TalkDayPutSchema>;
 export function talkDayRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/rooms' });
   const zone = deps.config.APP_TIMEZONE;
+  const clock = deps.now ?? (() => new Date());
 
   async function loadRoom(ctx: AppContext, codeParam: string | undefined, write = false) {
     const code = parseInput(roomCodeSchema, codeParam);
@@ -49,7 +50,7 @@ export function talkDayRouter(deps: AppDeps): Router<AppState> {
 
   async function answer(code: string) {
     const loaded = (await loadSettings(code))!;
-    const today = DateTime.now().setZone(zone).toISODate()!;
+    const today = DateTime.fromJSDate(clock()).setZone(zone).toISODate()!;
     const upcoming = await Promise.all(monthsFrom(today, 3).map((m) => occurrenceFor(loaded.settings, m, zone)));
     return {
       room: code,

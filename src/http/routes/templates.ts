@@ -13,7 +13,11 @@ const dateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 y
 
 export const TemplatePutSchema = z.object({
   room: roomCodeSchema.nullable().optional(),
-  text: z.string().transform((s) => s.replace(/\r\n/g, '\n').trim()).pipe(z.string().min(1).max(2000)),
+  text: z
+    .string()
+    .transform((s) => s.replace(/\r\n/g, '\n').trim())
+    .pipe(z.string().min(1).max(2000))
+    .meta({ minLength: 1, maxLength: 2000, description: '去掉首尾空白后 1–2000 个字（trimmed, then 1–2000 characters）' }),
 });
 export const TemplatePreviewSchema = z.object({
   room: roomCodeSchema,
@@ -86,6 +90,7 @@ export async function previewValues(key: string, room: Room, date: string, zone:
 export function templatesRouter(deps: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/templates' });
   const zone = deps.config.APP_TIMEZONE;
+  const clock = deps.now ?? (() => new Date());
 
   router.get('/', requireOfficer(), async (ctx) => {
     const room = await roomFromQuery(ctx, ctx.query.room);
@@ -124,7 +129,7 @@ export function templatesRouter(deps: AppDeps): Router<AppState> {
     const definition = requireDefinition(ctx.params.key);
     const input = parseInput(TemplatePreviewSchema, ctx.request.body);
     const room = (await roomFromQuery(ctx, input.room))!;
-    const date = input.date ?? DateTime.now().setZone(zone).toISODate()!;
+    const date = input.date ?? DateTime.fromJSDate(clock()).setZone(zone).toISODate()!;
     const text = input.text ?? (await resolveTemplate(definition.key, room.code)).text;
     if (input.text !== undefined) checkTemplateText(definition, text);
     ctx.body = { key: definition.key, room: room.code, date, text: renderTemplate(text, await previewValues(definition.key, room, date, zone)) };

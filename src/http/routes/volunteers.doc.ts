@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteDocs } from '../openapi';
-import { DisputeAssignSchema, MediatorNoteSchema, VolunteerCreateSchema, VolunteerListSchema, VolunteerTipSchema } from './volunteers';
+import { DisputeAssignSchema, MediatorNoteSchema, VolunteerCreateSchema, VolunteerListSchema, VolunteerTipSchema, VolunteerUpdateSchema } from './volunteers';
 
 const id = z.object({ id: z.string().meta({ description: '志愿者编号（24 位十六进制）' }) });
 const code = z.object({ code: z.string().meta({ description: '纠纷事项编号（S…）', example: 'S7K2M9QD' }) });
@@ -9,6 +9,7 @@ const iso = z.string().meta({ description: 'ISO 8601' });
 const Volunteer = z
   .object({ id: z.string(), username: z.string(), name: z.string(), room: z.string(), team: z.string(), teamLabel: z.string(), active: z.boolean() })
   .meta({ id: 'Volunteer', description: '警务志愿者（四支队伍之一）' });
+const VolunteerListed = Volunteer.extend({ phoneMasked: z.string().nullable().meta({ description: '手机号（脱敏，139****0061）' }), mustChangePassword: z.boolean() }).meta({ id: 'VolunteerListed' });
 const DisputeBrief = z.looseObject({ code: z.string(), summary: z.string(), status: z.string(), statusText: z.string(), createdAt: iso });
 
 export const volunteerDocs: RouteDocs = {
@@ -24,14 +25,41 @@ export const volunteerDocs: RouteDocs = {
       access: ['admin'],
       body: VolunteerCreateSchema,
       status: 201,
-      response: z.object({ volunteer: Volunteer, temporaryPassword: z.string().nullable() }),
+      response: z.object({ volunteer: VolunteerListed, temporaryPassword: z.string().nullable() }),
       errors: [409],
     },
     'GET /api/volunteers': {
       summary: '志愿者名单（Volunteers of the rooms one may see）',
+      description: '管理员全部；督导本辖区；民警本室。手机号脱敏。',
       access: 'officer',
       query: VolunteerListSchema,
-      response: z.object({ volunteers: z.array(Volunteer) }),
+      response: z.object({ volunteers: z.array(VolunteerListed) }),
+    },
+    'PATCH /api/volunteers/:id': {
+      summary: '修改、停用或启用志愿者（Edit, deactivate or reactivate a volunteer）',
+      description:
+        '仅管理员。可改姓名、队伍、警务室、手机号；active=false 停用：立即结束其所有登录会话，之后不能登录，交给他的纠纷也不再可见；active=true 重新启用。每次修改记入操作日志（不记号码）。',
+      access: ['admin'],
+      params: id,
+      body: VolunteerUpdateSchema,
+      response: z.object({ volunteer: VolunteerListed }),
+      errors: [404],
+    },
+    'POST /api/volunteers/:id/reset-password': {
+      summary: '重置志愿者登录密码（Reset a volunteer’s sign-in）',
+      description: '仅管理员。生成一次性临时密码（只返回这一次，首次登录须修改），结束其所有登录会话并解除登录限制。',
+      access: ['admin'],
+      params: id,
+      response: z.object({ volunteer: VolunteerListed, temporaryPassword: z.string() }),
+      errors: [404],
+    },
+    'GET /api/volunteers/:id/phone': {
+      summary: '查看志愿者完整手机号（An admin looks up the full number）',
+      description: '仅管理员，每次查看记入操作日志。',
+      access: ['admin'],
+      params: id,
+      response: z.object({ phone: z.string().nullable() }),
+      errors: [404],
     },
     'POST /api/volunteers/:id/disputes': {
       summary: '把一起纠纷交给调解员（Give a dispute to a 调解员）',
@@ -81,9 +109,10 @@ export const volunteerDocs: RouteDocs = {
       response: z.object({ code: z.string() }),
     },
     'GET /api/volunteer/notices': {
-      summary: '本室警情通报和防范提示（The room’s notices, for 安全员 and 专管员）',
+      summary: '通知：本室警情通报和防范提示（The room’s notices delivered to this 安全员 or 专管员）',
+      description: '每条通知对每名安全员、专管员只送达一次（有手机号且短信已开通时同时发短信）；号码已脱敏。',
       access: ['volunteer'],
-      response: z.object({ notices: z.array(z.object({ kind: z.string(), kindLabel: z.string(), text: z.string(), sentAt: iso })) }),
+      response: z.object({ notices: z.array(z.object({ kind: z.string(), kindLabel: z.string(), title: z.string(), text: z.string(), urgent: z.boolean(), sentAt: iso })) }),
     },
   },
 };

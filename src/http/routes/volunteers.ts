@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound } from '../../lib/errors';
 import { humanText, parseInput, roomCodeSchema } from '../validate';
-import { assertRole, assertRoomAccess, currentOfficer, requireOfficer, requireVolunteer } from '../middleware/auth';
-import { accessibleRoomCodes } from '../../modules/auth';
+import { assertRoomAccess, currentOfficer, requireOfficer, requireVolunteer } from '../middleware/auth';
+import { accessibleRoomCodes, officerSessions } from '../../modules/auth';
 import {
   addMediatorNote,
   assignDispute,
@@ -14,23 +14,39 @@ import {
   listVolunteers,
   mediatorDisputes,
   ownTips,
+  resetVolunteerSignIn,
   roomNotices,
   submitVolunteerTip,
+  updateVolunteer,
   volunteerHome,
-  volunteerMonth,
   volunteerOf,
+  volunteerPhone,
   VOLUNTEER_TEAMS,
 } from '../../modules/volunteers';
 import { NewPasswordSchema } from './auth.schema';
 
+const PhoneSchema = z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号格式不正确（11 位手机号）');
 export const VolunteerCreateSchema = z.object({
   username: z.string().trim().regex(/^[A-Za-z0-9_.-]{3,32}$/, '用户名为 3–32 位字母、数字或 _ . -'),
   name: humanText(40),
-  phone: z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号格式不正确').optional(),
+  phone: PhoneSchema.optional(),
   room: roomCodeSchema,
   team: z.enum(VOLUNTEER_TEAMS).meta({ description: 'informant 信息员 · specialist 专管员 · mediator 调解员 · safety 安全员' }),
   password: NewPasswordSchema.optional(),
 });
+export const VolunteerUpdateSchema = z
+  .strictObject(
+    {
+      name: humanText(40),
+      team: z.enum(VOLUNTEER_TEAMS).meta({ description: 'informant 信息员 · specialist 专管员 · mediator 调解员 · safety 安全员' }),
+      room: roomCodeSchema,
+      phone: z.union([PhoneSchema, z.literal(''), z.null()], { error: '手机号格式不正确（11 位手机号，或留空删除）' }).meta({ description: '11 位手机号；空字符串或 null 删除号码' }),
+      active: z.boolean().meta({ description: 'false 停用（立即退出登录、不能再登录）；true 重新启用' }),
+    },
+    { error: (issue) => (issue.code === 'unrecognized_keys' ? `不支持修改的字段：${issue.keys.join('、')}` : undefined) },
+  )
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, '没有要修改的内容');
 export const VolunteerListSchema = z.object({ room: roomCodeSchema.optional() });
 export const VolunteerIdSchema = z.string().regex(/^[0-9a-f]{24}$/, '编号格式不正确');
 export const DisputeAssignSchema = z.object({ item: z.string().trim().toUpperCase().regex(/^S[0-9A-Z]{7}$/, '事项编号为 S 开头的 8 位字符').meta({ description: '纠纷事项编号（S…）' }) });
@@ -56,12 +72,35 @@ export function volunteersRouters(deps: AppDeps): Router<AppState>[] {
   admin.post('/', requireOfficer(['admin']), async (ctx) => {
     const body = parseInput(VolunteerCreateSchema, ctx.request.body ?? {});
     ctx.status = 201;
-    ctx.body = await createVolunteer({ ...body, by: signedIn(ctx) });
+    ctx.body = await createVolunteer({ ...body, by: signedIn(ctx), now: now() });
   });
   admin.get('/', requireOfficer(), async (ctx) => {
     const { room } = parseInput(VolunteerListSchema, ctx.query);
     if (room) await assertRoomAccess(ctx, room);
     ctx.body = { volunteers: await listVolunteers(await accessibleRoomCodes(currentOfficer(ctx.state)), room) };
+  });
+  // Managing a volunteer: admins only (supervisors and officers read the list of their rooms).
+  const loaded = async (ctx: AppContext) => {
+    const id = parseInput(VolunteerIdSchema, ctx.params.id);
+    const volunteer = await findVolunteer(id);
+    if (!volunteer) throw notFound('未找到该志愿者（Volunteer not found）', 'volunteer_not_found');
+    await assertRoomAccess(ctx, volunteer.room);
+    return id;
+  };
+  admin.patch('/:id', requireOfficer(['admin']), async (ctx) => {
+    const id = await loaded(ctx);
+    const changes = parseInput(VolunteerUpdateSchema, ctx.request.body ?? {});
+    ctx.body = { volunteer: await updateVolunteer({ id, changes, by: signedIn(ctx), sessions: officerSessions, now: now() }) };
+  });
+  admin.post('/:id/reset-password', requireOfficer(['admin']), async (ctx) => {
+    const id = await loaded(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await resetVolunteerSignIn({ id, by: signedIn(ctx), sessions: officerSessions, now: now() });
+  });
+  admin.get('/:id/phone', requireOfficer(['admin']), async (ctx) => {
+    const id = await loaded(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await volunteerPhone(id, signedIn(ctx));
   });
   admin.post('/:id/disputes', requireOfficer(['officer', 'admin']), async (ctx) => {
     const id = parseInput(VolunteerIdSchema, ctx.params.id);
@@ -108,12 +147,4 @@ export function volunteersRouters(deps: AppDeps): Router<AppState>[] {
   });
 
   return [admin, own];
-}
-
-/** The month's volunteers of the rooms a report covers (a section of GET /api/reports/monthly of its own). */
-export async function volunteersOfReport(ctx: AppContext, month: string, room: string | null, zone: string) {
-  const officer = currentOfficer(ctx.state);
-  assertRole(ctx, ['officer', 'supervisor', 'admin']);
-  const codes = room ? [room] : await accessibleRoomCodes(officer);
-  return volunteerMonth(codes, month, zone);
 }

@@ -1,4 +1,3 @@
-import { createEvent } from 'ics';
 import { DateTime } from 'luxon';
 
 /**
@@ -6,8 +5,9 @@ import { DateTime } from 'luxon';
  * time and the room (name, address, phone) — never the resident's name or mobile number — so
  * GET /api/appointments/:code.ics needs only the code (8 random characters, ~2.7e10 values).
  * Times are written in UTC (DTSTART:…Z), which every calendar converts to local time.
+ * `ics` (and the validator it brings) is loaded on the first download, not at start-up.
  */
-export function appointmentIcs(props: {
+export async function appointmentIcs(props: {
   code: string;
   serviceName: string;
   start: Date;
@@ -15,11 +15,12 @@ export function appointmentIcs(props: {
   room: { name: string; address: string; phone?: string | null };
   publicUrl: string;
   status: string;
-}): string {
+}): Promise<string> {
   const toArray = (d: Date): [number, number, number, number, number] => {
     const t = DateTime.fromJSDate(d, { zone: 'utc' });
     return [t.year, t.month, t.day, t.hour, t.minute];
   };
+  const { createEvent } = await import('ics');
   const { error, value } = createEvent({
     uid: `${props.code}@police-room`,
     productId: 'police-room/appointments',

@@ -1,4 +1,3 @@
-import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 
 /**
@@ -24,6 +23,18 @@ export function cnNumber(s: string): number | null {
 }
 
 const NUM = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
+
+type ChronoZhHans = typeof import('chrono-node').zh.hans;
+let chronoZhHans: ChronoZhHans | undefined;
+
+/**
+ * chrono-node's Simplified Chinese parser, loaded the first time our rules do not understand a
+ * phrase. Its package entry loads every language (about 270 modules, the largest cost of start-up
+ * after the database driver); the `chrono-node/zh/hans` entry loads only Chinese, and only when needed.
+ */
+function zhHans(): ChronoZhHans {
+  return (chronoZhHans ??= require('chrono-node/zh/hans') as ChronoZhHans);
+}
 
 /** Resolves a typed day to 'yyyy-MM-dd' in `zone`, never before today; null when the text names no day. */
 export function parseDayWords(input: string, now: Date, zone: string): string | null {
@@ -85,7 +96,7 @@ export function parseDayWords(input: string, now: Date, zone: string): string | 
   }
 
   // Fallback: chrono-node's Chinese parser, read back in the room's zone.
-  const results = chrono.zh.hans.parse(input, { instant: now, timezone: zone });
+  const results = zhHans().parse(input, { instant: now, timezone: zone });
   if (results.length > 0) {
     const c = results[0].start;
     const d = DateTime.fromObject({ year: c.get('year') ?? today.year, month: c.get('month') ?? today.month, day: c.get('day') ?? today.day }, { zone });

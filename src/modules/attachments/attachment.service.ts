@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Types } from 'mongoose';
-import sharp from 'sharp';
 import { badRequest, tooLarge, unsupportedType } from '../../lib/errors';
 import type { Item } from '../items';
 import { AttachmentModel, type Attachment, type AttachmentType } from './attachment.model';
@@ -28,6 +27,8 @@ export function sniffImageType(buf: Buffer): AttachmentType | null {
  * so the picture looks as it did. A file that does not decode as the image it claims to be is refused.
  */
 export async function withoutMetadata(buffer: Buffer, mime: AttachmentType): Promise<Buffer> {
+  // sharp (and libvips) is loaded with the first picture, not at start-up.
+  const { default: sharp } = await import('sharp');
   try {
     const image = sharp(buffer, { failOn: 'error' }).rotate();
     if (mime === 'image/jpeg') return await image.jpeg({ quality: 90, mozjpeg: true }).toBuffer();
@@ -124,5 +125,8 @@ export async function attachmentsByIds(ids: ReadonlyArray<Types.ObjectId | strin
 }
 
 export function presentAttachment(a: Pick<Attachment, '_id' | 'mime' | 'size' | 'uploadedBy' | 'at'>) {
-  return { id: String(a._id), url: `/api/attachments/${String(a._id)}`, mime: a.mime, size: a.size, uploadedBy: a.uploadedBy, at: a.at };
+  const url = `/api/attachments/${String(a._id)}`;
+  // A voice recording is kept as AMR (the download); browsers play its WAV rendition.
+  const playUrl = a.mime === 'audio/amr' ? `${url}/playable` : null;
+  return { id: String(a._id), url, playUrl, mime: a.mime, size: a.size, uploadedBy: a.uploadedBy, at: a.at };
 }

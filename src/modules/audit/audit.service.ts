@@ -25,6 +25,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'tip.list': '列表中查看线索',
   'tip.tipster_view': '举报人查询进度',
   'volunteer.create': '新增志愿者账号',
+  'volunteer.update': '修改志愿者账号',
+  'volunteer.deactivate': '停用志愿者账号',
+  'volunteer.activate': '启用志愿者账号',
+  'volunteer.reset_password': '重置志愿者密码',
+  'volunteer.phone_view': '查看志愿者手机号',
   'volunteer.assign_dispute': '交给调解员一起纠纷',
   'volunteer.tip': '信息员提交线索',
   'volunteer.view': '志愿者查看',
@@ -57,6 +62,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'audit.export': '导出操作日志',
   'worklog.create': '记录外勤工作日志',
   'worklog.targets': '设置工作日志月度目标',
+  'classroom.ask': '网上课堂提问',
+  'classroom.answer': '网上课堂解答',
+  'classroom.faq_propose': '提议将课堂解答加入群众问答',
+  'classroom.faq_approve': '审核通过：课堂解答加入群众问答',
+  'classroom.faq_reject': '审核不通过：课堂解答不加入群众问答',
 };
 
 export interface AuditProps {

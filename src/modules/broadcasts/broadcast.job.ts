@@ -1,5 +1,7 @@
 import { BroadcastModel, type Broadcast } from './broadcast.model';
 import type { JobDefinition, JobSlot } from '../notices';
+import { deliverRoomNotice } from '../volunteers';
+import { BROADCAST_KIND_LABELS, type BroadcastKind } from './broadcast.model';
 
 /** Officers' broadcasts, at their `sendAt` (or at once for "send now"). One run per broadcast: `broadcast:<id>`. */
 export const BROADCAST_JOB = 'broadcast';
@@ -41,6 +43,16 @@ export function broadcastJob(): JobDefinition {
           urgent: b.urgent,
         });
       }
+      // The rooms' 安全员 and 专管员 get it too (their page, and SMS when they have a number), once each.
+      await deliverRoomNotice(ctx, {
+        key: `broadcast:${String(b._id)}`,
+        rooms: [b.room, ...b.targets.map((t) => t.room)],
+        kind: b.kind,
+        kindLabel: BROADCAST_KIND_LABELS[b.kind as BroadcastKind],
+        title: b.title,
+        text: b.text,
+        urgent: b.urgent,
+      });
     },
   };
 }

@@ -4,15 +4,15 @@ import { safeForGroup } from '../../ai/group-answer';
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { decideEmergency, decideIntent } from './decide';
-import type { Analysis, EmergencyInfo } from '../../understanding/types';
+import type { Analysis } from '../../understanding/types';
 import { createItem, DEFAULT_SLA_MINUTES } from '../items';
-import { claimEmergencyWindow, recordEmergencyItem, releaseEmergencyWindow } from './emergency-window';
+import { handleEmergency } from './emergency';
 import { handleSurveyAnswer, type SurveySettings } from '../surveys';
 import { type Room } from '../rooms';
 import { getFlow } from './flows';
 import { originOf } from './flows/common';
 import type { ChatVerification, Flow, FlowContext, FlowResult, FlowState } from './flows/types';
-import { appendResidentMessage, findJoinableItem, loadItem } from './item-thread';
+import { appendResidentMessage, findJoinableItem } from './item-thread';
 import type { Knowledge, ServiceInfo } from './knowledge';
 import * as say from './replies';
 import { emptyMemory, loadMemory, saveMemory, stateKey, type ConversationMemory, type MemoryUpdate } from './state.service';
@@ -29,7 +29,6 @@ import { emptyMemory, loadMemory, saveMemory, stateKey, type ConversationMemory,
  *  5. a further message on the conversation's open item → joins its thread
  *  6. the intent: chitchat / info / service_question / appointment / tip / dispute / complaint / status
  */
-
 
 export interface ConversationDeps {
   config: Config;
@@ -64,7 +63,6 @@ const MENU = /^(菜单|主菜单|帮助|help|menu|\?|？)$/i;
 const PICK_ROOM = new RegExp(`^${say.COMMANDS.pickRoom}\\s*([A-Za-z0-9]{2,16})$`);
 const THANKS = /谢|感谢|辛苦/;
 
-
 /** Intents that start a flow, by flow name. */
 const FLOW_FOR_INTENT: Partial<Record<Analysis['intent'], string>> = {
   appointment: 'booking',
@@ -91,7 +89,7 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
   const remembered = () => (msg.newConversation ? Promise.resolve(emptyMemory(key)) : loadMemory(key, now, deps.config.CONVERSATION_IDLE_MINUTES));
   if (emergency) {
     const memory = await remembered().catch(() => null);
-    const res = await handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps, now, log);
+    const res = await handleEmergency(msg, emergency, msg.room ?? memory?.room ?? null, deps.config, now, log);
     return { ...res, decision: { intent: 'emergency', service: null, emergency: true } };
   }
 
@@ -116,54 +114,12 @@ export async function handleInbound(msg: InboundMessage, deps: ConversationDeps)
   return result;
 }
 
-async function handleEmergency(
-  msg: InboundMessage,
-  emergency: EmergencyInfo,
-  roomCode: string | null,
-  deps: ConversationDeps,
-  now: Date,
-  log: Logger,
-): Promise<HandleResult> {
-  let code: string | null = null;
-  if (roomCode) {
-    // A repeat from the same conversation (or, on the web, the same client address) within the
-    // window joins the first message's item: the officers are paged once, the item gathers the repeats.
-    const keys = [`${msg.channel}:${msg.conversationId}`, ...(msg.clientKey ? [`${msg.channel}-addr:${msg.clientKey}`] : [])];
-    let claim: Awaited<ReturnType<typeof claimEmergencyWindow>> | null = null;
-    try {
-      claim = await claimEmergencyWindow(roomCode, keys, now, deps.config.EMERGENCY_REPEAT_MINUTES);
-      if (!claim.won && claim.item) {
-        const item = await loadItem(claim.item);
-        if (item) {
-          await appendResidentMessage(item, msg.text, now, deps.config.CLAIM_LEASE_MINUTES);
-          log.warn({ kind: emergency.kind, room: roomCode, code: item.code }, 'emergency message repeated; joined its item');
-          return { replies: [say.emergencyReply(emergency, item.code)], room: roomCode, route: 'emergency', itemCode: item.code };
-        }
-      }
-    } catch (err) {
-      log.error({ err }, 'could not check for a repeated emergency');
-    }
-    try {
-      const item = await createItem({
-        room: roomCode,
-        kind: 'emergency',
-        text: msg.text,
-        summary: `紧急情况（${emergency.kind}）：${msg.text}`,
-        origin: originOf(msg),
-        labels: [`emergency:${emergency.kind}`],
-        slaMinutes: deps.config.SLA_MINUTES,
-        now,
-      });
-      code = item.code;
-      if (claim?.won) await recordEmergencyItem(claim.ids, item).catch((err) => log.warn({ err }, 'could not record the emergency window'));
-    } catch (err) {
-      // The numbers must reach the resident even when the database does not answer.
-      log.error({ err }, 'could not record an emergency item');
-      if (claim?.won) await releaseEmergencyWindow(claim.ids).catch(() => undefined);
-    }
-  }
-  log.warn({ kind: emergency.kind, room: roomCode, code }, 'emergency message');
-  return { replies: [say.emergencyReply(emergency, code)], room: roomCode, route: 'emergency', itemCode: code ?? undefined };
+/** See ConversationCore.askForRoom. */
+export async function askForRoom(msg: InboundMessage, why: string, deps: ConversationDeps): Promise<OutboundReply> {
+  const now = deps.now?.() ?? msg.receivedAt ?? new Date();
+  const ids = { key: stateKey(msg.channel, msg.conversationId, msg.senderId), channel: msg.channel, conversationId: msg.conversationId, senderId: msg.senderId };
+  await saveMemory(ids, { flow: { flow: 'room', step: 'pick', data: { pending: '' } } }, now);
+  return say.pickRoomReply(await deps.knowledge.rooms(), why);
 }
 
 /** One message's decisions; collects the memory changes to write once at the end. */
@@ -244,7 +200,7 @@ class Turn {
     switch (analysis.intent) {
       case 'emergency':
         // The emergency check already ran; the understanding core may know one more cue.
-        return handleEmergency(this.msg, analysis.emergency ?? { kind: 'police', numbers: ['110'] }, this.room?.code ?? null, this.deps, this.now, this.log);
+        return handleEmergency(this.msg, analysis.emergency ?? { kind: 'police', numbers: ['110'] }, this.room?.code ?? null, this.deps.config, this.now, this.log);
       case 'chitchat':
         return this.result('chitchat', [THANKS.test(text) ? say.thanksReply() : say.greetingReply(this.room, config.BOT_NAME)]);
       case 'info': {

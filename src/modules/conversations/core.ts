@@ -2,7 +2,7 @@ import { createGroundedAnswerer, type GroundedAnswerer } from '../../ai/grounded
 import type { Config } from '../../config';
 import type { Logger } from '../../logging/logger';
 import { surveySettings } from '../surveys';
-import { handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
+import { askForRoom, handleInbound, type ConversationDeps, type HandleResult } from './conversation.service';
 import { createKnowledge, type Knowledge } from './knowledge';
 import type { InboundMessage, OutboundReply } from './messages';
 import { detectEmergencyWithNet } from '../../understanding';
@@ -22,6 +22,12 @@ export interface ConversationCoreOverrides {
 /** The conversation core as a channel uses it: one inbound message in, replies and effects out. */
 export interface ConversationCore {
   handle(message: InboundMessage): Promise<HandleResult>;
+  /**
+   * Asks a private conversation that has no room yet to pick one, for something the core cannot
+   * read itself (a voice message nobody transcribed): the room picker, remembered as the open step,
+   * so the resident's pick (tapped or typed) is understood. `why` opens the reply.
+   */
+  askForRoom(message: InboundMessage, why: string): Promise<OutboundReply>;
   /** Rooms, services and the FAQ index, cached briefly (a channel reads the room of each message here). */
   knowledge: Knowledge;
   /** Builds the understanding index (FAQ from the database) now, not on the first resident's message. */
@@ -50,6 +56,7 @@ export function createConversationCore(config: Config, logger: Logger, overrides
   };
   return {
     handle: (message) => handleInbound(message, deps),
+    askForRoom: (message, why) => askForRoom(message, why, deps),
     knowledge: deps.knowledge,
     warmUp: async () => {
       await deps.knowledge.understanding();

@@ -68,8 +68,8 @@ const jobDeliverySchema = new Schema(
     runKey: { type: String, required: true },
     room: { type: String, default: null },
     recipient: { type: String, required: true, maxlength: 200 },
-    /** group | resident | officer */
-    audience: { type: String, required: true, enum: ['group', 'resident', 'officer'] },
+    /** group | resident | officer | volunteer (a room's 安全员/专管员, by SMS) */
+    audience: { type: String, required: true, enum: ['group', 'resident', 'officer', 'volunteer'] },
     /** What officers see for the recipient: a group topic, "预约 Y…", an officer's name. Never a phone number. */
     label: { type: String, default: null, maxlength: 120 },
     at: { type: Date, required: true },

@@ -37,11 +37,14 @@ export interface Delivery {
    */
   eventKey?: string;
   room: string | null;
-  audience: 'group' | 'resident' | 'officer';
+  audience: 'group' | 'resident' | 'officer' | 'volunteer';
   label: string | null;
-  to: ReplyAddress;
+  /** A chat address, or a mobile number (channel `sms`, delivered by the SMS sender). */
+  to: ReplyAddress | { channel: 'sms'; conversationId: string; isGroup: false };
   text: string;
   purpose: string;
+  /** A templated channel's parameters (SMS: the template gets these, `text` is what the reader sees). */
+  params?: Record<string, string>;
   urgent?: boolean;
   item?: Types.ObjectId | string | null;
 }

@@ -151,6 +151,7 @@ async function deliver(job: string, runKey: string, d: Delivery, env: JobEnv): P
     key,
     to: d.to,
     text: d.text,
+    params: d.params ?? null,
     purpose: d.purpose,
     urgent: d.urgent ?? false,
     notBefore,

@@ -19,6 +19,7 @@ export {
   officersOfRoomAndSupervisors,
   officersVisibleTo,
   officerWithPasswordByUsername,
+  setAccountFields,
   setOfficerPassword,
 } from './officer.queries';
 export {

@@ -54,14 +54,32 @@ export async function setOfficerPassword(id: Types.ObjectId | string, fields: { 
   await OfficerModel.updateOne({ _id: id }, { $set: fields });
 }
 
+/**
+ * Changes an account's own fields (the volunteers module keeps its accounts' name, phone, room
+ * and whether they may sign in here; a null phone removes it). Sessions are the caller's to end.
+ */
+export async function setAccountFields(id: string, fields: { name?: string; phone?: string | null; rooms?: string[]; active?: boolean }): Promise<void> {
+  const set: Record<string, unknown> = {};
+  const unset: Record<string, 1> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    if (v === null) unset[k] = 1;
+    else set[k] = v;
+  }
+  const update: Record<string, unknown> = {};
+  if (Object.keys(set).length) update.$set = set;
+  if (Object.keys(unset).length) update.$unset = unset;
+  if (Object.keys(update).length) await OfficerModel.updateOne({ _id: id }, update);
+}
+
 /** Creates an officer under its unique username; `won: false` when the username is taken. */
 export async function insertOfficer(doc: Record<string, unknown>): Promise<InsertOutcome<OfficerWithHash>> {
   return insertUnique<OfficerWithHash>(OfficerModel, doc);
 }
 
-/** Active non-admin officers who have a password (accounts that can sign in). */
+/** Active officers and supervisors (not admins, not volunteers) who have a password: accounts that can sign in. */
 export async function countOfficersWithPassword(): Promise<number> {
-  return OfficerModel.countDocuments({ role: { $ne: 'admin' }, active: true, passwordHash: { $exists: true } });
+  return OfficerModel.countDocuments({ role: { $nin: ['admin', 'volunteer'] }, active: true, passwordHash: { $exists: true } });
 }
 
 /** Active officers of one role, by username: all of them, or those serving a room, or those of a district. */

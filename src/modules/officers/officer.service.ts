@@ -4,7 +4,7 @@ import { insertUnique } from '../../storage/unique-insert';
 import { recordAudit } from '../audit';
 import { roomsByCodes } from '../rooms';
 import { accessibleRoomCodes } from './access';
-import { OFFICER_ROLE_LABELS, OfficerModel, type OfficerRole } from './officer.model';
+import { OFFICER_ROLE_LABELS, OFFICER_ROLES, OfficerModel, type OfficerRole } from './officer.model';
 import { presentOfficer, type OfficerWithHash } from './officer.presenter';
 import type { ActingOfficer, OfficerSessions } from './officer.types';
 import { generateTemporaryPassword, hashPassword } from './password';
@@ -34,6 +34,14 @@ export interface OfficerListReq {
 
 const auditActor = (o: ActingOfficer) => ({ kind: 'officer' as const, id: o.id, name: o.name, username: o.username });
 const officerNotFound = () => notFound('未找到该民警（Officer not found）', 'officer_not_found');
+/**
+ * The accounts this module lists and edits. A volunteer's account (role volunteer) belongs to the
+ * volunteers module, which keeps it in step with the volunteer's profile (team, room, phone):
+ * changed here, the two would disagree, or a volunteer would become an officer.
+ */
+const OFFICER_ACCOUNTS = { role: { $in: [...OFFICER_ROLES] } };
+const volunteerAccount = () =>
+  conflict('这是志愿者账号，请在“志愿者”页面管理（This is a volunteer account: use the volunteers page）', 'volunteer_account');
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function assertRoomsExist(codes: string[]): Promise<void> {
@@ -47,6 +55,7 @@ async function loadOfficer(id: string): Promise<OfficerWithHash> {
   if (!Types.ObjectId.isValid(id)) throw officerNotFound();
   const doc = await OfficerModel.findOne({ _id: id }).select('+passwordHash').lean<OfficerWithHash>();
   if (!doc) throw officerNotFound();
+  if (doc.role === 'volunteer') throw volunteerAccount();
   return doc;
 }
 
@@ -56,7 +65,7 @@ async function loadOfficer(id: string): Promise<OfficerWithHash> {
  * district); search by username, name or badge.
  */
 export async function listOfficers(me: ActingOfficer, query: OfficerListReq, sessions: Pick<OfficerSessions, 'recentFailureCounts'>) {
-  const and: Record<string, unknown>[] = [];
+  const and: Record<string, unknown>[] = [OFFICER_ACCOUNTS];
   if (query.role) and.push({ role: query.role });
   if (query.active !== undefined) and.push({ active: query.active });
   if (query.room) and.push({ rooms: query.room });
@@ -70,7 +79,7 @@ export async function listOfficers(me: ActingOfficer, query: OfficerListReq, ses
     and.push({ role: { $ne: 'admin' } });
     and.push({ $or: [{ rooms: { $in: codes === 'all' ? [] : codes } }, { district: me.district }] });
   }
-  const officers = await OfficerModel.find(and.length ? { $and: and } : {})
+  const officers = await OfficerModel.find({ $and: and })
     .select('+passwordHash')
     .sort({ role: 1, username: 1 })
     .limit(1000)
@@ -104,6 +113,7 @@ export async function updateOfficer(me: ActingOfficer, id: string, input: Office
   if (id === me.id && (input.active === false || (input.role && input.role !== 'admin'))) {
     throw badRequest('不能停用自己的账号或取消自己的管理员权限（You cannot lock yourself out）', undefined, 'self_lockout');
   }
+  if (input.role === 'volunteer') throw badRequest('志愿者账号请在“志愿者”页面新增（Volunteers are added on the volunteers page）', undefined, 'volunteer_role');
   const before = await loadOfficer(id);
   if (input.rooms) await assertRoomsExist(input.rooms);
   const { password: plain, ...fields } = input;
@@ -142,19 +152,22 @@ export async function unlockOfficer(me: ActingOfficer, id: string, sessions: Pic
   return { officer: presentOfficer(officer), cleared };
 }
 
-/** Officers serving a room (for the room's page in the admin console). */
+/** Officers serving a room (for the room's page in the admin console; its volunteers are on the volunteers page). */
 export async function roomMembers(code: string) {
-  const docs = await OfficerModel.find({ rooms: code }).sort({ username: 1 }).lean<OfficerWithHash[]>();
+  const docs = await OfficerModel.find({ rooms: code, ...OFFICER_ACCOUNTS }).sort({ username: 1 }).lean<OfficerWithHash[]>();
   return docs.map((o) => ({ id: String(o._id), username: o.username, name: o.name, role: o.role, active: o.active ?? true }));
 }
 
-/** Sets which officers serve a room: those listed gain it, others lose it (their other rooms stay). */
+/**
+ * Sets which officers serve a room: those listed gain it, others lose it (their other rooms stay).
+ * The room's volunteers are not officers here: never listed, never taken out of their room.
+ */
 export async function assignRoomOfficers(me: ActingOfficer, code: string, officerIds: string[]) {
   const ids = [...new Set(officerIds)];
   if (ids.some((id) => !Types.ObjectId.isValid(id))) throw badRequest('民警编号格式不正确（Invalid officer id）', undefined, 'officer_not_found');
-  const wanted = await OfficerModel.find({ _id: { $in: ids } }).lean<OfficerWithHash[]>();
+  const wanted = await OfficerModel.find({ _id: { $in: ids }, ...OFFICER_ACCOUNTS }).lean<OfficerWithHash[]>();
   if (wanted.length !== ids.length) throw badRequest('有民警账号不存在（Unknown officer）', undefined, 'officer_not_found');
-  const current = await OfficerModel.find({ rooms: code }).lean<OfficerWithHash[]>();
+  const current = await OfficerModel.find({ rooms: code, ...OFFICER_ACCOUNTS }).lean<OfficerWithHash[]>();
   const added: string[] = [];
   const removed: string[] = [];
   for (const o of wanted) {

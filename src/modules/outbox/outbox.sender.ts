@@ -1,6 +1,7 @@
 import type { OutboxChannel } from './outbox.service';
 import { redactDelivered } from '../../lib/mask';
 import type { Logger } from '../../logging/logger';
+import { isDatabaseDown } from '../../storage/database-errors';
 import { insertUnique } from '../../storage/unique-insert';
 import { OutboxModel, OutboxOpenModel, OutboxSendModel, openRowOf, type OutboxMessage, type OutboxOpenRow } from './outbox.model';
 
@@ -171,7 +172,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     if (message.status === 'sending') {
       log.warn({ message: String(message._id), attempt }, 'retrying a message left in "sending" by a crashed sender: the resident may receive it twice');
     }
-    await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sending', attempts: attempt } });
+    // The claim time on the sender's clock, not the database driver's: "stuck in sending" is judged
+    // against the same clock (a sender on an injected clock, or instances whose clocks differ a little).
+    await OutboxModel.updateOne({ _id: message._id }, { $set: { status: 'sending', attempts: attempt, updatedAt: claimedAt } }, { timestamps: false });
     await OutboxOpenModel.updateOne({ _id: message._id }, { $set: { status: 'sending', updatedAt: claimedAt } });
     let outcome: void | SendOutcome;
     try {
@@ -245,7 +248,9 @@ export function createOutboxSender(options: OutboxSenderOptions): OutboxSender {
     }
     running = tick()
       .catch((err) => {
-        log.error({ err }, 'outbox tick failed');
+        // The database away (down, restarting): the next tick tries again; nothing is lost, no fault to report.
+        if (isDatabaseDown(err)) log.warn({ err, databaseAway: true }, 'outbox tick skipped: the database is away (retried at the next tick)');
+        else log.error({ err }, 'outbox tick failed');
         return { sent: 0, failed: 0, skipped: 0 };
       })
       .finally(() => {

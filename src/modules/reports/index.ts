@@ -6,3 +6,4 @@ export { dailyChart, rankingChart, trendChart } from './charts';
 export { type Cell, toCsv } from './csv';
 export { ITEM_KIND_KEYS } from './figures';
 export type { PresentedFigures } from './report.presenter';
+export { volunteersOfReport, volunteerTeamsCsv } from './volunteer-figures';

@@ -1,18 +1,21 @@
 import { activeOfficersOfRooms, officersByIds } from '../officers';
 import { addDays, dayStart, localDay, monthLastDay, monthsEndingAt, monthStartDay, daysInMonth, currentMonth } from './calendar';
-import { addFigures, emptyFigures, entityKey, loadFigures, storeFigures, type Figures, type StoredFigures } from './figures';
+import { addFigures, emptyFigures, storeFigures, type Figures } from './figures';
 import { isBelowTarget, satisfactionRate } from './report-math';
 import { PRECISION_NOTE, percent1, presentFigures, type PresentedFigures } from './report.presenter';
 import { ReportLiveModel, ReportMonthModel, ReportTrendModel, type ReportLiveDoc, type ReportMonthDoc, type ReportTrendDoc } from './rollup.model';
 import { receivedTotal, resolvedTotal } from './rollup.service';
 import { accumulateRange, loadRooms, type RoomInfo } from './rollup.source';
+import { classroomAnswerers, classroomFigures, loadClassroomMonth, type ClassroomAnswerer, type ClassroomFigures } from './classroom-figures';
+import { districtMonth, type Entity } from './live-days';
 import { emptyWorkLog, loadWorkLogMonth, officerWorkLog, roomWorkLog, sumWorkLog, WORK_LOG_KIND_LIST, type WorkLogFigures } from './work-log-figures';
 
 /**
  * The monthly assessment of a scope (a district, a room, an officer). Reads one month
  * document per district (days already rolled up) and adds the days not rolled up yet — the
  * still-open current day — computed from raw records, through a short-lived cache that the
- * live-refresh job keeps warm (on FerretDB a raw computation scans the item collection).
+ * live-refresh job keeps warm (on FerretDB a raw computation scans the item collection);
+ * reading a district's month is live-days.ts.
  */
 export interface ReportSettings {
   zone: string;
@@ -32,119 +35,6 @@ export interface ReportScope {
   district?: string;
 }
 
-type Entity = { room: string; officer: string | null; f: Figures };
-
-interface DistrictMonth {
-  entities: Map<string, Entity>;
-  series: Map<string, { recv: number[]; res: number[] }>;
-  rolledUp: { firstDay: string; throughDay: string } | null;
-  live: Array<{ from: string; to: string; computedAt: string; open: boolean }>;
-}
-
-// ------------------------------------------------------------------ days not rolled up yet
-
-/**
- * Figures of [from, to) for a district's rooms, per day. An open range (to = now) is cached
- * for `maxAgeMs`; a closed one (a past day the job has not rolled up yet) is cached until the
- * cache is pruned.
- */
-export async function liveDays(props: {
-  district: string;
-  rooms: RoomInfo[];
-  allRooms: RoomInfo[];
-  fromDay: string;
-  toDay: string | null; // null: up to now (open)
-  now: Date;
-  settings: ReportSettings;
-  force?: boolean;
-}): Promise<ReportLiveDoc> {
-  const from = dayStart(props.fromDay, props.settings.zone);
-  const open = props.toDay === null;
-  const key = `${props.district}|${props.fromDay}|${open ? 'open' : props.toDay}`;
-  if (!props.force) {
-    const cached = await ReportLiveModel.findById(key).lean<ReportLiveDoc>();
-    if (cached && (!open || props.now.getTime() - cached.computedAt.getTime() <= props.settings.liveMaxAgeMs) && cached.computedAt <= props.now) return cached;
-  }
-  const to = open ? props.now : dayStart(addDays(props.toDay!, 1), props.settings.zone);
-  // The cache entry is the district's: always computed for all its rooms, whoever asks (a room's
-  // officer reads a subset; filling the district's entry with it would undercount the supervisor's
-  // report). Callers keep the rooms they may see.
-  const districtRooms = props.allRooms.filter((r) => r.district === props.district).map((r) => r.code);
-  const acc = await accumulateRange({ from, to, zone: props.settings.zone, rooms: props.allRooms, onlyRooms: districtRooms });
-  const doc: ReportLiveDoc = {
-    _id: key,
-    district: props.district,
-    from,
-    to,
-    open,
-    computedAt: props.now,
-    days: [...acc.days.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([day, entities]) => ({
-      day,
-      entities: [...entities.values()].map((e) => storeFigures(e.room, e.officer, e.f)),
-    })),
-  };
-  // Several instances may write the same cache entry; each is a complete, correct snapshot.
-  await ReportLiveModel.collection.replaceOne({ _id: key } as never, doc as never, { upsert: true });
-  return doc;
-}
-
-async function districtMonth(district: string, rooms: RoomInfo[], allRooms: RoomInfo[], month: string, now: Date, settings: ReportSettings): Promise<DistrictMonth> {
-  const out: DistrictMonth = { entities: new Map(), series: new Map(), rolledUp: null, live: [] };
-  const first = monthStartDay(month);
-  const last = monthLastDay(month);
-  if (dayStart(first, settings.zone).getTime() > now.getTime()) return out; // a future month
-  const today = localDay(now, settings.zone);
-  const n = daysInMonth(month);
-  const seriesOf = (room: string) => {
-    let s = out.series.get(room);
-    if (!s) {
-      s = { recv: new Array(n).fill(0), res: new Array(n).fill(0) };
-      out.series.set(room, s);
-    }
-    return s;
-  };
-  const add = (e: StoredFigures, day: string | null) => {
-    const key = entityKey(e.room, e.officer ?? null);
-    const target = out.entities.get(key) ?? { room: e.room, officer: e.officer ?? null, f: emptyFigures() };
-    const f = loadFigures(e);
-    addFigures(target.f, f);
-    out.entities.set(key, target);
-    if (day && (e.officer === null || e.officer === undefined)) {
-      const s = seriesOf(e.room);
-      const i = Number(day.slice(8, 10)) - 1;
-      s.recv[i] += receivedTotal(f);
-      s.res[i] += resolvedTotal(f);
-    }
-  };
-
-  const md = await ReportMonthModel.findById(`${district}|${month}`).lean<ReportMonthDoc>();
-  const gaps: Array<{ from: string; to: string | null }> = [];
-  const lastClosed = addDays(today, -1);
-  const end = last < today ? last : today; // last day with any time in the past
-  if (md) {
-    out.rolledUp = { firstDay: md.firstDay, throughDay: md.throughDay };
-    for (const e of md.entities) add(e, null);
-    for (const s of md.series) {
-      const t = seriesOf(s.room);
-      s.recv.forEach((v, i) => (t.recv[i] += v));
-      s.res.forEach((v, i) => (t.res[i] += v));
-    }
-    if (md.firstDay > first) gaps.push({ from: first, to: addDays(md.firstDay, -1) });
-    if (md.throughDay < end) gaps.push({ from: addDays(md.throughDay, 1), to: end === today ? null : end });
-  } else {
-    gaps.push({ from: first, to: end === today ? null : end });
-  }
-  for (const gap of gaps) {
-    // A gap reaching today is computed up to now; closed days of it (yesterday, before the
-    // nightly job ran) are part of the same computation.
-    const toDay = gap.to !== null && gap.to > lastClosed ? null : gap.to;
-    const doc = await liveDays({ district, rooms, allRooms, fromDay: gap.from, toDay, now, settings });
-    out.live.push({ from: gap.from, to: toDay ?? today, computedAt: doc.computedAt.toISOString(), open: toDay === null });
-    for (const d of doc.days) for (const e of d.entities) add(e, d.day);
-  }
-  return out;
-}
-
 // ------------------------------------------------------------------ the report
 
 export interface MonthlyReport {
@@ -162,10 +52,15 @@ export interface MonthlyReport {
   coverage: { rolledUpThrough: string | null; liveFrom: string | null; liveAsOf: string | null; complete: boolean };
   precision: typeof PRECISION_NOTE;
   totals: PresentedFigures;
-  rooms: Array<{ code: string; name: string; district: string; type: string; rank: number | null; workLog: WorkLogFigures } & PresentedFigures>;
-  officers: Array<{ id: string; name: string; rooms: string[]; workLog: WorkLogFigures } & PresentedFigures>;
+  rooms: Array<{ code: string; name: string; district: string; type: string; rank: number | null; workLog: WorkLogFigures; classroom: ClassroomFigures } & PresentedFigures>;
+  officers: Array<{ id: string; name: string; rooms: string[]; workLog: WorkLogFigures; classroom: ClassroomFigures } & PresentedFigures>;
   /** Field work (工作日志) against the monthly targets of each room's type: totals of the scope (per row: `workLog`). */
   workLog: { kinds: typeof WORK_LOG_KIND_LIST; totals: WorkLogFigures };
+  /**
+   * 网上课堂: questions asked and first answered in the month, of the scope's rooms (per row: `classroom`,
+   * for an officer the questions they asked), and the supervisors and admins who answered them.
+   */
+  classroom: { totals: ClassroomFigures & { answers: number }; answerers: ClassroomAnswerer[] };
   daily: { days: string[]; received: number[]; resolved: number[] };
   trend: Array<{ month: string; received: number; resolved: number; surveysSent: number; answers: number; satisfied: number; basic: number; unsatisfied: number; percent: number | null; flagged: boolean; complete: boolean }>;
   yearly: { answers: number; percent: number | null; flagged: boolean };
@@ -196,14 +91,19 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
   }
 
   // Field work of the month in these rooms, counted live from the work log (Beijing calendar month).
-  const workLogMonth = await loadWorkLogMonth([...roomCodes], dayStart(monthStartDay(month), settings.zone), dayStart(addDays(monthLastDay(month), 1), settings.zone));
+  const monthFrom = dayStart(monthStartDay(month), settings.zone);
+  const monthTo = dayStart(addDays(monthLastDay(month), 1), settings.zone);
+  const workLogMonth = await loadWorkLogMonth([...roomCodes], monthFrom, monthTo);
+  // 网上课堂 of the month in these rooms, from its insert-only facts (Beijing calendar month).
+  const classroomMonth = await loadClassroomMonth([...roomCodes], monthFrom, monthTo);
 
   // Officer figures: (room, officer) pairs summed per officer, limited to what the viewer may see.
   // Officers serving these rooms are listed even with nothing this month (their work log is assessed too).
   const officerPairs = entities.filter((e) => e.officer !== null && officerVisible(e.officer) && (focus.type !== 'officer' || e.officer === focus.officer));
   const serving = focus.type === 'officer' ? [] : (await activeOfficersOfRooms([...roomCodes])).map((o) => String(o._id));
   const logged = workLogMonth.tallies.map((t) => t.officer);
-  const officerIds = [...new Set([...officerPairs.map((e) => e.officer!), ...serving, ...logged])].filter((id) => officerVisible(id) && (focus.type !== 'officer' || id === focus.officer));
+  const askers = classroomMonth.asked.map((q) => q.askedBy);
+  const officerIds = [...new Set([...officerPairs.map((e) => e.officer!), ...serving, ...logged, ...askers])].filter((id) => officerVisible(id) && (focus.type !== 'officer' || id === focus.officer));
   if (focus.type === 'officer' && !officerIds.includes(focus.officer)) officerIds.push(focus.officer);
   const officerDocs = await officersByIds(officerIds);
   const roomInfo = new Map(allRooms.map((r) => [r.code, r]));
@@ -220,7 +120,8 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
       for (const t of workLogMonth.tallies) if (t.officer === id) pairRooms.add(t.room);
       const workLog = officerWorkLog(workLogMonth, id, roomCodes, ownRoomsOf.get(id) ?? []);
       for (const r of ownRoomsOf.get(id) ?? []) if (roomCodes.has(r.code)) pairRooms.add(r.code);
-      return { id, name: names.get(id) ?? '（已停用）', rooms: [...pairRooms].sort(), f, workLog };
+      const classroom = classroomFigures(classroomMonth, (q) => q.askedBy === id);
+      return { id, name: names.get(id) ?? '（已停用）', rooms: [...pairRooms].sort(), f, workLog, classroom };
     })
     .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
 
@@ -247,6 +148,7 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
     rank: satisfactionRate(sat(f)) === null ? null : ++rank,
     ...presentFigures(f, settings.targetPercent),
     workLog: roomWorkLog(workLogMonth, room),
+    classroom: classroomFigures(classroomMonth, (q) => q.room === room.code),
   }));
 
   const totals = emptyFigures();
@@ -271,6 +173,8 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
   const focusOfficer = focus.type === 'officer' ? { id: focus.officer, name: names.get(focus.officer) ?? '（未知）' } : null;
   const label = focusOfficer ? `民警 ${focusOfficer.name}` : focusRoom ? focusRoom.name : district ? district.districtName : '全部辖区';
   const isPast = monthLastDay(month) < localDay(now, settings.zone);
+  // An officer's report: the questions that officer asked, and who answered them.
+  const inFocus = (q: { askedBy: string }) => focus.type !== 'officer' || q.askedBy === focus.officer;
   return {
     month,
     generatedAt: now.toISOString(),
@@ -287,13 +191,17 @@ export async function buildMonthlyReport(props: { month: string; focus: ReportFo
     precision: PRECISION_NOTE,
     totals: presentFigures(totals, settings.targetPercent),
     rooms: focus.type === 'officer' ? [] : presentedRooms,
-    officers: officers.map((o) => ({ id: o.id, name: o.name, rooms: o.rooms, ...presentFigures(o.f, settings.targetPercent), workLog: o.workLog })),
+    officers: officers.map((o) => ({ id: o.id, name: o.name, rooms: o.rooms, ...presentFigures(o.f, settings.targetPercent), workLog: o.workLog, classroom: o.classroom })),
     workLog: {
       kinds: WORK_LOG_KIND_LIST,
       totals:
         focus.type === 'officer'
           ? (officers.find((o) => o.id === focus.officer)?.workLog ?? emptyWorkLog())
           : sumWorkLog(presentedRooms.map((r) => r.workLog)),
+    },
+    classroom: {
+      totals: { ...classroomFigures(classroomMonth, inFocus), answers: classroomMonth.answers.filter(inFocus).length },
+      answerers: classroomAnswerers(classroomMonth, inFocus),
     },
     daily,
     trend,

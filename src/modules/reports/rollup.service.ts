@@ -130,6 +130,20 @@ async function putAll(model: typeof ReportDayModel | typeof ReportMonthModel | t
   }
 }
 
+/**
+ * Replaces a document by id, creating it when absent. Two writers at once (a run taken over while
+ * the old holder still writes) may both try to create it: the loser's upsert fails on the unique
+ * `_id` (FerretDB does not retry it), and the same replace, tried again, then updates the winner's copy.
+ */
+async function replaceById(model: typeof ReportMonthModel | typeof ReportTrendModel | typeof ReportDayMarkModel, doc: { _id: string }): Promise<void> {
+  try {
+    await model.collection.replaceOne({ _id: doc._id } as never, doc as never, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKeyError(err)) throw err;
+    await model.collection.replaceOne({ _id: doc._id } as never, doc as never, { upsert: true });
+  }
+}
+
 export interface RollupOptions {
   zone: string;
   now: Date;
@@ -155,11 +169,10 @@ export async function rollupDay(day: string, opts: RollupOptions & { by?: 'job' 
     const existing = await ReportMonthModel.findById(`${district}|${month}`).lean<ReportMonthDoc>();
     if (existing && existing.throughDay >= day && existing.firstDay <= day) continue; // already holds this day (resumed run)
     const merged = mergeDayIntoMonth(existing, district, day, dayDocs.filter((d) => d.district === district), builtAt);
-    await ReportMonthModel.collection.replaceOne({ _id: merged._id } as never, merged as never, { upsert: true });
-    const trend = trendFromMonth(merged);
-    await ReportTrendModel.collection.replaceOne({ _id: trend._id } as never, trend as never, { upsert: true });
+    await replaceById(ReportMonthModel, merged);
+    await replaceById(ReportTrendModel, trendFromMonth(merged));
   }
-  await ReportDayMarkModel.collection.replaceOne({ _id: day } as never, { _id: day, rooms: dayDocs.length, builtAt, by: opts.by ?? 'job' } as never, { upsert: true });
+  await replaceById(ReportDayMarkModel, { _id: day, rooms: dayDocs.length, builtAt, by: opts.by ?? 'job' } as { _id: string });
   opts.logger?.info({ day, rooms: dayDocs.length }, 'report rollup: day built');
   return { rooms: dayDocs.length };
 }

@@ -51,7 +51,9 @@ export function createSmsSender(props: { settings: SmsSettings; provider: SmsPro
         if (release.getTime() > at.getTime()) throw new OutboxHold(release, `免打扰时段（${settings.quiet?.start}-${settings.quiet?.end}），时段结束后发送`);
       }
       const phone = message.conversationId;
-      const seat = await cap.consume(phone, at);
+      // An urgent room notice (an emergency 警情通报) is never held back by the cap.
+      const capped = !(purpose === 'notice' && message.urgent);
+      const seat = capped ? await cap.consume(phone, at) : { allowed: true, retryAfterMs: 0 };
       if (!seat.allowed) {
         const reason = `该号码今日短信已达上限（${settings.dailyCapPerPhone}条）`;
         if (message.notAfter) throw await giveUp(`${reason}，验证码未发送`);

@@ -7,6 +7,12 @@ export interface SmsSettings {
   provider: 'tencent' | 'aliyun' | 'webhook' | null;
   signName: string;
   templates: Record<SmsPurpose, SmsTemplate>;
+  /**
+   * Whether room notices may be texted to volunteers (安全员、专管员): the webhook gateway takes
+   * any purpose; the clouds need SMS_TEMPLATE_NOTICE approved (optional: without it they get the
+   * notices on their page only).
+   */
+  noticeTexts: boolean;
   webhook: { url: string; secret: string } | null;
   tencent: { secretId: string; secretKey: string; sdkAppId: string; region: string; endpoint: string } | null;
   aliyun: { accessKeyId: string; accessKeySecret: string; endpoint: string } | null;
@@ -23,6 +29,7 @@ const TEMPLATE_VARS: Record<SmsPurpose, keyof Config> = {
   reminder: 'SMS_TEMPLATE_REMINDER',
   reply: 'SMS_TEMPLATE_REPLY',
   cancel: 'SMS_TEMPLATE_CANCEL',
+  notice: 'SMS_TEMPLATE_NOTICE',
 };
 
 /** "ID" or "ID:a,b,c" → the template; without names the purpose's default parameters. */
@@ -39,6 +46,7 @@ export function smsSettings(config: Config): SmsSettings {
     provider: config.SMS_PROVIDER ?? null,
     signName: config.SMS_SIGN_NAME,
     templates,
+    noticeTexts: config.SMS_PROVIDER === 'webhook' || Boolean(config.SMS_TEMPLATE_NOTICE),
     webhook: config.SMS_WEBHOOK_URL && config.SMS_WEBHOOK_SECRET ? { url: config.SMS_WEBHOOK_URL, secret: config.SMS_WEBHOOK_SECRET } : null,
     tencent:
       config.TENCENT_SMS_SECRET_ID && config.TENCENT_SMS_SECRET_KEY && config.TENCENT_SMS_SDK_APP_ID

@@ -3,7 +3,7 @@
  * a provider sends a template id and its parameters, never free text. `text` is the message as
  * the resident reads it (what the webhook gateway gets, what the outbox and logs show).
  */
-export const SMS_PURPOSES = ['verify', 'booking', 'reminder', 'reply', 'cancel'] as const;
+export const SMS_PURPOSES = ['verify', 'booking', 'reminder', 'reply', 'cancel', 'notice'] as const;
 export type SmsPurpose = (typeof SMS_PURPOSES)[number];
 
 /** Parameter names of each purpose's template, in the order Tencent's TemplateParamSet takes them. */
@@ -13,6 +13,7 @@ export const DEFAULT_TEMPLATE_PARAMS: Record<SmsPurpose, readonly string[]> = {
   reminder: ['service', 'time', 'address', 'code'],
   reply: ['item', 'link'],
   cancel: ['room', 'date', 'service', 'code'],
+  notice: ['room', 'kind', 'title', 'link'],
 };
 
 export interface SmsTemplate {

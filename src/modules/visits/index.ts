@@ -3,4 +3,4 @@
  * on the monthly talk day, through the appointments engine; officers turn what was said into an
  * item (转为事项) the resident follows by its code.
  */
-export { bookVisit, leaderDays, turnVisitIntoItem, visitItemCodes } from './visit.service';
+export { bookVisit, leaderDays, rescheduleVisit, turnVisitIntoItem, upcomingLeaderDays, visitItemCodes } from './visit.service';

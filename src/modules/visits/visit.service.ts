@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { badRequest, conflict } from '../../lib/errors';
 import { TALK_KEY } from '../../lib/service-catalog';
 import { insertUnique } from '../../storage/unique-insert';
-import { type Appointment, bookAppointment, findByCode } from '../appointments';
+import { type Appointment, bookAppointment, findByCode, findForResident, rescheduleAppointment } from '../appointments';
 import { createItem, type Item } from '../items';
 import { enqueueMessage } from '../outbox';
 import { talkDayDateOf } from '../talk-day';
@@ -16,22 +16,31 @@ import { VisitItemModel } from './visit-item.model';
 
 type BookProps = Parameters<typeof bookAppointment>[0];
 
+/** A 约访 with a leader falls on the room's talk day, else a clear 400. */
+async function assertLeaderDay(room: string, at: string | Date, zone: string): Promise<void> {
+  const start = at instanceof Date ? DateTime.fromJSDate(at, { zone }) : DateTime.fromISO(at, { zone });
+  if (!start.isValid) throw badRequest('时间格式不正确，应为 ISO 8601（Invalid time）', undefined, 'validation_failed');
+  const day = await talkDayDateOf(room.toUpperCase(), start.toFormat('yyyy-MM'), zone);
+  if (!day || day !== start.toISODate()) {
+    throw badRequest(
+      `所领导只在每月警民恳谈日（${day ? `本月为${DateTime.fromISO(day).toFormat('M月d日')}` : '本月已取消'}）接待约访，其他日子请约社区民警（A leader receives residents only on the talk day）`,
+      { talkDay: day },
+      'leader_only_on_talk_day',
+    );
+  }
+}
+
 /** Books through the engine; a 约访 with a leader must fall on the room's talk day. */
 export async function bookVisit(props: BookProps): Promise<Appointment> {
-  if (props.service === TALK_KEY && props.talkWith === 'leader') {
-    const zone = props.policy.zone;
-    const start = props.start instanceof Date ? DateTime.fromJSDate(props.start, { zone }) : DateTime.fromISO(props.start, { zone });
-    if (!start.isValid) throw badRequest('时间格式不正确，应为 ISO 8601（Invalid time）', undefined, 'validation_failed');
-    const day = await talkDayDateOf(props.room.toUpperCase(), start.toFormat('yyyy-MM'), zone);
-    if (!day || day !== start.toISODate()) {
-      throw badRequest(
-        `所领导只在每月警民恳谈日（${day ? `本月为${DateTime.fromISO(day).toFormat('M月d日')}` : '本月已取消'}）接待约访，其他日子请约社区民警（A leader receives residents only on the talk day）`,
-        { talkDay: day },
-        'leader_only_on_talk_day',
-      );
-    }
-  }
+  if (props.service === TALK_KEY && props.talkWith === 'leader') await assertLeaderDay(props.room, props.start, props.policy.zone);
   return bookAppointment(props);
+}
+
+/** Reschedules through the engine (any booking); a 约访 with a leader moves only to a talk day. */
+export async function rescheduleVisit(props: Parameters<typeof rescheduleAppointment>[0]): Promise<Appointment> {
+  const appt = await findForResident(props.code, props.phone);
+  if (appt.service === TALK_KEY && appt.talkWith === 'leader') await assertLeaderDay(appt.room, props.start, props.policy.zone);
+  return rescheduleAppointment(props);
 }
 
 export const VISIT_ITEM_KINDS = ['question', 'dispute', 'complaint', 'followup'] as const;
@@ -104,4 +113,15 @@ export async function leaderDays(room: string, dates: readonly string[], zone: s
   const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
   const days = await Promise.all(months.map((m) => talkDayDateOf(room, m, zone)));
   return days.filter((d): d is string => d !== null && dates.includes(d));
+}
+
+/**
+ * The room's coming talk days, from today (this month's while it is still ahead, and next
+ * month's): the days a leader receives residents. Dates 'yyyy-MM-dd' in `zone`.
+ */
+export async function upcomingLeaderDays(room: string, now: Date, zone: string): Promise<string[]> {
+  const today = DateTime.fromJSDate(now, { zone });
+  const months = [today, today.plus({ months: 1 })].map((d) => d.toFormat('yyyy-MM'));
+  const days = await Promise.all(months.map((m) => talkDayDateOf(room, m, zone)));
+  return days.filter((d): d is string => d !== null && d >= (today.toISODate() as string));
 }

@@ -22,6 +22,8 @@ const volunteerSchema = new Schema(
     room: { type: String, required: true, uppercase: true },
     team: { type: String, required: true, enum: VOLUNTEER_TEAMS },
     active: { type: Boolean, default: true },
+    /** When an admin last switched the volunteer off (null while active): the month counts who was active in it. */
+    deactivatedAt: { type: Date, default: null },
     createdBy: { type: String, default: null },
   },
   { timestamps: true },
@@ -63,3 +65,34 @@ const activitySchema = new Schema(
 );
 activitySchema.index({ room: 1, at: 1 });
 export const VolunteerActivityModel = model('VolunteerActivity', activitySchema);
+
+/** The teams that receive the room's notices (警情通报、防范提示): see README "The four volunteer teams". */
+export const NOTICE_TEAMS = ['safety', 'specialist'] as const satisfies readonly VolunteerTeam[];
+
+/**
+ * A room notice delivered to one volunteer (安全员、专管员): `_id` = `<notice key>|<volunteer id>`,
+ * inserted once however often the notice's run is repeated (a unique insert), so the volunteer's
+ * 「通知」 list and the month's count see it once. The text is what residents' groups read, with
+ * numbers masked; `at` is when it was delivered (the month counts by it).
+ */
+const volunteerNoticeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    volunteer: { type: String, required: true },
+    room: { type: String, required: true },
+    team: { type: String, required: true, enum: VOLUNTEER_TEAMS },
+    notice: { type: String, required: true },
+    kind: { type: String, required: true },
+    kindLabel: { type: String, required: true },
+    title: { type: String, required: true },
+    text: { type: String, required: true },
+    urgent: { type: Boolean, default: false },
+    /** Whether a text went to the volunteer's phone too (false: no number, or SMS off). */
+    sms: { type: Boolean, default: false },
+    at: { type: Date, required: true },
+  },
+  { timestamps: false },
+);
+volunteerNoticeSchema.index({ volunteer: 1, at: -1 });
+volunteerNoticeSchema.index({ room: 1, at: 1 });
+export const VolunteerNoticeModel = model('VolunteerNotice', volunteerNoticeSchema);

@@ -1,21 +1,24 @@
-import { DateTime } from 'luxon';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
+import { badRequest, forbidden, notFound } from '../../lib/errors';
 import { maskPersonalData } from '../../lib/mask';
 import { insertUnique } from '../../storage/unique-insert';
 import { type AuditActor, recordAudit } from '../audit';
-import { BROADCAST_KIND_LABELS, listBroadcasts } from '../broadcasts';
+import type { JobRunContext } from '../notices';
+import { smsSettings, smsText } from '../sms';
 import { appendMessage, findItemByCode, type Item, ITEM_STATUS_LABELS, type ItemStatus, itemById, loadThread } from '../items';
-import { generateTemporaryPassword, hashPassword, insertOfficer } from '../officers';
-import { roomByCode } from '../rooms';
+import { officersByIds } from '../officers';
+import { roomByCode, roomsByCodes } from '../rooms';
 import { submitTip } from '../tips';
 import {
   DisputeAssignmentModel,
+  NOTICE_TEAMS,
   type Volunteer,
   VOLUNTEER_TEAM_LABELS,
   VolunteerActivityModel,
   VolunteerModel,
+  VolunteerNoticeModel,
   type VolunteerTeam,
 } from './volunteer.model';
+import { presentVolunteer } from './volunteer.presenter';
 
 /**
  * The four volunteer teams (信息员、专管员、调解员、安全员): accounts tied to one room with least
@@ -32,56 +35,6 @@ export interface SignedInVolunteer {
 }
 
 const actorOf = (v: Pick<Volunteer, '_id' | 'name' | 'username'>): AuditActor => ({ kind: 'volunteer', id: v._id, name: v.name, username: v.username });
-
-export function presentVolunteer(v: Volunteer) {
-  return { id: v._id, username: v.username, name: v.name, room: v.room, team: v.team, teamLabel: VOLUNTEER_TEAM_LABELS[v.team as VolunteerTeam], active: v.active };
-}
-
-// ---------------------------------------------------------------- accounts (admins)
-
-export interface CreateVolunteerProps {
-  username: string;
-  name: string;
-  phone?: string;
-  room: string;
-  team: VolunteerTeam;
-  password?: string;
-  by: { id: string; name: string; username: string };
-}
-
-/** Creates the account (role volunteer, one room) and its profile; a temporary password unless one is given. */
-export async function createVolunteer(props: CreateVolunteerProps): Promise<{ volunteer: ReturnType<typeof presentVolunteer>; temporaryPassword: string | null }> {
-  const room = await roomByCode(props.room, { fields: ['code'] });
-  if (!room) throw badRequest(`警务室不存在：${props.room}（Unknown room）`, undefined, 'room_not_found');
-  const temporary = props.password ? null : generateTemporaryPassword();
-  const outcome = await insertOfficer({
-    username: props.username,
-    name: props.name,
-    phone: props.phone,
-    role: 'volunteer',
-    rooms: [room.code],
-    passwordHash: await hashPassword(props.password ?? temporary!),
-    mustChangePassword: temporary !== null,
-    active: true,
-  });
-  if (!outcome.won) throw conflict('用户名已被使用（Username taken）', 'username_taken');
-  const id = String(outcome.doc._id);
-  const doc = await VolunteerModel.create({ _id: id, username: props.username, name: props.name, room: room.code, team: props.team, createdBy: props.by.id });
-  await recordAudit({ actor: { kind: 'officer', ...props.by }, action: 'volunteer.create', room: room.code, detail: `${props.name}（${VOLUNTEER_TEAM_LABELS[props.team]}）` });
-  return { volunteer: presentVolunteer(doc.toObject() as Volunteer), temporaryPassword: temporary };
-}
-
-/** Volunteers of these rooms ('all' for admins). */
-export async function listVolunteers(codes: readonly string[] | 'all', room?: string): Promise<ReturnType<typeof presentVolunteer>[]> {
-  const filter: Record<string, unknown> = codes === 'all' ? {} : { room: { $in: [...codes] } };
-  if (room) filter.room = codes === 'all' || codes.includes(room) ? room : '__none__';
-  const docs = await VolunteerModel.find(filter).sort({ room: 1, team: 1, name: 1 }).limit(1000).lean<Volunteer[]>();
-  return docs.map(presentVolunteer);
-}
-
-export async function findVolunteer(id: string): Promise<Volunteer | null> {
-  return VolunteerModel.findById(id).lean<Volunteer>();
-}
 
 /** The signed-in volunteer's profile; 403 when the account has none or it was switched off. */
 export async function volunteerOf(account: SignedInVolunteer): Promise<Volunteer> {
@@ -209,50 +162,77 @@ export async function addMediatorNote(v: Volunteer, code: string, text: string, 
 
 // ---------------------------------------------------------------- 安全员、专管员: the room's notices
 
-/** The room's broadcasts (警情通报、防范提示) that have gone out, newest first. */
-export async function roomNotices(v: Volunteer, now: Date) {
-  assertTeam(v, ['safety', 'specialist']);
-  await auditView(v, '本室通报和防范提示', now);
-  const all = await listBroadcasts({ room: v.room });
-  return all
-    .filter((b) => !b.cancelledAt && b.sendAt.getTime() <= now.getTime())
-    .map((b) => ({ kind: b.kind, kindLabel: BROADCAST_KIND_LABELS[b.kind as keyof typeof BROADCAST_KIND_LABELS] ?? b.kind, text: b.text, sentAt: b.sendAt }));
+/** A room notice as the notice's job hands it over (a broadcast: 警情通报 or 防范提示). */
+export interface RoomNotice {
+  /** Stable key of the notice (e.g. `broadcast:<id>`): with the volunteer's id, what makes a delivery once. */
+  key: string;
+  rooms: readonly string[];
+  kind: string;
+  kindLabel: string;
+  title: string;
+  text: string;
+  /** An emergency: by SMS at once, never held by quiet hours or the per-number cap. */
+  urgent: boolean;
 }
 
-// ---------------------------------------------------------------- the month
-
-export interface VolunteerMonthRow {
-  room: string;
-  name: string;
-  team: string;
-  teamLabel: string;
-  tips: number;
-  disputeNotes: number;
-  views: number;
-  disputesGiven: number;
-}
-
-/** Each volunteer of these rooms with what they did in the month ('yyyy-MM', Beijing time). */
-export async function volunteerMonth(codes: readonly string[] | 'all', month: string, zone: string): Promise<VolunteerMonthRow[]> {
-  const start = DateTime.fromISO(`${month}-01`, { zone });
-  const end = start.plus({ months: 1 });
-  const roomFilter = codes === 'all' ? {} : { room: { $in: [...codes] } };
-  const [volunteers, activity, given] = await Promise.all([
-    VolunteerModel.find(roomFilter).sort({ room: 1, team: 1, name: 1 }).lean<Volunteer[]>(),
-    VolunteerActivityModel.find({ ...roomFilter, at: { $gte: start.toJSDate(), $lt: end.toJSDate() } }, { volunteer: 1, kind: 1 }).lean(),
-    DisputeAssignmentModel.find({ ...roomFilter, createdAt: { $gte: start.toJSDate(), $lt: end.toJSDate() } }, { volunteer: 1 }).lean(),
-  ]);
-  return volunteers.map((v) => {
-    const mine = activity.filter((a) => a.volunteer === v._id);
-    return {
+/**
+ * Tells the rooms' active 安全员 and 专管员 of a notice, once each: a record on their page (a
+ * unique insert keyed by notice and volunteer) and, when they have a number and SMS is on, a
+ * text through the notice run's keyed delivery (the outbox key names the volunteer, so a rerun
+ * or a second instance sends nothing twice). Residents' numbers and ID numbers are masked; the
+ * text carries only the room, the kind and the title, and a link to the page.
+ */
+export async function deliverRoomNotice(ctx: Pick<JobRunContext, 'deliver' | 'env'>, notice: RoomNotice): Promise<number> {
+  const rooms = [...new Set(notice.rooms)];
+  if (!rooms.length) return 0;
+  const volunteers = await VolunteerModel.find({ room: { $in: rooms }, team: { $in: [...NOTICE_TEAMS] }, active: true }).lean<Volunteer[]>();
+  if (!volunteers.length) return 0;
+  const accounts = new Map((await officersByIds(volunteers.map((v) => v._id))).map((a) => [String(a._id), a]));
+  const sms = smsSettings(ctx.env.config);
+  const texting = Boolean(sms.provider) && sms.noticeTexts;
+  const roomNames = new Map((await roomsByCodes(rooms, { fields: ['code', 'name'] })).map((r) => [r.code, r.name]));
+  const now = ctx.env.now();
+  let told = 0;
+  for (const v of volunteers) {
+    const account = accounts.get(v._id);
+    if (!account || account.active === false) continue;
+    const phone = texting && account.phone ? account.phone : null;
+    const { won } = await insertUnique(VolunteerNoticeModel, {
+      _id: `${notice.key}|${v._id}`,
+      volunteer: v._id,
       room: v.room,
-      name: v.name,
       team: v.team,
-      teamLabel: VOLUNTEER_TEAM_LABELS[v.team as VolunteerTeam],
-      tips: mine.filter((a) => a.kind === 'tip').length,
-      disputeNotes: mine.filter((a) => a.kind === 'dispute_note').length,
-      views: mine.filter((a) => a.kind === 'view').length,
-      disputesGiven: given.filter((g) => g.volunteer === v._id).length,
-    };
-  });
+      notice: notice.key,
+      kind: notice.kind,
+      kindLabel: notice.kindLabel,
+      title: maskPersonalData(notice.title),
+      text: maskPersonalData(notice.text),
+      urgent: notice.urgent,
+      sms: phone !== null,
+      at: now,
+    });
+    if (won) told++;
+    if (!phone) continue;
+    const params = { room: roomNames.get(v.room) ?? v.room, kind: notice.kindLabel, title: maskPersonalData(notice.title), link: `${sms.publicUrl}/volunteer/` };
+    await ctx.deliver({
+      recipient: `volunteer:${v._id}`,
+      room: v.room,
+      audience: 'volunteer',
+      label: `${VOLUNTEER_TEAM_LABELS[v.team as VolunteerTeam]} ${v.name}`,
+      to: { channel: 'sms', conversationId: phone, isGroup: false },
+      text: smsText('notice', params, sms.signName),
+      params,
+      purpose: 'notice',
+      urgent: notice.urgent,
+    });
+  }
+  return told;
+}
+
+/** The notices delivered to this 安全员 / 专管员, newest first (its 「通知」 list). */
+export async function roomNotices(v: Volunteer, now: Date) {
+  assertTeam(v, [...NOTICE_TEAMS]);
+  await auditView(v, '本室通报和防范提示', now);
+  const rows = await VolunteerNoticeModel.find({ volunteer: v._id }).sort({ at: -1 }).limit(100).lean();
+  return rows.map((n) => ({ kind: n.kind, kindLabel: n.kindLabel, title: n.title, text: n.text, urgent: n.urgent, sentAt: n.at }));
 }

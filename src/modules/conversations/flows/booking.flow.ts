@@ -3,7 +3,8 @@ import { findService } from '../../services';
 import { askCode, doReschedule, onCancelConfirm, onCode, onManageCode, onPhone } from './booking.manage';
 import { ABANDON, splitContact, type Data } from './booking.parse';
 import { onConfirm, onSmsCode } from './booking.confirm';
-import { FLOW, askContact, askDay, askService, askSlot, done, onContact, onDay, onMaterials, onService, onSlot, onTopic, policyOf, reply } from './booking.steps';
+import { TALK_KEY } from '../../../lib/service-catalog';
+import { FLOW, TALK_WORDS, askContact, askDay, askService, askSlot, askTalkWith, done, onContact, onDay, onMaterials, onService, onSlot, onTalkWith, onTopic, policyOf, reply } from './booking.steps';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -38,6 +39,11 @@ export const bookingFlow: Flow = {
       return askCode(data);
     }
     const data = { ...base, mode: 'book' };
+    // "约访" / "预约民警" / "找所长谈谈": with whom first (the room's officer, or a leader on the talk day).
+    if (TALK_WORDS.test(ctx.message.text)) {
+      const talk = await findService(TALK_KEY);
+      if (talk) return askTalkWith(ctx, { ...data, service: talk.key, serviceName: talk.name });
+    }
     if (ctx.analysis.service) {
       const service = await findService(ctx.analysis.service);
       if (service && service.bookable !== false) {
@@ -64,6 +70,8 @@ export const bookingFlow: Flow = {
         return onDay(ctx, data);
       case 'slot':
         return onSlot(ctx, data, data.mode === 'reschedule' ? doReschedule : askContact);
+      case 'talk_with':
+        return onTalkWith(ctx, data);
       case 'topic':
         return onTopic(ctx, data);
       case 'contact':

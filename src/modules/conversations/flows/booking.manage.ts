@@ -1,6 +1,7 @@
 import { findCodeInText } from '../../../lib/codes';
 import { DomainError } from '../../../lib/errors';
-import { cancelAppointment, findForResident, formatSlot, normalizeMobile, rescheduleAppointment } from '../../appointments';
+import { cancelAppointment, findForResident, formatSlot, normalizeMobile } from '../../appointments';
+import { rescheduleVisit } from '../../visits';
 import { CODE_OPTIONS, maskPhone, refusalText, smsOn } from './booking.confirm';
 import { YES, chosen, type Data } from './booking.parse';
 import { ask, askDay, askSlot, confirmationReply, done, errorText, policyOf, reply } from './booking.steps';
@@ -116,7 +117,7 @@ export async function onCancelConfirm(ctx: FlowContext, data: Data): Promise<Flo
 /** The new slot is chosen (`data.start`): move the booking there. */
 export async function doReschedule(ctx: FlowContext, data: Data): Promise<FlowResult> {
   try {
-    const appt = await rescheduleAppointment({ code: String(data.code), phone: String(data.phone), start: String(data.start), policy: policyOf(ctx), now: ctx.now });
+    const appt = await rescheduleVisit({ code: String(data.code), phone: String(data.phone), start: String(data.start), policy: policyOf(ctx), now: ctx.now });
     const conf = await confirmationReply(ctx, appt);
     return done(reply(`改约成功！\n${conf.text.replace(/^预约成功！/, '')}`));
   } catch (err) {

@@ -15,6 +15,7 @@ import {
 } from '../../appointments';
 import { findService, listServices } from '../../services';
 import { TALK_KEY } from '../../../lib/service-catalog';
+import { upcomingLeaderDays } from '../../visits';
 import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
 import type { FlowContext, FlowResult, FlowState } from './types';
 
@@ -23,6 +24,9 @@ import type { FlowContext, FlowResult, FlowState } from './types';
  *   service → day (the next days with free slots) → slot → name and mobile → materials
  *   checklist (the resident confirms) → confirm → confirmation with code, address, time,
  *   materials and how to cancel.
+ * 约访 (talk_with_officer) asks first with whom (the room's officer, or a leader on the monthly
+ * talk day) and what about: 约访 → officer or leader → topic → day (a leader's: only talk days)
+ * → slot → name and mobile → confirm.
  * Each `askX` asks a question (and keeps what it offered); each `onX` reads the answer.
  */
 
@@ -58,15 +62,19 @@ export async function askService(ctx: FlowContext, data: Data, lead = '请问您
   return ask('service', data, lead, [...popular.map((s) => ({ label: s.name, value: s.name })), { label: TALK_NAME, value: TALK_NAME }]);
 }
 
-/** 约访: a conversation with the room's officer, booked like a service (its topic asked after the slot). */
+/** 约访: a conversation with the room's officer, or a leader on the talk day, booked like a service. */
 const TALK_NAME = '约访民警';
-const TALK_WORDS = /约访|约见|面谈|当面谈|当面聊|见民警|找民警谈/;
+/** What asks for a 约访 (the booking menu's option, or the resident's own words). */
+export const TALK_WORDS = /约访|约见|面谈|当面谈|当面聊|见民警|找民警谈|预约民警|约民警|找所长|约所长|见所长|所领导|找领导/;
+const TALK_WITH = { officer: '约社区民警', leader: '约所领导' } as const;
+const LEADER_WORDS = /所长|所领导|领导/;
+const OFFICER_WORDS = /民警|警官|片警|社区/;
 
 export async function onService(ctx: FlowContext, data: Data): Promise<FlowResult> {
   const text = chosen(ctx, data);
   if (text === TALK_NAME || TALK_WORDS.test(text)) {
     const talk = await findService(TALK_KEY);
-    if (talk) return askDay(ctx, { ...data, service: talk.key, serviceName: talk.name });
+    if (talk) return askTalkWith(ctx, { ...data, service: talk.key, serviceName: talk.name });
   }
   const services = (await listServices()).filter((s) => s.bookable !== false);
   const match = services.find((s) => s.name === text) ?? services.find((s) => s.key === ctx.analysis.service) ?? services.find((s) => text.length >= 2 && s.name.includes(text));
@@ -74,7 +82,59 @@ export async function onService(ctx: FlowContext, data: Data): Promise<FlowResul
   return askDay(ctx, { ...data, service: match.key, serviceName: match.name });
 }
 
+/** 约访: with whom. A leader receives residents only on the room's talk day (the 18th, or the day the room moves it to). */
+export async function askTalkWith(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
+  const days = await upcomingLeaderDays(String(data.room), ctx.now, policyOf(ctx).zone);
+  const when = days.length ? `；近期：${days.map(dayLabel).join('、')}` : '';
+  return ask(
+    'talk_with',
+    { ...data, talkWith: null },
+    `${lead ? `${lead}\n` : ''}约访请选择面谈对象：本社区民警（办公日可约），或所领导（仅每月18日警民恳谈日接待${when}）。`,
+    [
+      { label: '社区民警', value: TALK_WITH.officer },
+      { label: '所领导（每月18日）', value: TALK_WITH.leader },
+    ],
+  );
+}
+
+export async function onTalkWith(ctx: FlowContext, data: Data): Promise<FlowResult> {
+  const text = chosen(ctx, data);
+  if (text === TALK_WITH.leader || LEADER_WORDS.test(text)) return askTopic({ ...data, talkWith: 'leader' });
+  if (text === TALK_WITH.officer || OFFICER_WORDS.test(text)) return askTopic({ ...data, talkWith: 'officer' });
+  return askTalkWith(ctx, data, '请从下面选择面谈对象：');
+}
+
+const talkPartner = (data: Data) => (data.talkWith === 'leader' ? '所领导' : '民警');
+
+function askTopic(data: Data, lead = ''): FlowResult {
+  const who = talkPartner(data);
+  return ask('topic', data, `${lead}请简单说说想和${who}谈什么（200字以内），${who}会提前了解：`);
+}
+
+const isLeaderTalk = (data: Data) => data.service === TALK_KEY && data.talkWith === 'leader';
+
+/** A leader's 约访: the coming talk days that still have free slots. */
+async function askLeaderDay(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
+  const policy = policyOf(ctx);
+  const dates = await upcomingLeaderDays(String(data.room), ctx.now, policy.zone);
+  const options: ReplyOption[] = [];
+  for (const date of dates) {
+    // A talk day beyond the booking window (or closed) simply has no slots yet.
+    const res = await listSlots({ room: String(data.room), service: String(data.service), from: date, days: 1, policy, now: ctx.now }).catch(() => null);
+    const free = (res?.days[0]?.slots ?? []).reduce((n, slot) => n + slot.remaining, 0);
+    if (free > 0) options.push({ label: `${dayLabel(date)}（恳谈日） 余${free}`, value: date });
+  }
+  if (options.length === 0) {
+    const when = dates.length ? `（近期：${dates.map(dayLabel).join('、')}）` : '';
+    return ask('talk_with', { ...data, talkWith: null }, `所领导在每月警民恳谈日接待约访${when}，目前还没有可预约的时段（尚未开放预约或已约满）。您可以改约社区民警，或过几天再来预约：`, [
+      { label: '社区民警', value: TALK_WITH.officer },
+    ]);
+  }
+  return ask('day', data, `${lead ? `${lead}\n` : ''}所领导在警民恳谈日接待约访，请选择日期：`, options);
+}
+
 export async function askDay(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
+  if (isLeaderTalk(data)) return askLeaderDay(ctx, data, lead);
   const policy = policyOf(ctx);
   let days;
   try {
@@ -104,6 +164,9 @@ export async function onDay(ctx: FlowContext, data: Data): Promise<FlowResult> {
 export async function askSlot(ctx: FlowContext, data: Data, lead?: string): Promise<FlowResult> {
   const policy = policyOf(ctx);
   const date = String(data.date);
+  if (isLeaderTalk(data) && !(await upcomingLeaderDays(String(data.room), ctx.now, policy.zone)).includes(date)) {
+    return askLeaderDay(ctx, data, `${dayLabel(date)}不是警民恳谈日，所领导不接待约访。`);
+  }
   let slots: SlotView[];
   try {
     const res = await listSlots({ room: String(data.room), service: String(data.service), from: date, days: 1, policy, now: ctx.now });
@@ -131,17 +194,17 @@ export async function onSlot(ctx: FlowContext, data: Data, next: Step): Promise<
 
 /** After the slot: name and mobile (unless already given), then the materials. */
 export async function askContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
-  if (data.service === TALK_KEY && !data.topic) return ask('topic', data, '请简单说说想和民警谈什么（200字以内），民警会提前了解：');
+  if (data.service === TALK_KEY && !data.topic) return askTopic(data);
   if (data.name && data.phone) return askMaterials(ctx, data);
   return ask('contact', data, '请发送预约人的姓名和手机号，例如：张三 13800138000\n（仅用于本次预约和提醒，不会公开。）');
 }
 
-/** 约访: the topic, then the contact details. */
+/** 约访: the topic, then the day and slot (or, with a slot already chosen, the contact details). */
 export async function onTopic(ctx: FlowContext, data: Data): Promise<FlowResult> {
   const topic = ctx.message.text.replace(/\s+/g, ' ').trim();
-  if (!topic) return ask('topic', data, '请发送想和民警谈的事（200字以内）：');
-  if (topic.length > 200) return ask('topic', data, `内容有${topic.length}个字，请精简到200字以内再发一次：`);
-  return askContact(ctx, { ...data, topic });
+  if (!topic) return askTopic(data);
+  if (topic.length > 200) return askTopic(data, `内容有${topic.length}个字，请精简到200字以内再发一次。\n`);
+  return data.start ? askContact(ctx, { ...data, topic }) : askDay(ctx, { ...data, topic });
 }
 
 export async function onContact(ctx: FlowContext, data: Data): Promise<FlowResult> {
@@ -183,6 +246,7 @@ export async function askConfirm(ctx: FlowContext, data: Data): Promise<FlowResu
   const text = [
     '请核对预约信息：',
     `事项：${String(data.serviceName)}`,
+    ...(data.service === TALK_KEY ? [`面谈对象：${data.talkWith === 'leader' ? '所领导（警民恳谈日）' : '社区民警'}`] : []),
     ...(data.topic ? [`事由：${String(data.topic)}`] : []),
     `时间：${formatSlot(start, end, policy.zone)}`,
     `地点：${room ? `${room.name}，${room.address}` : String(data.room)}`,

@@ -1,5 +1,4 @@
-import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
-import { $OpenApiUtil } from '@alicloud/openapi-core';
+import type Dysmsapi from '@alicloud/dysmsapi20170525';
 import { splitEndpoint } from '../sms.settings';
 import { SmsRejected, type SmsMessage, type SmsProvider, type SmsTemplate, type SmsPurpose } from '../sms.types';
 
@@ -19,14 +18,21 @@ export function aliyunProvider(options: {
   templates: Record<SmsPurpose, SmsTemplate>;
 }): SmsProvider {
   const { protocol, host } = splitEndpoint(options.endpoint);
-  const client = new Dysmsapi(
-    new $OpenApiUtil.Config({ accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret, endpoint: host, protocol, readTimeout: 10_000, connectTimeout: 5_000 }),
-  );
+  // The SDK (some 300 modules) is loaded with the first text, not at start-up.
+  let sdk: Promise<{ client: Dysmsapi; SendSmsRequest: typeof import('@alicloud/dysmsapi20170525').SendSmsRequest }> | null = null;
+  const aliyun = () =>
+    (sdk ??= Promise.all([import('@alicloud/dysmsapi20170525'), import('@alicloud/openapi-core')]).then(([{ default: Dysmsapi, SendSmsRequest }, { $OpenApiUtil }]) => ({
+      client: new Dysmsapi(
+        new $OpenApiUtil.Config({ accessKeyId: options.accessKeyId, accessKeySecret: options.accessKeySecret, endpoint: host, protocol, readTimeout: 10_000, connectTimeout: 5_000 }),
+      ),
+      SendSmsRequest,
+    })));
   return {
     name: 'aliyun',
     async send(message: SmsMessage) {
       const template = options.templates[message.purpose];
       const params = Object.fromEntries(template.params.map((name) => [name, message.params[name] ?? '']));
+      const { client, SendSmsRequest } = await aliyun();
       let body;
       try {
         const res = await client.sendSms(

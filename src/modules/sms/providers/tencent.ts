@@ -1,4 +1,4 @@
-import { sms } from 'tencentcloud-sdk-nodejs-sms';
+import type { sms } from 'tencentcloud-sdk-nodejs-sms';
 import { splitEndpoint } from '../sms.settings';
 import { SmsRejected, type SmsMessage, type SmsProvider, type SmsTemplate, type SmsPurpose } from '../sms.types';
 
@@ -20,18 +20,24 @@ export function tencentProvider(options: {
   templates: Record<SmsPurpose, SmsTemplate>;
 }): SmsProvider {
   const { protocol, host } = splitEndpoint(options.endpoint);
-  const client = new sms.v20210111.Client({
-    credential: { secretId: options.secretId, secretKey: options.secretKey },
-    region: options.region,
-    profile: { httpProfile: { endpoint: host, protocol: `${protocol}://`, reqMethod: 'POST', reqTimeout: 10 } },
-  });
+  // The SDK is loaded with the first text, not at start-up.
+  let client: Promise<InstanceType<typeof sms.v20210111.Client>> | null = null;
+  const tencent = () =>
+    (client ??= import('tencentcloud-sdk-nodejs-sms').then(
+      ({ sms }) =>
+        new sms.v20210111.Client({
+          credential: { secretId: options.secretId, secretKey: options.secretKey },
+          region: options.region,
+          profile: { httpProfile: { endpoint: host, protocol: `${protocol}://`, reqMethod: 'POST', reqTimeout: 10 } },
+        }),
+    ));
   return {
     name: 'tencent',
     async send(message: SmsMessage) {
       const template = options.templates[message.purpose];
       let answer;
       try {
-        answer = await client.SendSms({
+        answer = await (await tencent()).SendSms({
           PhoneNumberSet: [`+86${message.phone}`],
           SmsSdkAppId: options.sdkAppId,
           SignName: options.signName,

@@ -9,6 +9,7 @@ const NAV = [
   { href: '/admin/rooms/', label: '警务室', roles: ['admin', 'supervisor'] },
   { href: '/admin/channels/', label: '接入渠道', roles: ['admin', 'supervisor'] },
   { href: '/admin/faq/', label: '常见问答', roles: ['admin'] },
+  { href: '/admin/volunteers/', label: '志愿者', roles: ['admin', 'supervisor'] },
   { href: '/admin/work-log-targets/', label: '工作目标', roles: ['admin', 'supervisor'] },
   { href: '/admin/audit/', label: '操作日志', roles: ['admin', 'supervisor'] },
   { href: '/inbox/', label: '工作台', roles: ['officer', 'supervisor', 'admin'] },
@@ -127,3 +128,77 @@ export function errorLine() {
 }
 
 export const WEEKDAY_LABELS = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+
+/**
+ * The box that shows a one-time temporary password after creating an account or resetting its
+ * sign-in (`show(person, password, note)`), focused so the admin reads it before it is closed.
+ */
+export function secretPanel() {
+  const node = el('div', { id: 'temp-password-box', class: 'card hidden', role: 'status', 'aria-live': 'assertive' });
+  function show(person, password, note) {
+    node.replaceChildren(
+      el('h2', { text: `${person.name}（${person.username}）的临时密码` }),
+      el('p', {}, el('span', { class: 'secret', id: 'temp-password', text: password })),
+      el('p', { text: note }),
+      el('button', { type: 'button', class: 'secondary', text: '我已记下，关闭', on: { click: () => node.classList.add('hidden') } }),
+    );
+    node.classList.remove('hidden');
+    node.querySelector('button').focus();
+  }
+  return { node, show };
+}
+
+/**
+ * An add / edit form for accounts (officers, volunteers): "新增<noun>" until a row's 编辑 fills it,
+ * then "编辑：<name>" with 保存修改 and 取消编辑. The username is fixed once created.
+ *  - fields: { username, name, … } made with field(); `extra` nodes go below the grid.
+ *  - fill(record): puts a record into the controls; onReset(): what else to clear.
+ *  - save(editing, username): reads the controls and saves (editing is the record or null);
+ *    an error is shown in the form and nothing is reset.
+ */
+export function accountForm({ id, noun, fields, extra = [], fill, onReset = () => {}, save }) {
+  const formError = errorLine();
+  const title = el('h2', { id: `${id}-title`, text: `新增${noun}` });
+  const submit = el('button', { type: 'submit', text: '新增并生成临时密码' });
+  const cancel = el('button', { type: 'button', class: 'secondary hidden', text: '取消编辑' });
+  const form = el('form', { class: 'card', id, 'aria-labelledby': `${id}-title` }, [
+    title,
+    el('div', { class: 'form-grid' }, Object.values(fields).map((x) => x.node)),
+    ...extra,
+    formError,
+    el('div', { class: 'row' }, [submit, cancel]),
+  ]);
+  let editing = null;
+
+  function edit(record) {
+    editing = record;
+    title.textContent = `编辑：${record.name}`;
+    submit.textContent = '保存修改';
+    cancel.classList.remove('hidden');
+    fields.username.control.value = record.username;
+    fields.username.control.disabled = true;
+    fill(record);
+    fields.name.control.focus();
+  }
+  function reset() {
+    editing = null;
+    form.reset();
+    fields.username.control.disabled = false;
+    title.textContent = `新增${noun}`;
+    submit.textContent = '新增并生成临时密码';
+    cancel.classList.add('hidden');
+    onReset();
+  }
+  cancel.addEventListener('click', reset);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    showError(formError, '');
+    try {
+      await save(editing, fields.username.control.value.trim());
+      reset();
+    } catch (err) {
+      showError(formError, err);
+    }
+  });
+  return { form, edit };
+}

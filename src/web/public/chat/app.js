@@ -4,6 +4,10 @@
 // Officers' replies and reminders arrive over server-sent events (/api/chat/conversations/:id/events);
 // the browser reconnects by itself and sends Last-Event-ID, so nothing is missed. A message typed
 // while offline is kept in localStorage and sent, in order, when the connection returns.
+//
+// Several tabs share localStorage. A queued message belongs to the tab it was typed in (that tab
+// shows the answer); another tab sends it only once that tab is gone (closed before it could send).
+// Sending is serialised across tabs with the Web Locks API, so a message is never sent twice.
 import { $, createApi, el } from '/shared/toolkit.js';
 
 const state = { room: null, conversationId: null, cursor: null, events: null, seen: new Set(), sending: false, retry: null };
@@ -27,6 +31,33 @@ function save(patch) {
 const pendingKey = () => `pending:${state.room.code}`;
 const pending = () => saved()[pendingKey()] || [];
 const setPending = (list) => save({ [pendingKey()]: list });
+
+// This tab's identity (sessionStorage survives a reload of the same tab) and a lock held while it lives.
+const TAB = (() => {
+  try {
+    const id = sessionStorage.getItem('police-room-tab') || `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    sessionStorage.setItem('police-room-tab', id);
+    return id;
+  } catch {
+    return `tab-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  }
+})();
+const locks = navigator.locks;
+if (locks) locks.request(`police-room-tab:${TAB}`, () => new Promise(() => {})).catch(() => {});
+
+/** Tabs that are open now (null when the browser cannot tell: then this tab sends everything). */
+async function liveTabs() {
+  if (!locks) return null;
+  try {
+    const { held = [] } = await locks.query();
+    return new Set(held.map((l) => l.name).filter((n) => n.startsWith('police-room-tab:')).map((n) => n.slice('police-room-tab:'.length)));
+  } catch {
+    return null;
+  }
+}
+
+/** Runs fn while no other tab is sending (every tab still works, one at a time, where locks exist). */
+const exclusively = (fn) => (locks ? locks.request(`police-room-send:${state.room.code}`, fn) : fn());
 
 function scrollDown() {
   const main = $('main');
@@ -56,7 +87,7 @@ function netStatus(text) {
 function send(text, shown) {
   const value = text.trim();
   if (!value) return;
-  const entry = { text: value, shown: shown || value, id: `${Date.now()}-${Math.random().toString(36).slice(2)}` };
+  const entry = { text: value, shown: shown || value, id: `${Date.now()}-${Math.random().toString(36).slice(2)}`, tab: TAB };
   setPending([...pending(), entry]);
   showPendingBubble(entry);
   flush();
@@ -77,39 +108,20 @@ function markSent(id) {
   delete item.dataset.pending;
 }
 
+/** The next queued message this tab should send: its own, or one left by a tab that is gone. */
+async function nextToSend() {
+  const queue = pending();
+  if (!queue.length) return null;
+  const live = await liveTabs();
+  return queue.find((p) => !live || !p.tab || p.tab === TAB || !live.has(p.tab)) || null;
+}
+
 /** Sends the queued messages one by one; stops at the first network failure and tries again later. */
 async function flush() {
   if (state.sending) return;
   state.sending = true;
   try {
-    for (let queue = pending(); queue.length; queue = pending()) {
-      const entry = queue[0];
-      if (!navigator.onLine) throw Object.assign(new Error('offline'), { status: 0 });
-      let body;
-      try {
-        body = await request('POST', '/api/chat/messages', { room: state.room.code, conversationId: state.conversationId || undefined, text: entry.text });
-      } catch (err) {
-        if (err.status === 0 || err.status >= 500 || err.status === 429) throw err;
-        // Refused for good (e.g. too long): drop it from the queue and say why.
-        setPending(pending().filter((p) => p.id !== entry.id));
-        markSent(entry.id);
-        if (err.code === 'conversation_not_found') {
-          state.conversationId = null;
-          save({ [`conv:${state.room.code}`]: null });
-        }
-        addMessage('error', err.message);
-        continue;
-      }
-      setPending(pending().filter((p) => p.id !== entry.id));
-      markSent(entry.id);
-      if (body.conversationId !== state.conversationId) {
-        state.conversationId = body.conversationId;
-        state.cursor = null;
-        save({ [`conv:${state.room.code}`]: body.conversationId });
-        listen();
-      }
-      for (const r of body.replies) addMessage('bot', r.text, r.options);
-    }
+    await exclusively(sendQueued);
     netStatus('');
   } catch (err) {
     netStatus(err.status === 429 ? err.message : '网络已断开：您的消息已保存，联网后会自动发送。紧急情况请直接拨打110。');
@@ -120,7 +132,43 @@ async function flush() {
   }
 }
 
+async function sendQueued() {
+  for (let entry = await nextToSend(); entry; entry = await nextToSend()) {
+    if (!document.querySelector(`[data-pending="${window.CSS.escape(entry.id)}"]`)) showPendingBubble(entry);
+    let body;
+    try {
+      body = await request('POST', '/api/chat/messages', { room: state.room.code, conversationId: state.conversationId || undefined, text: entry.text });
+    } catch (err) {
+      if (err.status === 0 || err.status >= 500 || err.status === 429) throw err;
+      // Refused for good (e.g. too long): drop it from the queue and say why.
+      setPending(pending().filter((p) => p.id !== entry.id));
+      markSent(entry.id);
+      if (err.code === 'conversation_not_found') {
+        state.conversationId = null;
+        save({ [`conv:${state.room.code}`]: null });
+      }
+      addMessage('error', err.message);
+      continue;
+    }
+    setPending(pending().filter((p) => p.id !== entry.id));
+    markSent(entry.id);
+    if (body.conversationId !== state.conversationId) {
+      state.conversationId = body.conversationId;
+      state.cursor = null;
+      save({ [`conv:${state.room.code}`]: body.conversationId });
+      listen();
+    }
+    for (const r of body.replies) addMessage('bot', r.text, r.options);
+  }
+}
+
 window.addEventListener('online', () => flush());
+// Another tab sent (or queued) something: settle the bubbles of messages that are no longer waiting.
+window.addEventListener('storage', (e) => {
+  if (e.key !== STORE || !state.room) return;
+  const waiting = new Set(pending().map((p) => p.id));
+  for (const item of document.querySelectorAll('[data-pending]')) if (!waiting.has(item.dataset.pending)) markSent(item.dataset.pending);
+});
 
 // ------------------------------------------------------------------ officers' replies (server-sent events)
 

@@ -1,6 +1,8 @@
 // 民警工作台: the officers' inbox. Plain ES module, no build step, no CDN.
 // Everything residents wrote is inserted with textContent only: resident text is hostile.
 import { $, beijingDay, boot, createApi, el, formatDateTime, formatTime, handleLoginForm, SESSION_EXPIRED, signOut } from '/shared/toolkit.js';
+import { watchBot } from './bot-status.js';
+import { openInboxEvents } from './live.js';
 
 const state = {
   me: null,
@@ -54,7 +56,7 @@ async function start(me, csrf) {
   await loadRooms();
   await Promise.all([loadList(), loadCanned()]);
   openEvents();
-  if (me.role === 'admin') watchBot();
+  if (me.role === 'admin') watchBot($('bot-status'));
 }
 
 handleLoginForm(api, { onSignedIn: start, onError: (err) => showLogin(err.message) });
@@ -225,10 +227,31 @@ function renderMessage(m) {
     m.kind === 'event' ? null : el('span', { class: 'who', text: `${who} · ${fmtTime(m.at)}` }),
     el('span', { text: m.kind === 'event' ? `${fmtTime(m.at)} ${m.text}` : m.text }),
     ...m.attachments.map((a) =>
-      a.mime === 'audio/amr'
-        ? el('a', { href: a.url, class: 'voice', download: '' , text: '🔊 居民语音（AMR 原始录音，点击下载后用播放器收听）' })
-        : el('a', { href: a.url, target: '_blank', rel: 'noopener' }, el('img', { src: a.url, alt: '附件图片', loading: 'lazy' })),
+      a.playUrl ? renderVoice(a) : el('a', { href: a.url, target: '_blank', rel: 'noopener' }, el('img', { src: a.url, alt: '附件图片', loading: 'lazy' })),
     ),
+  ]);
+}
+
+/**
+ * A resident's voice message: the browser plays the server's WAV rendition (WeChat records AMR,
+ * which no browser plays); the original recording stays downloadable. Nothing is fetched until
+ * the officer presses play (each fetch is an audited view). Native controls: Tab to the player,
+ * Space/Enter plays and pauses, arrow keys seek.
+ */
+function renderVoice(a) {
+  const note = el('span', { class: 'voice-note', role: 'status' });
+  const audio = el('audio', {
+    controls: true,
+    preload: 'none',
+    src: a.playUrl,
+    'aria-label': '播放居民语音',
+    on: { error: () => (note.textContent = '这段语音无法在浏览器中播放，请下载原始录音收听。') },
+  });
+  return el('figure', { class: 'voice' }, [
+    el('figcaption', { text: '🔊 居民语音' }),
+    audio,
+    el('a', { href: a.url, download: '', text: '下载原始录音（AMR）' }),
+    note,
   ]);
 }
 
@@ -332,61 +355,22 @@ $('upload').addEventListener('change', async () => {
 
 // ------------------------------------------------------------------ live updates
 
-function setLive(ok) {
-  const badge = $('live-status');
-  badge.classList.remove('hidden');
-  badge.classList.toggle('ok', ok);
-  badge.classList.toggle('bad', !ok);
-  badge.textContent = ok ? '实时' : '重连中…';
-}
-
 function openEvents() {
   closeEvents();
-  const source = new EventSource('/api/inbox/events');
-  state.events = source;
-  source.addEventListener('ready', () => setLive(true));
-  source.addEventListener('item', (e) => {
-    const event = JSON.parse(e.data);
-    if (event.type === 'item.created') toast('有新的事项');
-    scheduleRefresh();
-    if (event.item === state.selectedId) loadDetail();
+  state.events = openInboxEvents({
+    badge: $('live-status'),
+    onItem(event) {
+      if (event.type === 'item.created') toast('有新的事项');
+      scheduleRefresh();
+      if (event.item === state.selectedId) loadDetail();
+    },
+    onSignedOut: () => showLogin('您已退出登录（或账号已被停用、密码已更改），请重新登录。'),
   });
-  // Signed out elsewhere, deactivated, or the password changed: the server ends the stream at once.
-  source.addEventListener('signed-out', () => showLogin('您已退出登录（或账号已被停用、密码已更改），请重新登录。'));
-  source.onerror = () => setLive(false);
 }
 
 function closeEvents() {
   state.events?.close();
   state.events = null;
-}
-
-// ------------------------------------------------------------------ bot status (admins)
-
-async function watchBot() {
-  const badge = $('bot-status');
-  const show = async () => {
-    try {
-      const res = await fetch('/api/bot/status', { credentials: 'same-origin' });
-      if (!res.ok) throw new Error(String(res.status));
-      const data = await res.json();
-      const s = data.status ?? data.bot ?? data;
-      const value = String(s.state ?? s.status ?? '').toLowerCase();
-      const labels = { logged_in: ['微信：在线', 'ok'], online: ['微信：在线', 'ok'], scan: ['微信：等待扫码', 'warn'], waiting_scan: ['微信：等待扫码', 'warn'], waiting_for_scan: ['微信：等待扫码', 'warn'], offline: ['微信：离线', 'bad'] };
-      const [text, cls] = labels[value] ?? [`微信：${value || '未知'}`, 'warn'];
-      const qr = s.qrUrl ?? s.qr ?? s.qrcode;
-      badge.replaceChildren(text);
-      if (cls === 'warn' && typeof qr === 'string' && /^https?:\/\//.test(qr)) {
-        badge.append(' ', el('a', { href: qr, target: '_blank', rel: 'noopener', text: '扫码登录' }));
-      }
-      badge.className = `bot-status ${cls}`;
-    } catch {
-      badge.textContent = '微信：状态未知';
-      badge.className = 'bot-status warn';
-    }
-  };
-  await show();
-  setInterval(show, 30_000);
 }
 
 // ------------------------------------------------------------------ keyboard

@@ -11,7 +11,7 @@ const STATUS_LABELS = {
   scheduled: '已定时', due: '即将发送', missed: '错过（未发送）', cancelled: '已取消',
   awaiting: '等待民警确认发送', held: '暂存（等待居民再次发消息）',
 };
-const AUDIENCE_LABELS = { group: '群', resident: '居民', officer: '民警' };
+const AUDIENCE_LABELS = { group: '群', resident: '居民', officer: '民警', volunteer: '志愿者' };
 
 const api = createApi({ csrfToken: () => state.csrf, onUnauthorized: () => showLogin(SESSION_EXPIRED) });
 

@@ -21,21 +21,33 @@ async function start(officer, csrf) {
   state.csrf = csrf;
   $('who').textContent = officer.name;
   $('login-view').classList.add('hidden');
-  $('day-view').classList.remove('hidden');
-  const { rooms } = await api('GET', '/api/rooms');
-  const mine = officer.role === 'officer' ? rooms.filter((r) => officer.rooms.includes(r.code)) : rooms;
-  $('room').replaceChildren(...mine.map((r) => el('option', { value: r.code, text: r.name })));
-  const wanted = new URLSearchParams(location.search).get('room');
-  if (wanted && mine.some((r) => r.code === wanted.toUpperCase())) $('room').value = wanted.toUpperCase();
-  const { services } = await api('GET', '/api/services');
-  $('walkin-service').replaceChildren(...services.map((s) => el('option', { value: s.key, text: s.name })), el('option', { value: 'talk_with_officer', text: '约访民警' }));
-  if (!$('date').value) $('date').value = beijingDay(); // the room's calendar day, whatever this computer's zone
-  await load();
+  // The day view appears once its rooms are in the list: a date changed before that would ask for no room.
+  let ready = false;
+  try {
+    const { rooms } = await api('GET', '/api/rooms');
+    const mine = officer.role === 'officer' ? rooms.filter((r) => officer.rooms.includes(r.code)) : rooms;
+    $('room').replaceChildren(...mine.map((r) => el('option', { value: r.code, text: r.name })));
+    const wanted = new URLSearchParams(location.search).get('room');
+    if (wanted && mine.some((r) => r.code === wanted.toUpperCase())) $('room').value = wanted.toUpperCase();
+    const { services } = await api('GET', '/api/services');
+    $('walkin-service').replaceChildren(...services.map((s) => el('option', { value: s.key, text: s.name })), el('option', { value: 'talk_with_officer', text: '约访民警' }));
+    if (!$('date').value) $('date').value = beijingDay(); // the room's calendar day, whatever this computer's zone
+    ready = true;
+  } catch (err) {
+    showError(err.message);
+  } finally {
+    $('day-view').classList.remove('hidden');
+  }
+  if (ready) await load();
 }
 
 let loadSeq = 0;
 async function load() {
   showError('');
+  if (!$('room').value) {
+    showError('您还没有负责的警务室，请联系系统管理员分配。');
+    return;
+  }
   const seq = ++loadSeq;
   try {
     const day = await api('GET', `/api/rooms/${encodeURIComponent($('room').value)}/day?date=${encodeURIComponent($('date').value)}`);

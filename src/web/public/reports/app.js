@@ -171,6 +171,16 @@ function render(r, query) {
     ['民警', ...wlHeads],
     r.officers.map((o) => ({ attrs: { 'data-officer': o.id, class: o.workLog.belowTarget.length ? 'flagged' : '' }, cells: [o.name, ...workLogCells(kinds, o.workLog)] })),
   );
+  const ct = r.classroom.totals;
+  $('classroom-summary').textContent = `提问 ${ct.asked} 个 · 首次解答 ${ct.answered} 个 · 解答 ${ct.answers} 条 · 首次解答中位时长 ${ct.medianMinutesToFirstAnswer === null ? '—' : duration(ct.medianMinutesToFirstAnswer * 60)}（按首次解答所在月份统计）`;
+  const classroomHeads = ['提问', '已解答', '首次解答中位时长'];
+  const classroomCells = (x) => [x.asked, x.answered, x.medianMinutesToFirstAnswer === null ? '—' : duration(x.medianMinutesToFirstAnswer * 60)];
+  $('classroom-rooms').classList.toggle('hidden', r.rooms.length === 0);
+  fillTable($('classroom-rooms'), ['警务室', ...classroomHeads], r.rooms.map((room) => ({ attrs: { 'data-room': room.code }, cells: [room.name, ...classroomCells(room.classroom)] })));
+  $('classroom-officers').classList.toggle('hidden', r.officers.length === 0);
+  fillTable($('classroom-officers'), ['民警', ...classroomHeads], r.officers.map((o) => ({ attrs: { 'data-officer': o.id }, cells: [o.name, ...classroomCells(o.classroom)] })));
+  $('classroom-answerers').classList.toggle('hidden', r.classroom.answerers.length === 0);
+  fillTable($('classroom-answerers'), ['解答人', '解答条数', '其中首次解答'], r.classroom.answerers.map((a) => ({ attrs: { 'data-answerer': a.id }, cells: [a.name, a.answers, a.firstAnswers] })));
   fillTable(
     $('trend-table'),
     ['月份', '受理', '办结', '评价数', '满意率'],

@@ -1,6 +1,7 @@
 // The printable monthly bulletin (通报): same data as the report page, laid out for A4.
 import { $, createApi, formatFullDateTime } from '/shared/toolkit.js';
 import { duration, fillTable, monthLabel, percent, queryString, workLogCells } from './format.js';
+import { fillVolunteerTeams, volunteerTeamsSummary } from './volunteers.js';
 
 const api = createApi();
 
@@ -75,6 +76,20 @@ async function start() {
     r.officers.map((o) => ({ attrs: { class: o.workLog.belowTarget.length ? 'flagged' : '', 'data-officer': o.id }, cells: [o.name, ...workLogCells(kinds, o.workLog)] })),
   );
   $('b-worklog-officers').classList.toggle('hidden', r.officers.length === 0);
+  const teams = r.volunteerTeams ?? [];
+  $('b-volunteers-section').classList.toggle('hidden', teams.length === 0);
+  $('b-volunteers').textContent = volunteerTeamsSummary(teams);
+  fillVolunteerTeams($('b-volunteer-teams'), teams);
+  const c = r.classroom.totals;
+  $('b-classroom').textContent =
+    `本月民警在网上课堂提问${c.asked}个，督导和管理员首次解答${c.answered}个、共解答${c.answers}条` +
+    (c.medianMinutesToFirstAnswer === null ? '。' : `，提问到首次解答的中位时长${duration(c.medianMinutesToFirstAnswer * 60)}。`);
+  fillTable(
+    $('b-classroom-answerers'),
+    ['解答人', '解答条数', '其中首次解答'],
+    r.classroom.answerers.map((a) => ({ attrs: { 'data-answerer': a.id }, cells: [a.name, a.answers, a.firstAnswers] })),
+  );
+  $('b-classroom-answerers').classList.toggle('hidden', r.classroom.answerers.length === 0);
   $('b-note').textContent = `说明：满意率 =（满意 + 基本满意）÷ 评价数；低于${r.targetPercent}%的单位和个人标红。${r.precision.text}`;
   $('b-generated').textContent = `生成时间：${formatFullDateTime(r.generatedAt)}（北京时间）`;
   $('sheet').classList.remove('hidden');

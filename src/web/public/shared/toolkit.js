@@ -24,8 +24,10 @@
 //   showError(target, errorOrMessage)  target: an element or its id. Shows the message (an Error's .message)
 //                                  in it with role="alert"; a falsy message hides it.   clearError(target).
 // Officer pages' sign-in
-//   boot({ start, showLogin }), handleLoginForm(api, { onSignedIn, onError }), signOut(api)
+//   boot({ start, showLogin, offline? }), handleLoginForm(api, { onSignedIn, onError }), signOut(api)
 //                                  An officer who must change a first or temporary password is sent to /account/.
+//                                  offline(): called instead of showLogin when the sign-in check fails for want
+//                                  of a network (a page that works without signal, e.g. /work-log/).
 
 export const SESSION_EXPIRED = '登录已过期，请重新登录。';
 const LOGIN_PATH = '/api/auth/login';
@@ -192,9 +194,14 @@ function toPasswordChange(officer) {
 }
 
 /** Who am I: start(officer, csrfToken) when signed in; showLogin() when not, or when anything fails. */
-export async function boot({ start, showLogin }) {
+export async function boot({ start, showLogin, offline = null }) {
+  let res;
   try {
-    const res = await fetch('/api/me', { credentials: 'same-origin' });
+    res = await fetch('/api/me', { credentials: 'same-origin' });
+  } catch {
+    return offline ? offline() : showLogin();
+  }
+  try {
     if (!res.ok) return showLogin();
     const data = await res.json();
     if (toPasswordChange(data.officer)) return;

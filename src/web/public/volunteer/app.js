@@ -25,6 +25,11 @@ async function start(account, csrf) {
     showLogin();
     return showError('此页面供警务志愿者使用，民警请使用工作台。');
   }
+  // A temporary password (new account, or reset by an admin) is changed first, then back here.
+  if (account.mustChangePassword) {
+    location.href = `/account/?next=${encodeURIComponent('/volunteer/')}`;
+    return;
+  }
   const { volunteer } = await api('GET', '/api/volunteer/me');
   $('who').textContent = `${volunteer.name}（${volunteer.teamLabel}）`;
   $('title').textContent = `${volunteer.roomName} · ${volunteer.teamLabel}`;
@@ -96,7 +101,7 @@ $('note-form').addEventListener('submit', async (e) => {
 
 async function loadNotices() {
   const { notices } = await api('GET', '/api/volunteer/notices');
-  $('notices').replaceChildren(...(notices.length ? notices.map((n) => el('li', { text: `【${n.kindLabel}】${formatDateTime(n.sentAt)}\n${n.text}` })) : [el('li', { class: 'muted', text: '暂无通报。' })]));
+  $('notices').replaceChildren(...(notices.length ? notices.map((n) => el('li', { text: `${n.urgent ? '【紧急】' : ''}【${n.kindLabel}】${n.title} · ${formatDateTime(n.sentAt)}\n${n.text}` })) : [el('li', { class: 'muted', text: '暂无通知。' })]));
 }
 
 boot({ start, showLogin });

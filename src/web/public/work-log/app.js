@@ -2,6 +2,9 @@
 // IndexedDB queue with a random idempotency key, then sent; with no signal it waits there and is sent
 // when the browser comes back online (or on 立即重试). The server stores one entry per key, so an entry
 // sent twice (the answer lost on the way back) is stored once; each photo goes to its own slot, once.
+// The page itself opens without signal too: a service worker (sw.js) keeps its shell, and the last
+// signed-in officer with the form's choices (rooms, areas, kinds; no resident's data) is remembered on
+// this device, so the form comes up offline; the session is checked again before anything is sent.
 import { $, beijingDay, boot, createApi, el, formatDateTime, formatTime, handleLoginForm, showError } from '/shared/toolkit.js';
 
 const state = { csrf: null, officer: null, options: null, files: [] };
@@ -42,7 +45,26 @@ function newKey() {
 
 // ------------------------------------------------------------------ sign-in and start
 
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/work-log/sw.js', { scope: '/work-log/' }).catch((err) => console.warn('工作日志离线功能未启用', err));
+}
+
+/** The last signed-in officer and the form's choices, to open the form without signal. */
+const DEVICE_KEY = 'police-room-work-log:last-session';
+const remember = () => localStorage.setItem(DEVICE_KEY, JSON.stringify({ officer: { id: state.officer.id, name: state.officer.name }, options: state.options }));
+const forget = () => localStorage.removeItem(DEVICE_KEY);
+function remembered() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(DEVICE_KEY) ?? 'null');
+    return saved?.officer?.id && saved.options ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
 function showLogin() {
+  // The server says nobody is signed in here: the form no longer opens offline for the last officer.
+  forget();
   $('login-view').classList.remove('hidden');
   $('log-view').classList.add('hidden');
 }
@@ -56,15 +78,58 @@ async function start(officer, csrf) {
   $('login-view').classList.add('hidden');
   showError('error', '');
   state.options = await api('GET', '/api/work-log/options');
+  remember();
+  showLogView();
+  updateNet();
+  await renderQueue();
+  await loadMonth();
+  flush();
+}
+
+/** Opened without signal: the remembered officer's form; entries wait in the queue until the session is checked online. */
+async function startOffline() {
+  const saved = remembered();
+  if (!saved) {
+    $('login-view').classList.remove('hidden');
+    showError('error', '当前没有网络。请联网登录一次，之后没有信号也能打开本页记录。');
+    return;
+  }
+  state.officer = saved.officer;
+  state.options = saved.options;
+  state.csrf = null;
+  $('who').textContent = saved.officer.name;
+  showLogView();
+  updateNet();
+  await renderQueue();
+  $('counts').textContent = '没有网络：本月记录联网后显示。';
+}
+
+/** After an offline start: ask who is signed in (and for the CSRF token) before sending; false while still offline or signed out. */
+async function reconnect() {
+  let res;
+  try {
+    res = await fetch('/api/me', { credentials: 'same-origin' });
+  } catch {
+    return false;
+  }
+  if (!res.ok) {
+    showLogin();
+    return false;
+  }
+  const data = await res.json();
+  state.csrf = data.csrfToken;
+  state.officer = data.officer;
+  $('who').textContent = data.officer.name;
+  await loadMonth();
+  return true;
+}
+
+function showLogView() {
   $('log-view').classList.remove('hidden');
   if (!state.options.canWrite) {
     $('log-form').classList.add('hidden');
     showError('error', '工作日志由社区民警本人填写；督导和管理员可在此查看本月记录。');
   } else fillForm();
-  updateNet();
-  await renderQueue();
-  await loadMonth();
-  flush();
 }
 
 function fillForm() {
@@ -166,6 +231,7 @@ async function flush() {
   flushing = true;
   let sent = 0;
   try {
+    if (!state.csrf && !(await reconnect())) return;
     for (const record of await queued()) {
       if (record.error) continue; // refused by the server: the officer decides (shown in the queue)
       try {
@@ -256,4 +322,4 @@ setInterval(() => {
   if (navigator.onLine) flush();
 }, 30_000);
 
-boot({ start, showLogin });
+boot({ start, showLogin, offline: startOffline });

@@ -1,7 +1,7 @@
 // 民警账号: list and search; add (with a one-time temporary password); edit; reset a password;
 // deactivate/activate; lift sign-in delays. Supervisors see their district's officers read-only.
 import { $, el, showError, clearError } from '/shared/toolkit.js';
-import { startPage, field, options, statusLine, errorLine } from '/admin/shell.js';
+import { startPage, field, options, statusLine, errorLine, secretPanel, accountForm } from '/admin/shell.js';
 
 const ROLE_OPTIONS = [['officer', '社区民警'], ['supervisor', '督导（所领导）'], ['admin', '系统管理员']];
 const splitList = (v) => v.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean);
@@ -25,7 +25,7 @@ startPage({
       el('thead', {}, el('tr', {}, ['用户名', '姓名', '警号', '角色', '警务室 / 辖区', '状态', isAdmin ? '操作' : null].filter(Boolean).map((h) => el('th', { scope: 'col', text: h })))),
       tbody,
     ]));
-    const secretBox = el('div', { id: 'temp-password-box', class: 'card hidden', role: 'status', 'aria-live': 'assertive' });
+    const secret = secretPanel();
 
     async function load() {
       clearError(listError);
@@ -67,22 +67,13 @@ startPage({
       return el('tr', { dataset: { username: o.username } }, cells);
     }
 
-    function showSecret(o, password, what) {
-      secretBox.replaceChildren(
-        el('h2', { text: `${o.name}（${o.username}）的${what}` }),
-        el('p', {}, el('span', { class: 'secret', id: 'temp-password', text: password })),
-        el('p', { text: '临时密码只显示这一次，请当面或电话告知本人；对方首次登录后须立即修改。' }),
-        el('button', { type: 'button', class: 'secondary', text: '我已记下，关闭', on: { click: () => secretBox.classList.add('hidden') } }),
-      );
-      secretBox.classList.remove('hidden');
-      secretBox.querySelector('button').focus();
-    }
+    const showSecret = (o, password) => secret.show(o, password, '临时密码只显示这一次，请当面或电话告知本人；对方首次登录后须立即修改。');
 
     async function resetPassword(o) {
       if (!confirm(`确定重置 ${o.name} 的密码？对方当前的登录会立即退出。`)) return;
       try {
         const res = await api('POST', `/api/officers/${o.id}/reset-password`);
-        showSecret(o, res.temporaryPassword, '临时密码');
+        showSecret(o, res.temporaryPassword);
         await load();
       } catch (err) {
         showError(listError, err);
@@ -113,7 +104,8 @@ startPage({
       load();
     });
 
-    main.append(el('h1', { text: '民警账号' }), el('section', { class: 'card', 'aria-label': '搜索和列表' }, [searchForm, status, listError, secretBox, table]));
+    const volunteersNote = el('p', { class: 'muted' }, ['志愿者账号不在此列出，请在', el('a', { href: '/admin/volunteers/', text: '志愿者' }), '页面管理。']);
+    main.append(el('h1', { text: '民警账号' }), el('section', { class: 'card', 'aria-label': '搜索和列表' }, [searchForm, status, listError, secret.node, table, volunteersNote]));
 
     if (!isAdmin) {
       main.append(el('p', { class: 'muted', text: '督导账号只能查看本辖区民警，如需新增或修改请联系系统管理员。' }));
@@ -135,72 +127,42 @@ startPage({
     const roomBoxes = rooms.map((r) =>
       el('label', { class: 'check' }, [el('input', { type: 'checkbox', name: 'rooms', value: r.code }), ` ${r.name}（${r.code}）`]),
     );
-    const formError = errorLine();
-    const title = el('h2', { id: 'officer-form-title', text: '新增民警' });
-    const submit = el('button', { type: 'submit', text: '新增并生成临时密码' });
-    const cancel = el('button', { type: 'button', class: 'secondary hidden', text: '取消编辑' });
-    const form = el('form', { class: 'card', id: 'officer-form', 'aria-labelledby': 'officer-form-title' }, [
-      title,
-      el('div', { class: 'form-grid' }, Object.values(f).map((x) => x.node)),
-      el('fieldset', {}, [el('legend', { text: '负责的警务室' }), el('div', { class: 'actions' }, roomBoxes)]),
-      formError,
-      el('div', { class: 'row' }, [submit, cancel]),
-    ]);
-    let editing = null;
-
-    function edit(o) {
-      editing = o;
-      title.textContent = `编辑：${o.name}`;
-      submit.textContent = '保存修改';
-      cancel.classList.remove('hidden');
-      f.username.control.value = o.username;
-      f.username.control.disabled = true;
-      f.name.control.value = o.name;
-      f.badge.control.value = o.badge || '';
-      f.phone.control.value = o.phone || '';
-      f.role.control.value = o.role;
-      f.district.control.value = o.district || '';
-      f.wechatIds.control.value = o.wechatIds.join(', ');
-      f.wecomUserId.control.value = o.wecomUserId || '';
-      for (const box of form.querySelectorAll('input[name=rooms]')) box.checked = o.rooms.includes(box.value);
-      f.name.control.focus();
-    }
-    function resetForm() {
-      editing = null;
-      form.reset();
-      f.username.control.disabled = false;
-      title.textContent = '新增民警';
-      submit.textContent = '新增并生成临时密码';
-      cancel.classList.add('hidden');
-    }
-    cancel.addEventListener('click', resetForm);
-
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      clearError(formError);
-      const body = {
-        name: f.name.control.value.trim(),
-        badge: f.badge.control.value.trim(),
-        phone: f.phone.control.value.trim(),
-        role: f.role.control.value,
-        district: f.district.control.value.trim(),
-        wechatIds: splitList(f.wechatIds.control.value),
-        wecomUserId: f.wecomUserId.control.value.trim(),
-        rooms: [...form.querySelectorAll('input[name=rooms]:checked')].map((b) => b.value),
-      };
-      try {
+    const roomInputs = roomBoxes.map((l) => l.querySelector('input'));
+    const { form, edit } = accountForm({
+      id: 'officer-form',
+      noun: '民警',
+      fields: f,
+      extra: [el('fieldset', {}, [el('legend', { text: '负责的警务室' }), el('div', { class: 'actions' }, roomBoxes)])],
+      fill(o) {
+        f.name.control.value = o.name;
+        f.badge.control.value = o.badge || '';
+        f.phone.control.value = o.phone || '';
+        f.role.control.value = o.role;
+        f.district.control.value = o.district || '';
+        f.wechatIds.control.value = o.wechatIds.join(', ');
+        f.wecomUserId.control.value = o.wecomUserId || '';
+        for (const box of roomInputs) box.checked = o.rooms.includes(box.value);
+      },
+      async save(editing, username) {
+        const body = {
+          name: f.name.control.value.trim(),
+          badge: f.badge.control.value.trim(),
+          phone: f.phone.control.value.trim(),
+          role: f.role.control.value,
+          district: f.district.control.value.trim(),
+          wechatIds: splitList(f.wechatIds.control.value),
+          wecomUserId: f.wecomUserId.control.value.trim(),
+          rooms: roomInputs.filter((b) => b.checked).map((b) => b.value),
+        };
         if (editing) {
           await api('PUT', `/api/officers/${editing.id}`, body);
           status.textContent = `已保存 ${body.name} 的修改。`;
         } else {
-          const res = await api('POST', '/api/officers', { ...body, username: f.username.control.value.trim() });
-          showSecret(res.officer, res.temporaryPassword, '临时密码');
+          const res = await api('POST', '/api/officers', { ...body, username });
+          showSecret(res.officer, res.temporaryPassword);
         }
-        resetForm();
         await load();
-      } catch (err) {
-        showError(formError, err);
-      }
+      },
     });
 
     main.append(form);
