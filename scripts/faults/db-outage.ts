@@ -251,10 +251,7 @@ export async function runDbOutage(options: OutageOptions): Promise<OutageFigures
     });
 
     const outageSamples = samples.filter((s) => s.phase === 'outage' || s.phase === 'stopping');
-    const errorLines = instance
-      .output()
-      .split('\n')
-      .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+    const errorLines = instance.errorLines();
     const emergencyRecordFailures = errorLines.filter((line) => line.includes('could not record an emergency')).length;
     // Errors that only say the database was away are expected here: the names are the ones the
     // HTTP layer maps to 503 (isDatabaseDown), including the driver's 'Topology is closed' and 'not

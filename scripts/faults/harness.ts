@@ -51,8 +51,10 @@ export interface ServiceInstance {
   port: number;
   base: string;
   child: ChildProcess;
-  /** stdout + stderr so far (pino JSON lines at LOG_LEVEL). */
+  /** The last 200 KB of stdout + stderr (pino JSON lines at LOG_LEVEL), for diagnostics. */
   output(): string;
+  /** Every complete log line at level error or fatal (pino level ≥ 50) since the start, none dropped. */
+  errorLines(): string[];
   stop(): Promise<void>;
 }
 
@@ -77,12 +79,22 @@ export async function startServiceInstance(options: { name: string; mongoUri: st
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The tail is capped; the error lines a fault run counts are kept whole, each one, because a slow
+  // outage logs more than the tail holds (each with its stack) and a count from the tail falls short.
   let output = '';
-  const remember = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-200_000);
+  const errorLines: string[] = [];
+  const remember = () => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const text = chunk.toString();
+      output = (output + text).slice(-200_000);
+      const lines = (partial + text).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (/"level":(5|6)0[,}]/.test(line)) errorLines.push(line);
+    };
   };
-  child.stdout?.on('data', remember);
-  child.stderr?.on('data', remember);
+  child.stdout?.on('data', remember());
+  child.stderr?.on('data', remember());
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
 
@@ -103,6 +115,7 @@ export async function startServiceInstance(options: { name: string; mongoUri: st
     base,
     child,
     output: () => output,
+    errorLines: () => [...errorLines],
     async stop() {
       if (exited) return;
       child.kill('SIGTERM');
