@@ -1,3 +1,4 @@
+import { purgeParkedVoices } from '../channels/wecom-kf';
 import { purgeExpiredSessions, purgeLoginFailures } from '../modules/auth';
 import { purgeEmergencyWindows, purgeIdleConversationStates } from '../modules/conversations';
 import { purgeDeliveredMessages, purgeRateSlots } from '../modules/outbox';
@@ -9,7 +10,8 @@ import type { JobDefinition } from '../modules/notices';
 /**
  * Nightly clean-up of short-lived records, since FerretDB has no TTL indexes: conversation
  * memory idle for 30 days, rate-limit seats of ended windows, SMS verification codes, tries
- * and grants that are over, expired sessions and failed
+ * and grants that are over, expired sessions, WeChat Customer Service recordings parked for a
+ * resident who never picked a room (after 3 days: the channel's reply window is 48 h) and failed
  * logins older than a week (the lockout looks back 15 minutes; a week keeps them for review).
  * Every step is an idempotent deleteMany, so a resumed run is harmless. It runs wherever the
  * scheduler runs, so web-only and bot deployments are covered alike.
@@ -18,6 +20,7 @@ export const HOUSEKEEPING_JOB = 'housekeeping';
 const spec: ScheduleSpec = { kind: 'daily', times: ['03:40'] };
 const CONVERSATION_MEMORY_DAYS = 30;
 const LOGIN_FAILURE_DAYS = 7;
+const PARKED_VOICE_DAYS = 3;
 const label = '夜间清理过期数据';
 
 export function housekeepingJob(): JobDefinition {
@@ -43,7 +46,8 @@ export function housekeepingJob(): JobDefinition {
       const verification = await purgeVerification(now);
       const sessions = await purgeExpiredSessions(now);
       const failures = await purgeLoginFailures(new Date(now.getTime() - LOGIN_FAILURE_DAYS * 86_400_000));
-      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification, outbox }, 'housekeeping finished');
+      const parkedVoices = await purgeParkedVoices(new Date(now.getTime() - PARKED_VOICE_DAYS * 86_400_000));
+      ctx.env.logger.info({ job: HOUSEKEEPING_JOB, conversations, sessions, failures, verification, outbox, parkedVoices }, 'housekeeping finished');
     },
   };
 }

@@ -101,3 +101,9 @@ const parkedVoiceSchema = new Schema(
 );
 parkedVoiceSchema.index({ conversation: 1, at: 1 });
 export const WecomKfParkedVoiceModel = model('WecomKfParkedVoice', parkedVoiceSchema);
+
+/** Deletes recordings parked before `before` (their resident never picked a room); returns how many. */
+export async function purgeParkedVoices(before: Date): Promise<number> {
+  const res = await WecomKfParkedVoiceModel.deleteMany({ at: { $lt: before } });
+  return res.deletedCount ?? 0;
+}
