@@ -635,6 +635,23 @@ describe('the exclusive transition underneath', () => {
     expect(await nextItem({ actor: wang, rooms: ['HPL'], settings })).toBeNull();
   });
 
+  it("a winner still writing is not taken for a crashed one when the service's clock is behind the machine's", async () => {
+    // The service runs a minute behind the machine: Li's claim was won just now by that clock.
+    const behind: InboxSettings = { leaseMinutes: LEASE_MIN, now: () => new Date(Date.now() - 60_000) };
+    const it1 = await item();
+    await ItemClaimModel.create({
+      item: it1._id,
+      epoch: 1,
+      action: 'claim',
+      officer: li.id,
+      patch: { status: 'claimed', assignee: new Types.ObjectId(li.id), leaseUntil: new Date(Date.now() + 60_000) },
+      at: behind.now(),
+    });
+    // Wang waits for it (busy) instead of writing Li's claim onto the item himself.
+    expect(await refusal(claimItem({ actor: wang, itemId: it1._id, settings: behind }))).toEqual({ kind: 'conflict', code: 'item_busy' });
+    expect(await stored(it1._id)).toMatchObject({ status: 'new', claimEpoch: 0 });
+  });
+
   it('a winner that crashed before writing the item (10 s ago) is completed by the next writer, which then goes on', async () => {
     // Another item's ordinary claim is in the log first: the repair must read this item's winner, not any claim.
     const other = await item();

@@ -66,7 +66,7 @@ export async function transitionItem(props: TransitionProps): Promise<Transition
       await applyToQueue(after);
       return { before: item, after, epoch };
     }
-    await completeAbandoned(item, epoch);
+    await completeAbandoned(item, epoch, props.now);
     if (attempt >= attempts) {
       throw conflict('该事项刚被其他人更新，请刷新后重试（The item changed meanwhile; reload and retry）', 'item_busy');
     }
@@ -79,10 +79,15 @@ function withoutSecrets(item: Item): Item {
   return rest as Item;
 }
 
-/** If the winner of `epoch` never wrote its patch onto the item (it crashed), write it now. */
-async function completeAbandoned(item: Item, epoch: number): Promise<void> {
+/**
+ * If the winner of `epoch` never wrote its patch onto the item (it crashed), write it now. "Long
+ * ago" is judged on the callers' clock (the claim's `at` is the winner's `now`), not the machine's:
+ * a service whose clock differs from the machine's must not take a winner still writing for a
+ * crashed one.
+ */
+async function completeAbandoned(item: Item, epoch: number, now: Date): Promise<void> {
   const winner = await ItemClaimModel.findOne({ item: item._id, epoch }).lean<ItemClaim>();
-  if (!winner || Date.now() - winner.at.getTime() < STUCK_AFTER_MS) return;
+  if (!winner || now.getTime() - winner.at.getTime() < STUCK_AFTER_MS) return;
   const fresh = await itemWithSecrets(item._id);
   if (!fresh || (fresh.claimEpoch ?? 0) >= epoch) return;
   const repaired = { ...fresh, ...(winner.patch as ItemPatch), claimEpoch: epoch };
