@@ -27,8 +27,8 @@ import { startTestDatabase, type TestDatabase } from '../helpers/db';
  * Claims and item transitions (src/modules/inbox/claims.service.ts, item-transition.ts) called
  * directly on a real database with a handful of officers and items: who may take, keep, give
  * back, finish, reopen and hand over an item, and that of any number of concurrent claimants
- * exactly one wins. The clock is the real one (plus a jump forward to let a lease expire): a
- * frozen clock would make every lost race look like an abandoned winner. (The HTTP routes and
+ * exactly one wins. The clock is the real one (plus a jump forward to let a lease expire), as in
+ * a service: a winner counts as abandoned 10 s after its claim by that clock. (The HTTP routes and
  * the seeded district are covered by inbox.api.test.ts and next-same-officer.test.ts.)
  */
 
