@@ -50,6 +50,9 @@ describe('booking through the chat flow (conversation core)', () => {
     expect(day.text).toMatch(/请选择日期/);
     expect(day.options[0].value).toBe('2026-11-30'); // today still has slots after 10:00
     expect(day.options.some((o) => o.label.includes('12月1日 周二'))).toBe(true);
+    // The example of a typed date is the last day offered, not a fixed date that may be past.
+    const last = day.options[day.options.length - 1].value.split('-').map(Number);
+    expect(day.text).toContain(`也可以直接说“明天”“下周二”“${last[1]}月${last[2]}号”`);
 
     const slot = await say('明天');
     expect(slot.text).toMatch(/12月1日 周二可预约的时段/);

@@ -149,7 +149,9 @@ export async function askDay(ctx: FlowContext, data: Data, lead?: string): Promi
     const free = d.slots.reduce((n, s) => n + s.remaining, 0);
     return { label: `${dayLabel(d.date)}${d.label ? `（${d.label}）` : ''} 余${free}`, value: d.date };
   });
-  const text = `${lead ? `${lead}\n` : ''}预约“${String(data.serviceName)}”，请选择日期（也可以直接说“明天”“下周二”“12月3号”）：`;
+  // The typed-date example is one of the offered days, never a fixed date that may be past.
+  const [, month, day] = days[days.length - 1].date.split('-').map(Number);
+  const text = `${lead ? `${lead}\n` : ''}预约“${String(data.serviceName)}”，请选择日期（也可以直接说“明天”“下周二”“${month}月${day}号”）：`;
   return ask('day', data, text, options);
 }
 
