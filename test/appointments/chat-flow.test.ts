@@ -107,6 +107,22 @@ describe('booking through the chat flow (conversation core)', () => {
     expect(await SeatModel.countDocuments({ code })).toBe(0);
   });
 
+  it('asks whether "户口迁移" is moving in or out before offering days, and books the one chosen', async () => {
+    const conv = { conversationId: 'wxid_qianyi', senderId: 'wxid_qianyi' };
+    const asked = await say('我想预约户口迁移', conv);
+    expect(asked.text).toContain('迁入本地（落户），还是从本地迁出');
+    expect(asked.options.map((o) => o.label)).toEqual(['户口迁入（落户）', '户口迁出']);
+    const day = await say('2', conv); // numbered choice: 户口迁出
+    expect(day.text).toContain('预约“户口迁出”，请选择日期');
+    // Words that say the direction go straight to the days.
+    const direct = await say('我要预约户口迁出', { conversationId: 'wxid_qianchu', senderId: 'wxid_qianchu' });
+    expect(direct.text).toContain('预约“户口迁出”，请选择日期');
+    // Typed at the service question, the same words ask the same.
+    await say('我要预约', { conversationId: 'wxid_menu', senderId: 'wxid_menu' });
+    const typed = await say('户口迁移', { conversationId: 'wxid_menu', senderId: 'wxid_menu' });
+    expect(typed.options.map((o) => o.label)).toEqual(['户口迁入（落户）', '户口迁出']);
+  });
+
   it('in a WeChat group never asks for a name or mobile number', async () => {
     const r = await say('我要预约办身份证', { isGroup: true, conversationId: 'room_1@chatroom', senderId: 'wxid_lisi' });
     expect(r.text).toMatch(/私聊|隐私/);

@@ -4,7 +4,7 @@ import { askCode, doReschedule, onCancelConfirm, onCode, onManageCode, onPhone }
 import { ABANDON, splitContact, type Data } from './booking.parse';
 import { onConfirm, onSmsCode } from './booking.confirm';
 import { TALK_KEY } from '../../../lib/service-catalog';
-import { FLOW, TALK_WORDS, askContact, askDay, askService, askSlot, askTalkWith, done, onContact, onDay, onMaterials, onService, onSlot, onTalkWith, onTopic, policyOf, reply } from './booking.steps';
+import { FLOW, TALK_WORDS, ambiguousService, askContact, askDay, askService, askSlot, askTalkWith, done, onContact, onDay, onMaterials, onService, onSlot, onTalkWith, onTopic, policyOf, reply } from './booking.steps';
 import type { Flow, FlowContext, FlowResult } from './types';
 
 /**
@@ -44,6 +44,8 @@ export const bookingFlow: Flow = {
       const talk = await findService(TALK_KEY);
       if (talk) return askTalkWith(ctx, { ...data, service: talk.key, serviceName: talk.name });
     }
+    const unclear = await ambiguousService(ctx, data);
+    if (unclear) return unclear;
     if (ctx.analysis.service) {
       const service = await findService(ctx.analysis.service);
       if (service && service.bookable !== false) {
