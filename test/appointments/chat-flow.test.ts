@@ -123,6 +123,18 @@ describe('booking through the chat flow (conversation core)', () => {
     expect(typed.options.map((o) => o.label)).toEqual(['户口迁入（落户）', '户口迁出']);
   });
 
+  it('answers "户口迁移要什么材料" with both 迁入 and 迁出, in one message, and a direction with just that one', async () => {
+    const both = await say('户口迁移需要什么材料', { conversationId: 'wxid_ask', senderId: 'wxid_ask' });
+    expect(both.replies).toHaveLength(1);
+    expect(both.text).toContain('户口迁入（落户）和迁出所需材料不同');
+    expect(both.text).toContain('【户口迁入（落户）】');
+    expect(both.text).toContain('【户口迁出】');
+    expect(both.options.map((o) => o.label)).toEqual(['预约办理户口迁入（落户）', '预约办理户口迁出', '其他业务']);
+    const out = await say('户口迁出需要什么材料', { conversationId: 'wxid_ask2', senderId: 'wxid_ask2' });
+    expect(out.text).toContain('【户口迁出】');
+    expect(out.text).not.toContain('【户口迁入（落户）】');
+  });
+
   it('in a WeChat group never asks for a name or mobile number', async () => {
     const r = await say('我要预约办身份证', { isGroup: true, conversationId: 'room_1@chatroom', senderId: 'wxid_lisi' });
     expect(r.text).toMatch(/私聊|隐私/);

@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/logger';
 import { decideEmergency, decideIntent } from './decide';
 import type { Analysis } from '../../understanding/types';
 import { createItem, DEFAULT_SLA_MINUTES } from '../items';
+import { openServices } from './ambiguity';
 import { handleEmergency } from './emergency';
 import { handleSurveyAnswer, type SurveySettings } from '../surveys';
 import { type Room } from '../rooms';
@@ -253,6 +254,12 @@ class Turn {
 
   private async answerQuestion(analysis: Analysis, text: string): Promise<HandleResult> {
     const { knowledge, ai } = this.deps;
+    // "户口迁移要什么材料": moving in and moving out differ; both cards, said so, rather than a guess.
+    const open = openServices(text);
+    if (open) {
+      const cards = (await Promise.all(open.services.map((key) => knowledge.service(key)))).filter((s): s is ServiceInfo => Boolean(s));
+      if (cards.length > 1) return this.result('service_answer', [say.serviceChoiceAnswerReply(open.lead, cards, this.room)]);
+    }
     const service = analysis.service ? await knowledge.service(analysis.service) : null;
     const topFaq = analysis.faqHits.find((h) => h.kind === 'faq' && h.score >= FAQ_ANSWER_MIN_SCORE);
     const faq = topFaq ? await knowledge.faqEntry(topFaq.id) : null;

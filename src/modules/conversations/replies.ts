@@ -70,7 +70,7 @@ export function serviceListReply(services: ServiceInfo[]): OutboundReply {
   };
 }
 
-export function serviceAnswerText(service: ServiceInfo, room: Room | null): string {
+function serviceCardLines(service: ServiceInfo): string[] {
   const lines = [`【${service.name}】`];
   if (service.materials.length) {
     lines.push('所需材料：');
@@ -80,19 +80,32 @@ export function serviceAnswerText(service: ServiceInfo, room: Room | null): stri
   }
   lines.push(`办理方式：${describeMode(service.mode)}`);
   lines.push(`办理时限：${service.typicalTime}`);
-  if (room) {
-    lines.push(`${room.name}办公时间：${room.hoursText}`);
-    lines.push(`地址：${room.address}；电话：${room.phone}`);
-  }
-  lines.push('各地材料要求可能略有不同，以窗口要求为准。');
-  return lines.join('\n');
+  return lines;
+}
+
+function serviceFooterLines(room: Room | null): string[] {
+  const lines = room ? [`${room.name}办公时间：${room.hoursText}`, `地址：${room.address}；电话：${room.phone}`] : [];
+  return [...lines, '各地材料要求可能略有不同，以窗口要求为准。'];
+}
+
+export function serviceAnswerText(service: ServiceInfo, room: Room | null): string {
+  return [...serviceCardLines(service), ...serviceFooterLines(room)].join('\n');
+}
+
+function serviceOptions(services: ServiceInfo[]): ReplyOption[] {
+  const options: ReplyOption[] = services.filter((s) => s.bookable).map((s) => ({ label: `预约办理${s.name}`, value: `预约办理${s.name}` }));
+  options.push({ label: '其他业务', value: COMMANDS.services });
+  return options;
 }
 
 export function serviceAnswerReply(service: ServiceInfo, room: Room | null, text = serviceAnswerText(service, room)): OutboundReply {
-  const options: ReplyOption[] = [];
-  if (service.bookable) options.push({ label: `预约办理${service.name}`, value: `预约办理${service.name}` });
-  options.push({ label: '其他业务', value: COMMANDS.services });
-  return { text, options };
+  return { text, options: serviceOptions([service]) };
+}
+
+/** Words that leave two services open (户口迁移): both cards in one message, introduced by `lead`. */
+export function serviceChoiceAnswerReply(lead: string, services: ServiceInfo[], room: Room | null): OutboundReply {
+  const text = [lead, ...services.map((s) => serviceCardLines(s).join('\n')), serviceFooterLines(room).join('\n')].join('\n\n');
+  return { text, options: serviceOptions(services) };
 }
 
 export function faqAnswerReply(entry: FaqEntry, room: Room | null): OutboundReply {

@@ -14,6 +14,7 @@ import {
   type SlotView,
 } from '../../appointments';
 import { findService, listServices } from '../../services';
+import { openServices } from '../ambiguity';
 import { TALK_KEY } from '../../../lib/service-catalog';
 import { upcomingLeaderDays } from '../../visits';
 import { NO, YES, chosen, dayLabel, pickSlot, slotLabel, splitContact, type Data } from './booking.parse';
@@ -62,28 +63,13 @@ export async function askService(ctx: FlowContext, data: Data, lead = '请问您
   return ask('service', data, lead, [...popular.map((s) => ({ label: s.name, value: s.name })), { label: TALK_NAME, value: TALK_NAME }]);
 }
 
-/**
- * Words that name more than one bookable service, and the question that tells them apart: "户口迁移"
- * is moving a hukou in or out, and which one decides the materials. Asked only when the words
- * say no direction (迁入/落户/迁出/迁走 …).
- */
-const AMBIGUOUS: Array<{ words: RegExp; direction: RegExp; question: string; services: string[] }> = [
-  {
-    words: /户口迁移|迁移户口|迁户口|户口(要|想|怎么|如何)?迁(?![入进出走回来去往到过])/,
-    direction: /迁入|迁进|迁来|迁过来|迁回|落户|入户|投靠|准迁|迁出|迁走|迁去|迁往|迁到|迁过去|出去|迁移证/,
-    question: '请问是把户口迁入本地（落户），还是从本地迁出？',
-    services: ['hukou_move_in', 'hukou_move_out'],
-  },
-];
-
-/** The services a resident's words leave open, with the question to ask, or null when they name one. */
+/** The services a resident's words leave open, asked as a choice, or null when they name one (see ambiguity.ts). */
 export async function ambiguousService(ctx: FlowContext, data: Data): Promise<FlowResult | null> {
-  const text = ctx.message.text;
-  const rule = AMBIGUOUS.find((r) => r.words.test(text) && !r.direction.test(text));
-  if (!rule) return null;
-  const services = (await listServices()).filter((s) => s.bookable !== false && rule.services.includes(s.key));
+  const open = openServices(ctx.message.text);
+  if (!open) return null;
+  const services = (await listServices()).filter((s) => s.bookable !== false && open.services.includes(s.key));
   if (services.length < 2) return null;
-  return ask('service', data, rule.question, services.map((s) => ({ label: s.name, value: s.name })));
+  return ask('service', data, open.question, services.map((s) => ({ label: s.name, value: s.name })));
 }
 
 /** 约访: a conversation with the room's officer, or a leader on the talk day, booked like a service. */
