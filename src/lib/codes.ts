@@ -32,6 +32,17 @@ export function normalizeCode(input: string): string | null {
   return new RegExp(`^[YJS][${CODE_ALPHABET}]{${BODY_LENGTH}}$`).test(code) ? code : null;
 }
 
+/**
+ * Something typed where a code was meant that cannot be one, because it has a character codes
+ * never use (0, 1, O, I, L): "Y1234567". Returned upper-case so the reply can show it; null when
+ * the text has no such word (or has a real code).
+ */
+export function findCodeLookalike(text: string): string | null {
+  const m = /(?<![A-Za-z0-9])[YJSyjs][A-Za-z0-9]{7}(?![A-Za-z0-9])/.exec(text);
+  if (!m || findCodeInText(text)) return null;
+  return /[01OILoil]/.test(m[0].slice(1)) ? m[0].toUpperCase() : null;
+}
+
 export function findCodeInText(text: string): string | null {
   const m = CODE_IN_TEXT.exec(text);
   return m ? normalizeCode(m[0]) : null;

@@ -89,6 +89,23 @@ describe('the status flow', () => {
   });
 });
 
+describe('a code typed with a character codes never use', () => {
+  it('"Y1234567" is told what is wrong (no 0, 1, O, I, L) and asked again, and the right code then is looked up', async () => {
+    const m = { conversationId: 'wx_st2', senderId: 'wx_st2' };
+    const wrong = await handleInbound(msg('我的预约号是Y1234567，帮我查一下', m), deps);
+    expect(text(wrong)).toContain('“Y1234567”不是有效的编号');
+    expect(text(wrong)).toContain('没有数字0、1和字母O、I、L');
+    // Asked again: the next message is read as the code.
+    const again = await handleInbound(msg('y2345678', m), deps);
+    expect(text(again)).toContain('没有找到预约号 Y2345678');
+    // Typed into the question itself, the same.
+    const inFlow = await handleInbound(msg('查询进度', { conversationId: 'wx_st3', senderId: 'wx_st3' }), deps);
+    expect(text(inFlow)).toContain('请发送您的编号');
+    const typo = await handleInbound(msg('SO2B3C4D', { conversationId: 'wx_st3', senderId: 'wx_st3' }), deps);
+    expect(text(typo)).toContain('“SO2B3C4D”不是有效的编号');
+  });
+});
+
 describe('CSV exports', () => {
   it('guard against formula injection with full-width triggers too', () => {
     for (const v of ['=1+1', '＝1+1', '＋1', '－1', '＠SUM(A1)', '=HYPERLINK("x")']) expect(csvCell(v).replace(/^"/, '')).toMatch(/^'/);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { codeKind, findCodeInText } from '../../../lib/codes';
+import { codeKind, findCodeInText, findCodeLookalike } from '../../../lib/codes';
 import { appointmentStatusText } from '../../appointments';
 import { findItemByCode, type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../../items';
 import { openTip } from '../../tips';
@@ -12,6 +12,14 @@ import type { Flow, FlowContext, FlowResult } from './types';
  * who has seen a code could type it.
  */
 const ASK_CODE = '请发送您的编号（Y开头为预约号，J开头为举报编号，S开头为事项编号，共8位）。';
+
+/** "Y1234567": a code mistyped with a character codes never use; said so, and asked again. */
+function lookalikeReply(typed: string): FlowResult {
+  return {
+    replies: [{ text: `“${typed}”不是有效的编号：编号中没有数字0、1和字母O、I、L，请核对后重新发送（容易看错的：0与O、1与I、L）。` }],
+    state: { flow: 'status', step: 'code', data: {} },
+  };
+}
 
 function itemStatusText(item: Pick<Item, 'code' | 'kind' | 'status' | 'lastActivityAt' | 'createdAt'>, zone: string): string {
   const fmt = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm');
@@ -51,6 +59,8 @@ export const statusFlow: Flow = {
   async start(ctx) {
     const code = ctx.analysis.code ?? findCodeInText(ctx.message.text);
     if (code) return lookup(ctx, code);
+    const lookalike = findCodeLookalike(ctx.message.text);
+    if (lookalike) return lookalikeReply(lookalike);
     if (ctx.openItemCode) return lookup(ctx, ctx.openItemCode);
     return { replies: [{ text: ASK_CODE }], state: { flow: 'status', step: 'code', data: {} } };
   },
@@ -60,6 +70,8 @@ export const statusFlow: Flow = {
     const state = ctx.state!;
     if (state.step === 'secret') return checkTip(ctx, String(state.data.code), text);
     const code = findCodeInText(text);
+    const lookalike = code ? null : findCodeLookalike(text);
+    if (lookalike) return lookalikeReply(lookalike);
     // "谢谢" or a new question leaves the flow and is answered as itself.
     if (!code && (THANKS_WORDS.test(text) || NEW_QUESTION.test(text) || text.length > 12)) return { replies: [], state: null, pass: true };
     if (!code) return { replies: [{ text: `没有识别到编号。${ASK_CODE}` }], state: null };
