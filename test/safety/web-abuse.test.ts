@@ -39,6 +39,15 @@ describe('fake emergencies from one address', () => {
     // Another address is another emergency.
     await http().post('/api/chat/messages').set('X-Forwarded-For', '198.51.100.99').send({ room: 'HPL', text: '有人持刀抢劫 快来' });
     expect((await ItemModel.countDocuments({ kind: 'emergency', room: 'HPL' })) - before).toBe(2);
+
+    // Another kind of emergency from the first address (a shared address: many residents) is
+    // another item, paged as a fire, not a line in the robbery's item.
+    const fire = await http().post('/api/chat/messages').set('X-Forwarded-For', '198.51.100.23').send({ room: 'HPL', text: '楼道里着火了 好大的烟' });
+    expect(fire.body.replies[0].text).toContain('119');
+    const fireCode = /事项编号 ([A-Z0-9]+)/.exec(fire.body.replies[0].text)?.[1];
+    expect(fireCode).toBeDefined();
+    expect(codes.has(fireCode!)).toBe(false);
+    expect((await ItemModel.countDocuments({ kind: 'emergency', room: 'HPL' })) - before).toBe(3);
   });
 });
 

@@ -24,9 +24,12 @@ export async function handleEmergency(
 ): Promise<{ replies: OutboundReply[]; room: string | null; route: 'emergency'; itemCode?: string }> {
   let code: string | null = null;
   if (roomCode) {
-    // A repeat from the same conversation (or, on the web, the same client address) within the
-    // window joins the first message's item: the officers are paged once, the item gathers the repeats.
-    const keys = [`${msg.channel}:${msg.conversationId}`, ...(msg.clientKey ? [`${msg.channel}-addr:${msg.clientKey}`] : [])];
+    // A repeat from the same conversation (or, on the web, the same client address and the same
+    // kind of emergency) within the window joins the first message's item: the officers are paged
+    // once, the item gathers the repeats. By address only within a kind: many residents can share
+    // one address (a carrier's NAT, a building's Wi-Fi), and a fire next to a reported fraud is
+    // another emergency, paged as such.
+    const keys = [`${msg.channel}:${msg.conversationId}`, ...(msg.clientKey ? [`${msg.channel}-addr:${msg.clientKey}:${emergency.kind}`] : [])];
     let claim: Awaited<ReturnType<typeof claimEmergencyWindow>> | null = null;
     try {
       claim = await claimEmergencyWindow(roomCode, keys, now, config.EMERGENCY_REPEAT_MINUTES);
