@@ -21,6 +21,8 @@ describe('detectService', () => {
     ['刚租了房子要去登记吗', 'residence_registration'],
     ['住多久才能办居住证', 'residence_permit'],
     ['我有套房要出租，要备案吗', 'rental_housing_registration'],
+    ['租房给别人要去警务室登记吗', 'rental_housing_registration'],
+    ['房子租给外地人要报备吗', 'rental_housing_registration'],
     ['单位让开户籍证明，在哪开', 'hukou_certificate'],
     ['无犯罪记录证明怎么开', 'no_criminal_record_certificate'],
     ['电动车能推楼道里充电吗', 'fire_safety_consultation'],

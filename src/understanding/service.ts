@@ -77,6 +77,8 @@ const RULES: ServiceRule[] = [
   // 16 出租房屋登记
   { service: 'rental_housing_registration', re: /出租(?!车)|租给|租出去|往外租|短租|民宿|群租|承租人|租客|租户/, w: 3 },
   { service: 'rental_housing_registration', re: /房东/, w: 2 },
+  // "租房给别人", "房子租给外地人": the one letting, not the tenant.
+  { service: 'rental_housing_registration', re: /(房|房子|屋)[^,.!?;，。？！]{0,3}租?给(别人|他人|人|外地人|租客|人家)/, w: 4 },
   // 17 户籍证明
   { service: 'hukou_certificate', re: /户籍证明|户口证明|亲属关系证明|关系证明|注销证明|同一人证明|(开|出具)[^,.!?;]{0,6}(户口|户籍|亲属|关系|母子|父子|母女|父女)[^,.!?;]{0,4}证明|(母子|父子|母女|父女|亲属|夫妻)关系|证明[^,.!?;]{0,4}(我|他|她)?(是|和)[^,.!?;]{0,6}(儿子|女儿|父亲|母亲|爸|妈|亲属|孩子|关系)/, w: 4 },
   // 18 无犯罪记录证明
