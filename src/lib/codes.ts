@@ -43,6 +43,11 @@ export function findCodeLookalike(text: string): string | null {
   return /[01OILoil]/.test(m[0].slice(1)) ? m[0].toUpperCase() : null;
 }
 
+/** What a resident is told about such a look-alike: which characters codes never use. */
+export function codeLookalikeHint(typed: string): string {
+  return `“${typed}”不是有效的编号：编号中没有数字0、1和字母O、I、L，请核对后重新输入（容易看错的：0与O、1与I、L）。`;
+}
+
 export function findCodeInText(text: string): string | null {
   const m = CODE_IN_TEXT.exec(text);
   return m ? normalizeCode(m[0]) : null;

@@ -63,6 +63,10 @@ it('answers an unknown or malformed code with a clear 4xx in the JSON error shap
   const unknown = await http().post('/api/status').send({ code: 'Y2345678' });
   expect(unknown.status).toBe(404);
   expect(unknown.body.error).toEqual({ code: 'not_found', message: expect.stringContaining('没有找到这个编号') });
+  // A code typed with a character codes never use (1 for I, 0 for O) says so, not just "not found".
+  const typo = await http().post('/api/status').send({ code: 'y1234567' });
+  expect(typo.status).toBe(400);
+  expect(typo.body.error).toEqual({ code: 'invalid_code', message: expect.stringContaining('“Y1234567”不是有效的编号：编号中没有数字0、1和字母O、I、L') });
   const empty = await http().post('/api/status').send({ code: '' });
   expect(empty.status).toBe(400);
   expect(empty.body.error.message).toMatch(/[\u4e00-\u9fa5]/);

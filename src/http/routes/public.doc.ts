@@ -106,7 +106,7 @@ export const publicDocs: RouteDocs = {
     },
     'POST /api/status': {
       summary: '查询办理进度（Status look-up by code）',
-      description: '预约号以 Y 开头，事项编号以 S 开头，举报编号以 J 开头（举报需同时提供查询密码）。不显示姓名、号码或正文。按 IP 限流。',
+      description: '预约号以 Y 开头，事项编号以 S 开头，举报编号以 J 开头（举报需同时提供查询密码）。编号不含 0、1、O、I、L：含这些字符的输入答 400 `invalid_code` 并说明。不显示姓名、号码或正文。按 IP 限流。',
       access: 'public',
       body: StatusQuerySchema,
       response: z.object({
@@ -120,7 +120,7 @@ export const publicDocs: RouteDocs = {
           link: z.object({ href: z.string(), text: z.string() }).nullable(),
         }),
       }),
-      errors: [404, 429],
+      errors: [400, 404, 429],
     },
     'GET /api/verification-codes': {
       summary: '是否需要短信验证码（Whether SMS codes are required, and their rules）',

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Config } from '../../config';
+import { codeLookalikeHint, findCodeLookalike } from '../../lib/codes';
 import { badRequest, notFound } from '../../lib/errors';
 import { createRateLimiter } from '../../modules/rate-limits';
 import { rateLimitByIp } from '../middleware/rate-limit';
@@ -25,6 +26,8 @@ export function statusRouter(config: Config): Router<AppState> {
 
   router.post('/', rateLimitByIp(limiter), async (ctx) => {
     const input = parseInput(StatusQuerySchema, ctx.request.body);
+    const lookalike = findCodeLookalike(input.code);
+    if (lookalike) throw badRequest(`${codeLookalikeHint(lookalike)}（Not a valid code）`, undefined, 'invalid_code');
     const result = await lookUpStatus({ code: input.code, secret: input.secret, zone: config.APP_TIMEZONE });
     ctx.set('Cache-Control', 'no-store');
     if (result.found) {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { codeKind, findCodeInText, findCodeLookalike } from '../../../lib/codes';
+import { codeKind, codeLookalikeHint, findCodeInText, findCodeLookalike } from '../../../lib/codes';
 import { appointmentStatusText } from '../../appointments';
 import { findItemByCode, type Item, ITEM_KIND_LABELS, ITEM_STATUS_LABELS, type ItemKind, type ItemStatus } from '../../items';
 import { openTip } from '../../tips';
@@ -16,7 +16,7 @@ const ASK_CODE = '请发送您的编号（Y开头为预约号，J开头为举报
 /** "Y1234567": a code mistyped with a character codes never use; said so, and asked again. */
 function lookalikeReply(typed: string): FlowResult {
   return {
-    replies: [{ text: `“${typed}”不是有效的编号：编号中没有数字0、1和字母O、I、L，请核对后重新发送（容易看错的：0与O、1与I、L）。` }],
+    replies: [{ text: codeLookalikeHint(typed) }],
     state: { flow: 'status', step: 'code', data: {} },
   };
 }
