@@ -29,6 +29,12 @@ export interface InboundMessage {
    */
   clientKey?: string;
   /**
+   * Web only: the client's address is a loopback or private one (a proxy in front whose hop is
+   * not trusted, a local network): many residents may stand behind it, so emergencies are not
+   * joined by it.
+   */
+  addressShared?: boolean;
+  /**
    * This message created its conversation (web chat, no id sent): nothing can be stored for it
    * yet, so the core skips reading conversation memory and pending surveys.
    */

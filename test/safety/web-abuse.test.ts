@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { isSharedAddress } from '../../src/lib/addresses';
 import { ItemMessageModel, ItemModel } from '../../src/modules/items/item.model';
 import { GroupBindingModel } from '../../src/modules/groups/group.model';
 import { handleBindCommand } from '../../src/modules/groups/group.service';
@@ -48,6 +49,29 @@ describe('fake emergencies from one address', () => {
     expect(fireCode).toBeDefined();
     expect(codes.has(fireCode!)).toBe(false);
     expect((await ItemModel.countDocuments({ kind: 'emergency', room: 'HPL' })) - before).toBe(3);
+  });
+});
+
+describe('emergencies from a loopback or private address', () => {
+  it('are never joined by that address: it is a proxy whose hop is not trusted, or a local network, many residents at once', async () => {
+    const before = await ItemModel.countDocuments({ kind: 'emergency', room: 'HPL' });
+    const codes = new Set<string>();
+    for (const address of ['10.1.2.3', '10.1.2.3', undefined, undefined]) {
+      // No conversation id: new conversations. `undefined`: no header, the socket's loopback address.
+      const req = http().post('/api/chat/messages');
+      const res = await (address ? req.set('X-Forwarded-For', address) : req).send({ room: 'HPL', text: '有人持刀抢劫 快来' });
+      expect(res.body.replies[0].text).toContain('110');
+      codes.add(/事项编号 ([A-Z0-9]+)/.exec(res.body.replies[0].text)?.[1] ?? 'none');
+    }
+    expect(codes.size).toBe(4);
+    expect((await ItemModel.countDocuments({ kind: 'emergency', room: 'HPL' })) - before).toBe(4);
+  });
+
+  it('tells a shared address from a resident\'s', () => {
+    for (const ip of ['127.0.0.1', '::1', '::ffff:127.0.0.1', '10.0.0.8', '172.20.1.1', '192.168.1.10', '100.64.0.1', 'fd12::1', 'fe80::1', 'unknown', ''])
+      expect([ip, isSharedAddress(ip)]).toEqual([ip, true]);
+    for (const ip of ['198.51.100.23', '::ffff:203.0.113.7', '172.32.0.1', '2001:db8::1', '240e:1::1'])
+      expect([ip, isSharedAddress(ip)]).toEqual([ip, false]);
   });
 });
 

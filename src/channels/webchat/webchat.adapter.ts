@@ -1,7 +1,15 @@
 import type { InboundMessage } from '../../modules/conversations';
 
 /** A web chat message as the core sees it: the conversation is the resident (no other identity). */
-export function toInbound(props: { conversationId: string; room: string; text: string; now: Date; newConversation?: boolean; clientKey?: string }): InboundMessage {
+export function toInbound(props: {
+  conversationId: string;
+  room: string;
+  text: string;
+  now: Date;
+  newConversation?: boolean;
+  clientKey?: string;
+  addressShared?: boolean;
+}): InboundMessage {
   return {
     channel: 'web',
     conversationId: props.conversationId,
@@ -13,5 +21,6 @@ export function toInbound(props: { conversationId: string; room: string; text: s
     receivedAt: props.now,
     newConversation: props.newConversation ?? false,
     clientKey: props.clientKey,
+    addressShared: props.addressShared ?? false,
   };
 }

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import { isSharedAddress } from '../../lib/addresses';
 import type { AppContext, AppDeps, AppState } from '../types';
 import { notFound, tooManyRequests } from '../../lib/errors';
 import { parseInput } from '../validate';
@@ -51,7 +52,8 @@ export function chatRouter(deps: AppDeps, overrides: ConversationCoreOverrides =
       const conv = await openWebConversation(room.code, req.conversationId, now);
       if (!emergency) await limit(ctx, perConversation, conv.cid, now);
       const newConversation = conv.cid !== req.conversationId;
-      const result = await core.handle(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client }));
+      const addressShared = isSharedAddress(ctx.ip || 'unknown');
+      const result = await core.handle(toInbound({ conversationId: conv.cid, room: room.code, text: req.text, now, newConversation, clientKey: client, addressShared }));
       ctx.state.log.info({ route: result.route, room: room.code, item: result.itemCode }, 'web chat message');
       ctx.body = { conversationId: conv.cid, replies: result.replies.map(presentReply) };
     } catch (err) {

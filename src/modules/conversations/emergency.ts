@@ -28,8 +28,10 @@ export async function handleEmergency(
     // kind of emergency) within the window joins the first message's item: the officers are paged
     // once, the item gathers the repeats. By address only within a kind: many residents can share
     // one address (a carrier's NAT, a building's Wi-Fi), and a fire next to a reported fraud is
-    // another emergency, paged as such.
-    const keys = [`${msg.channel}:${msg.conversationId}`, ...(msg.clientKey ? [`${msg.channel}-addr:${msg.clientKey}:${emergency.kind}`] : [])];
+    // another emergency, paged as such. Never by a loopback or private address: that is a proxy
+    // whose hop is not trusted (TRUST_PROXY_HOPS) or a local network, everyone's address at once.
+    const byAddress = msg.clientKey && !msg.addressShared ? [`${msg.channel}-addr:${msg.clientKey}:${emergency.kind}`] : [];
+    const keys = [`${msg.channel}:${msg.conversationId}`, ...byAddress];
     let claim: Awaited<ReturnType<typeof claimEmergencyWindow>> | null = null;
     try {
       claim = await claimEmergencyWindow(roomCode, keys, now, config.EMERGENCY_REPEAT_MINUTES);
