@@ -23,7 +23,7 @@ for (const [net, prefix] of [
   SHARED.addSubnet(net, prefix, 'ipv6');
 }
 
-/** True for a loopback, private or link-local address (IPv4, IPv6, or IPv4 mapped into IPv6), and for anything not an address. */
+/** True for an address in those ranges (IPv4, IPv6, or IPv4 mapped into IPv6), and for anything not an address. */
 export function isSharedAddress(ip: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   const address = mapped ? mapped[1] : ip;

@@ -32,15 +32,18 @@ export function normalizeCode(input: string): string | null {
   return new RegExp(`^[YJS][${CODE_ALPHABET}]{${BODY_LENGTH}}$`).test(code) ? code : null;
 }
 
+/** A word shaped like a code (prefix, then BODY_LENGTH letters or digits), valid or not. */
+const CODE_SHAPED = new RegExp(`(?<![A-Za-z0-9])[YJSyjs][A-Za-z0-9]{${BODY_LENGTH}}(?![A-Za-z0-9])`);
+
 /**
- * Something typed where a code was meant that cannot be one, because it has a character codes
- * never use (0, 1, O, I, L): "Y1234567". Returned upper-case so the reply can show it; null when
- * the text has no such word (or has a real code).
+ * Something typed where a code was meant that cannot be one: shaped like a code, but with a
+ * character CODE_ALPHABET leaves out (0, 1, O, I, L), e.g. "Y1234567". Returned upper-case so
+ * the reply can show it; null when the text has a real code or nothing shaped like one.
  */
 export function findCodeLookalike(text: string): string | null {
-  const m = /(?<![A-Za-z0-9])[YJSyjs][A-Za-z0-9]{7}(?![A-Za-z0-9])/.exec(text);
-  if (!m || findCodeInText(text)) return null;
-  return /[01OILoil]/.test(m[0].slice(1)) ? m[0].toUpperCase() : null;
+  if (findCodeInText(text)) return null;
+  const m = CODE_SHAPED.exec(text);
+  return m ? m[0].toUpperCase() : null;
 }
 
 /** What a resident is told about such a look-alike: which characters codes never use. */

@@ -70,7 +70,7 @@ export const statusFlow: Flow = {
     const state = ctx.state!;
     if (state.step === 'secret') return checkTip(ctx, String(state.data.code), text);
     const code = findCodeInText(text);
-    const lookalike = code ? null : findCodeLookalike(text);
+    const lookalike = findCodeLookalike(text);
     if (lookalike) return lookalikeReply(lookalike);
     // "谢谢" or a new question leaves the flow and is answered as itself.
     if (!code && (THANKS_WORDS.test(text) || NEW_QUESTION.test(text) || text.length > 12)) return { replies: [], state: null, pass: true };
